@@ -1,0 +1,1 @@
+// Placeholder: the BatchService target is built by a later issue (see DESIGN.md §3 for its job).

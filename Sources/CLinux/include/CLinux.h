@@ -1,0 +1,32 @@
+#ifndef CLINUX_H
+#define CLINUX_H
+
+// Makes the Linux-only readiness and file APIs visible to Swift.
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/sendfile.h>
+#include <sys/uio.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <errno.h>
+#include <stdint.h>
+
+/// errno as a plain function, so Swift code reads it right after the call that set it.
+static inline int clinux_errno(void) { return errno; }
+
+/// `epoll_event` is packed on x86_64; these accessors keep Swift away from its layout.
+static inline uint64_t clinux_epoll_event_data(const struct epoll_event *event) { return event->data.u64; }
+static inline uint32_t clinux_epoll_event_events(const struct epoll_event *event) { return event->events; }
+static inline struct epoll_event clinux_epoll_event_make(uint32_t events, uint64_t data) {
+    struct epoll_event event;
+    event.events = events;
+    event.data.u64 = data;
+    return event;
+}
+
+#endif

@@ -1,0 +1,2 @@
+// Placeholder until the gzip codec lands.
+import CZlib

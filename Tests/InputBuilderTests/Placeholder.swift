@@ -1,0 +1,1 @@
+// Placeholder: tests for this target arrive with its implementation.
