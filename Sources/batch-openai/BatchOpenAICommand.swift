@@ -8,6 +8,7 @@ struct BatchOpenAICommand: AsyncParsableCommand {
         abstract: "Turn files of OpenAI requests into finished documents through the OpenAI Batch API.",
         subcommands: [
             ServeCommand.self,
+            BenchServerCommand.self,
         ]
     )
 }

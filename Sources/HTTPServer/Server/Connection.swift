@@ -1,0 +1,345 @@
+import Gzip
+import Logging
+
+/// Serves the requests of one TCP connection, in order, until either side closes it.
+///
+/// The handler runs inside the connection's task; the request body is pulled from the socket only when the
+/// handler iterates it, so memory stays flat whatever the body's size, and `100 Continue` is sent only then.
+final class Connection: RequestBodySource, @unchecked Sendable {
+    // Audited: a connection's state is used by its own task and by the handler that task is awaiting (which is
+    // the only code that can iterate the body while the connection is suspended in it). Nothing runs concurrently.
+    let socket: ConnectedSocket
+    let id: Int
+    let server: Server
+    var configuration: Server.Configuration { server.configuration }
+    private var parser: RequestParser
+
+    /// The state of the current request's body.
+    private var body = BodyState()
+
+    struct BodyState {
+        var finished = true
+        var failure: (any Error)?
+        var limit: Int64 = 0
+        var bytesRead: Int64 = 0
+        var started = ContinuousClock.now
+        /// `Expect: 100-continue` was asked and `100 Continue` not yet sent.
+        var continuePending = false
+    }
+
+    private static let continueBytes = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+    private static let readSize = 64 * 1024
+    private static let bodyReadSize = 256 * 1024
+    /// A handler that ignores a small body leaves it to be read and dropped; a larger one closes the connection.
+    private static let maxDrainBytes: Int64 = 256 * 1024
+
+    init(socket: ConnectedSocket, id: Int, server: Server) {
+        self.socket = socket
+        self.id = id
+        self.server = server
+        self.parser = RequestParser(limits: server.configuration.parserLimits)
+    }
+
+    func run() async {
+        defer { socket.close() }
+        do {
+            while server.setIdle(id, true) {
+                guard let head = try await readHead() else { return }
+                _ = server.setIdle(id, false)
+                guard try await respond(to: head) else { break }
+            }
+            await lingeringClose()
+        } catch let error as HTTPParseError {
+            // Bad framing: answer once, then close; nothing after it on this connection can be trusted.
+            await sendErrorAndClose(error, version: .http1_1)
+        } catch let error as HTTPError {
+            await sendErrorAndClose(error, version: .http1_1)
+        } catch {
+            // The peer reset, the socket failed or the task was cancelled: nothing more can be said.
+            if !(error is CancellationError), !((error as? TransportError).map { $0 == .connectionReset || $0 == .closed } ?? false) {
+                server.logger.debug("connection \(id) ended: \(error)")
+            }
+        }
+    }
+
+    // MARK: - Reading
+
+    /// Reads the next request head; nil when the client closed or stayed idle too long between requests.
+    private func readHead() async throws -> RequestHead? {
+        var headDeadline: ContinuousClock.Instant? = parser.bufferedByteCount > 0 ? .now + configuration.headerTimeout : nil
+        while true {
+            if let event = try parser.next() {
+                guard case .head(let head) = event else {
+                    throw HTTPError(.internalServerError, detail: "Request framing was lost.")
+                }
+                return head
+            }
+            let deadline = headDeadline ?? .now + configuration.idleTimeout
+            let bytes: [UInt8]
+            do {
+                bytes = try await socket.read(upTo: Self.readSize, deadline: deadline)
+            } catch let error as TransportError where error.isTimeout {
+                // Idle between requests: close quietly. Part of a head, too slowly: say so.
+                guard headDeadline != nil else { return nil }
+                throw HTTPError(.requestTimeout, detail: "The request head was not received in time.")
+            }
+            if bytes.isEmpty { return nil }
+            if headDeadline == nil { headDeadline = .now + configuration.headerTimeout }
+            parser.append(bytes)
+        }
+    }
+
+    /// The next chunk of the current request's body; nil at its end.
+    func nextChunk() async throws -> [UInt8]? {
+        if let failure = body.failure { throw failure }
+        if body.finished { return nil }
+        do {
+            return try await readBodyChunk()
+        } catch {
+            body.failure = error
+            throw error
+        }
+    }
+
+    private func readBodyChunk() async throws -> [UInt8]? {
+        if body.continuePending {
+            body.continuePending = false
+            try await socket.write([Self.continueBytes], deadline: .now + configuration.writeTimeout)
+        }
+        while true {
+            let event: ParserEvent?
+            do {
+                event = try parser.next()
+            } catch {
+                throw error
+            }
+            switch event {
+            case .body(let bytes):
+                body.bytesRead += Int64(bytes.count)
+                guard body.bytesRead <= body.limit else {
+                    throw HTTPError(.payloadTooLarge, detail: "The request body is larger than \(body.limit) bytes.")
+                }
+                if bytes.isEmpty { continue }
+                return bytes
+            case .end:
+                body.finished = true
+                return nil
+            case .head:
+                throw HTTPError(.internalServerError, detail: "Request framing was lost.")
+            case nil:
+                break
+            }
+            let bytes: [UInt8]
+            do {
+                try checkBodyRate()
+                bytes = try await socket.read(upTo: Self.bodyReadSize, deadline: .now + configuration.bodyReadTimeout)
+            } catch let error as TransportError where error.isTimeout {
+                throw HTTPError(.requestTimeout, detail: "The request body was not received in time.")
+            }
+            guard !bytes.isEmpty else {
+                throw HTTPError(.badRequest, detail: "The connection closed before the request body was complete.")
+            }
+            parser.append(bytes)
+        }
+    }
+
+    /// A body that trickles in (a byte at a time) is cut off once it has had `bodyReadTimeout` to get going.
+    private func checkBodyRate() throws {
+        let elapsed = ContinuousClock.now - body.started
+        guard elapsed > configuration.bodyReadTimeout else { return }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        if Double(body.bytesRead) < Double(configuration.minimumBodyBytesPerSecond) * seconds {
+            throw HTTPError(.requestTimeout, detail: "The request body arrived too slowly.")
+        }
+    }
+
+    // MARK: - Serving one request
+
+    /// Answers one request; returns whether the connection stays open.
+    private func respond(to head: RequestHead) async throws -> Bool {
+        let started = ContinuousClock.now
+        let requestID = RequestID.make(from: head.headers["X-Request-Id"])
+        let match = server.router.match(head.method, segments: head.pathSegments)
+        var route: Router.Route?
+        var parameters: [String: String] = [:]
+        if case .found(let found, let values) = match {
+            route = found
+            parameters = values
+        }
+        body = BodyState(
+            finished: false,
+            limit: Int64(route?.maxBodyBytes ?? configuration.maxBodyBytes),
+            started: started,
+            continuePending: head.expectsContinue && head.framing != .none
+        )
+
+        var logger = server.logger
+        logger[metadataKey: "request_id"] = "\(requestID)"
+        var request = Request(
+            head: head,
+            body: RequestBody(source: self),
+            pathParameters: parameters,
+            route: route?.pattern,
+            id: requestID,
+            remoteAddress: socket.remoteAddress,
+            logger: logger
+        )
+
+        var response: Response
+        do {
+            try checkFraming(head)
+            request.body = try decodedBody(head)
+            response = try await handler(for: match).handle(request)
+        } catch {
+            response = errorResponse(error, logger: logger)
+        }
+
+        let bodyComplete = await finishBody()
+        let keepAlive = head.keepAlive && bodyComplete && !server.isStopping
+            && !(response.headers.containsToken("close", in: "Connection"))
+        let bytesOut = try await ResponseWriter(
+            socket: socket,
+            configuration: configuration,
+            method: head.method,
+            version: head.version,
+            acceptEncoding: head.headers["Accept-Encoding"],
+            requestID: requestID
+        ).write(response, keepAlive: keepAlive)
+
+        let record = RequestRecord(
+            method: head.method,
+            route: route?.pattern,
+            status: response.status.code,
+            bytesIn: body.bytesRead,
+            bytesOut: bytesOut,
+            duration: .now - started
+        )
+        server.observer?.requestFinished(record)
+        if configuration.accessLog {
+            let target = head.target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
+            logger.info("\(head.method.rawValue) \(target) \(record.status) \(bytesOut)B \(Self.milliseconds(record.duration))ms")
+        }
+        return keepAlive
+    }
+
+    /// The middleware chain for the route, or for the 404/405 answer.
+    private func handler(for match: Router.Match) -> any HTTPHandler {
+        switch match {
+        case .found(let route, _):
+            return server.chains[Router.routeKey(route.method, route.pattern)] ?? route.handler
+        case .methodNotAllowed(let allowed):
+            return MiddlewareChain.build(server.middleware, around: ClosureHandler { request in
+                let allow = allowed.map(\.rawValue).joined(separator: ", ")
+                var headers = HTTPHeaders()
+                headers.add(name: "Allow", value: allow)
+                if request.method == .options {
+                    return Response(status: .noContent, headers: headers)
+                }
+                throw HTTPError(
+                    .methodNotAllowed,
+                    detail: "\(request.method.rawValue) is not allowed here; allowed: \(allow).",
+                    headers: headers
+                )
+            })
+        case .notFound:
+            return MiddlewareChain.build(server.middleware, around: ClosureHandler { request in
+                throw HTTPError(.notFound, detail: "No route for \(request.method.rawValue) \(request.path).")
+            })
+        }
+    }
+
+    /// Refuses, before anything is read, a body larger than the route accepts or in an unknown coding.
+    private func checkFraming(_ head: RequestHead) throws {
+        if case .contentLength(let length) = head.framing, length > body.limit {
+            throw HTTPError(.payloadTooLarge, detail: "The request body is larger than \(body.limit) bytes.")
+        }
+        if head.framing != .none, let coding = head.headers["Content-Encoding"]?.lowercased(),
+           !["identity", "gzip", "x-gzip"].contains(coding.trimmingSpaces()) {
+            throw HTTPError(.unsupportedMediaType, detail: "Content-Encoding \(coding) is not supported; send identity or gzip.")
+        }
+    }
+
+    /// The body as the handler should see it: inflated when the client sent it gzip-encoded.
+    private func decodedBody(_ head: RequestHead) throws -> RequestBody {
+        guard head.framing != .none, let coding = head.headers["Content-Encoding"]?.lowercased().trimmingSpaces(),
+              coding == "gzip" || coding == "x-gzip"
+        else { return RequestBody(source: self) }
+        let inflatedLimit = Int(body.limit) * max(1, configuration.maxRequestInflationRatio)
+        return RequestBody(source: try GzipBodySource(source: self, maxOutputBytes: inflatedLimit))
+    }
+
+    /// Makes the connection ready for the next request. Returns false when it must close instead: the body
+    /// failed, was never asked for after `Expect: 100-continue`, or is too large to read and drop.
+    private func finishBody() async -> Bool {
+        if body.failure != nil { return false }
+        if body.finished { return true }
+        if body.continuePending { return false }
+        let drainLimit = body.bytesRead + Self.maxDrainBytes
+        body.limit = min(body.limit, drainLimit)
+        do {
+            while try await nextChunk() != nil {}
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    private func errorResponse(_ error: any Error, logger: Logger) -> Response {
+        if let error = error as? any HTTPResponseError {
+            return Response.problem(error.problem, headers: error.headers)
+        }
+        if error is CancellationError {
+            return Response.problem(ProblemDetails(status: .serviceUnavailable, detail: "The server is shutting down."))
+        }
+        logger.error("unhandled error: \(String(reflecting: error))")
+        return Response.problem(ProblemDetails(status: .internalServerError, detail: "An internal error occurred."))
+    }
+
+    // MARK: - Closing
+
+    private func sendErrorAndClose(_ error: any HTTPResponseError, version: HTTPVersion) async {
+        var response = Response.problem(error.problem, headers: error.headers)
+        response.headers.replaceOrAdd(name: "Connection", value: "close")
+        _ = try? await ResponseWriter(
+            socket: socket,
+            configuration: configuration,
+            method: .get,
+            version: version,
+            acceptEncoding: nil,
+            requestID: RequestID.make(from: nil)
+        ).write(response, keepAlive: false)
+        server.observer?.requestFinished(RequestRecord(
+            method: .get, route: nil, status: error.status.code, bytesIn: 0, bytesOut: 0, duration: .zero
+        ))
+        if configuration.accessLog {
+            server.logger.info("rejected request: \(error.status.code) \(error.problem.detail ?? "")")
+        }
+        await lingeringClose()
+    }
+
+    /// Half-closes and reads what the client still sends for a moment, so our last response is not lost
+    /// to a TCP reset when the client was still sending (RFC 9112 §9.6).
+    private func lingeringClose() async {
+        socket.shutdownWrite()
+        let deadline = ContinuousClock.now + .seconds(2)
+        var discarded = 0
+        while discarded < 4 << 20 {
+            guard let bytes = try? await socket.read(upTo: Self.bodyReadSize, deadline: deadline), !bytes.isEmpty else { return }
+            discarded += bytes.count
+        }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> String {
+        let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        return String(Int(ms.rounded()))
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var scalars = Substring(self)
+        while scalars.first == " " || scalars.first == "\t" { scalars.removeFirst() }
+        while scalars.last == " " || scalars.last == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Logging
+
+/// Options every command takes: where configuration comes from and how much to log.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Read variables from this file instead of ./.env (real environment variables still win).", valueName: "path"))
+    var envFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel: String = "info"
+
+    /// The merged environment and the settings read from it; errors name the file and line.
+    func settings() throws -> Settings {
+        do {
+            return try Settings(environment: EnvironmentLoader.load(envFile: envFile))
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
+    }
+
+    /// A logger writing to stderr at the chosen level.
+    func logger(label: String) throws -> Logger {
+        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
+            throw ValidationError("--log-level \(logLevel): expected trace, debug, info, notice, warning, error or critical")
+        }
+        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = level
+        return logger
+    }
+}

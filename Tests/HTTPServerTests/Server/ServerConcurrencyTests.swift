@@ -1,0 +1,151 @@
+import HTTPServer
+import Logging
+import Synchronization
+import Testing
+
+@Suite("Connections, threads and shutdown", .serialized)
+struct ServerConcurrencyTests {
+    @Test func holdsAThousandIdleKeepAliveConnectionsWithoutAThreadEach() async throws {
+        let server = try TestServer.start(routes: TestRoutes.standard)
+        var clients: [RawClient] = []
+        for _ in 0..<1000 {
+            let client = try await server.connect()
+            #expect(try await client.request("GET", "/hello").status == 200)
+            clients.append(client)
+        }
+        let threads = processThreadCount()
+        #expect(threads > 0 && threads < 64, "threads: \(threads)")
+        let late = try await server.connect()
+        #expect(try await late.request("GET", "/hello").status == 200)
+        // Every idle connection is still usable.
+        #expect(try await clients[0].request("GET", "/hello").status == 200)
+        #expect(try await clients[999].request("GET", "/hello").status == 200)
+        clients.removeAll()
+        try await server.stop()
+    }
+
+    @Test func aHandlerThatAwaitsHoldsNoThread() async throws {
+        let server = try TestServer.start { router in
+            TestRoutes.standard(&router)
+            router.add(.get, "/slow") { _ in
+                try await Task.sleep(for: .seconds(2))
+                return .text("slow")
+            }
+        }
+        let before = processThreadCount()
+        let slow = (0..<50).map { _ in
+            Task { try await server.connect().request("GET", "/slow").text }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let started = ContinuousClock.now
+        #expect(try await server.connect().request("GET", "/hello").text == "hello")
+        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(processThreadCount() - before < 8)
+        for task in slow { #expect(try await task.value == "slow") }
+        try await server.stop()
+    }
+
+    @Test func stopFinishesInFlightRequestsAndClosesIdleConnections() async throws {
+        let server = try TestServer.start { router in
+            TestRoutes.standard(&router)
+            router.add(.get, "/slow") { _ in
+                try await Task.sleep(for: .milliseconds(700))
+                return .text("finished")
+            }
+        }
+        let idle = try await server.connect()
+        #expect(try await idle.request("GET", "/hello").status == 200)
+        let busy = try await server.connect()
+        try await busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await Task.sleep(for: .milliseconds(100))
+
+        server.server.stop()
+        // The idle connection is closed at once; the busy one gets its answer, marked close.
+        #expect(await idle.isClosed(within: .seconds(2)))
+        let response = try await busy.readResponse()
+        #expect(response.text == "finished")
+        #expect(response.header("Connection")?.lowercased() == "close")
+        try await server.task.value
+        // No longer accepting.
+        await #expect(throws: (any Error).self) {
+            _ = try await RawClient.connect(to: server.address).request("GET", "/hello")
+        }
+    }
+
+    @Test func stopCancelsRequestsThatOutliveTheGracePeriod() async throws {
+        let server = try TestServer.start(configure: { $0.shutdownGracePeriod = .milliseconds(300) }) { router in
+            router.add(.get, "/forever") { _ in
+                try await Task.sleep(for: .seconds(60))
+                return .text("never")
+            }
+        }
+        let client = try await server.connect()
+        try await client.send("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await Task.sleep(for: .milliseconds(100))
+        let started = ContinuousClock.now
+        try await server.stop()
+        #expect(ContinuousClock.now - started < .seconds(3))
+    }
+}
+
+/// Collects log lines in memory.
+final class LogCapture: Sendable {
+    let lines = Mutex<[String]>([])
+
+    var logger: Logger {
+        var logger = Logger(label: "capture") { _ in Handler(capture: self) }
+        logger.logLevel = .debug
+        return logger
+    }
+
+    struct Handler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .debug
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+            let all = metadata.merging(extra ?? [:]) { $1 }
+            let rendered = "\(level) \(message) \(all.map { "\($0)=\($1)" }.sorted().joined(separator: " "))"
+            capture.lines.withLock { $0.append(rendered) }
+        }
+    }
+}
+
+@Suite("Access log and metrics")
+struct ServerAccessLogTests {
+    @Test func logsOneLinePerRequestWithoutSecrets() async throws {
+        let capture = LogCapture()
+        let records = Mutex<[RequestRecord]>([])
+        struct Observer: RequestObserver {
+            let sink: @Sendable (RequestRecord) -> Void
+            func requestFinished(_ record: RequestRecord) { sink(record) }
+        }
+        let server = try TestServer.start(
+            middleware: [BearerTokenMiddleware(token: "tok-xyz")],
+            observer: Observer { record in records.withLock { $0.append(record) } },
+            logger: capture.logger,
+            routes: TestRoutes.standard
+        )
+        let client = try await server.connect()
+        _ = try await client.request("GET", "/items/42?api_key=sk-query-secret", headers: ["Authorization: Bearer tok-xyz", "X-Request-Id: rid-1"])
+        _ = try await client.request("GET", "/nowhere", headers: ["Authorization: Bearer tok-xyz"])
+        try await server.stop()
+
+        let lines = capture.lines.withLock { $0 }.filter { $0.contains("GET /") }
+        #expect(lines.count == 2)
+        #expect(lines[0].contains("GET /items/42 200"))
+        #expect(lines[0].contains("request_id=rid-1"))
+        #expect(lines[1].contains("GET /nowhere 404"))
+        let everything = capture.lines.withLock { $0 }.joined(separator: "\n")
+        #expect(!everything.contains("tok-xyz"))
+        #expect(!everything.contains("sk-query-secret"))
+
+        let seen = records.withLock { $0 }
+        #expect(seen.map(\.status) == [200, 404])
+        #expect(seen.first?.route == "/items/{id}")
+        #expect(seen.first?.bytesOut == Int64("item=42 q=-".utf8.count))
+    }
+}
