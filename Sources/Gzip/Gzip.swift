@@ -10,4 +10,6 @@ enum ZlibSettings {
     static let memoryLevel: Int32 = 8
     /// Size of the scratch buffer each stream inflates or deflates into before appending to its result.
     static let chunkSize = 64 * 1024
+    /// The most input handed to zlib at once; `z_stream.avail_in` is a UInt32.
+    static let maxInputPerCall = 1 << 30
 }

@@ -35,7 +35,14 @@ public final class GzipCompressor {
     /// Compresses `input` and returns the compressed bytes that are ready (may be empty).
     public func compress(_ input: [UInt8]) throws -> [UInt8] {
         if input.isEmpty { return [] }
-        return try run(input, flush: Z_NO_FLUSH)
+        guard input.count > ZlibSettings.maxInputPerCall else { return try run(input, flush: Z_NO_FLUSH) }
+        // z_stream counts input in UInt32: feed giant inputs in pieces.
+        var output: [UInt8] = []
+        for start in stride(from: 0, to: input.count, by: ZlibSettings.maxInputPerCall) {
+            let end = min(input.count, start + ZlibSettings.maxInputPerCall)
+            output += try run(Array(input[start..<end]), flush: Z_NO_FLUSH)
+        }
+        return output
     }
 
     /// Flushes everything still buffered and writes the gzip trailer. Call once, after the last `compress(_:)`.

@@ -44,7 +44,14 @@ public final class GzipDecompressor {
         if input.isEmpty { return [] }
         sawInput = true
         do {
-            return try run(input)
+            guard input.count > ZlibSettings.maxInputPerCall else { return try run(input) }
+            // z_stream counts input in UInt32: feed giant inputs in pieces.
+            var output: [UInt8] = []
+            for start in stride(from: 0, to: input.count, by: ZlibSettings.maxInputPerCall) {
+                let end = min(input.count, start + ZlibSettings.maxInputPerCall)
+                output += try run(Array(input[start..<end]))
+            }
+            return output
         } catch let error as GzipError {
             failure = error
             throw error
