@@ -223,27 +223,20 @@ import Testing
         #expect(result.parts.first?.data == [UInt8(ascii: "b")])
     }
 
-    @Test func parsesFastEnough() throws {
-        // 64 MiB in 256 KiB chunks. The debug build is the floor here; the release build is far faster.
+    @Test func parsesALargeFilePartInBigChunks() throws {
+        // Speed is measured by scripts/bench/http.sh, not asserted here; this checks a 64 MiB part arrives whole.
         var generator = SeededGenerator(seed: 5)
         let data = generator.bytes(64 << 20)
         let body = MultipartBody.make(parts: [.file("f", filename: "big", data: data)])
-        let chunks = body.chunked([256 * 1024])
         var parser = try MultipartParser(boundary: Self.boundary)
-        let clock = ContinuousClock()
-        var total = 0
-        let elapsed = try clock.measure {
-            for chunk in chunks {
-                for event in try parser.feed(chunk) {
-                    if case .partData(let bytes) = event { total += bytes.count }
-                }
+        var received: [UInt8] = []
+        received.reserveCapacity(data.count)
+        for chunk in body.chunked([256 * 1024]) {
+            for event in try parser.feed(chunk) {
+                if case .partData(let bytes) = event { received += bytes }
             }
-            try parser.finish()
         }
-        #expect(total == data.count)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        let megabytesPerSecond = Double(body.count) / seconds / 1e6
-        print("multipart parser: \(Int(megabytesPerSecond)) MB/s")
-        #expect(megabytesPerSecond > 200)
+        try parser.finish()
+        #expect(received == data)
     }
 }
