@@ -98,11 +98,11 @@ fi
 if [ "$BUILD" -eq 1 ]; then
     if [ "$PEER_ONLY" -eq 0 ] && [ -z "${BENCH_OURS_CMD:-}" ]; then
         log "building batch-openai (release)"
-        timeout "$BUILD_TIMEOUT" swift build -c release --product batch-openai \
+        timeout "$BUILD_TIMEOUT" swift build -c release --product batch-openai >&2 \
             || die "release build of batch-openai failed"
     fi
     log "building the Hummingbird peer (release; the first build takes several minutes)"
-    timeout "$BUILD_TIMEOUT" swift build -c release --package-path "$PEER_PKG" \
+    timeout "$BUILD_TIMEOUT" swift build -c release --package-path "$PEER_PKG" >&2 \
         || die "release build of the peer failed"
 fi
 [ -x "$PEER_BIN" ] || die "no peer binary at $PEER_BIN (run without --no-build)"
