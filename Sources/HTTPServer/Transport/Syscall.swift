@@ -42,3 +42,24 @@ enum Syscall {
         }
     }
 }
+
+extension Syscall {
+    /// A new non-blocking, close-on-exec TCP socket of `family`.
+    static func makeStreamSocket(family: Int32) throws(TransportError) -> Int32 {
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        let fd = socket(family, type, 0)
+        try check("socket", fd)
+        return fd
+    }
+
+    /// Sets an integer socket option.
+    static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32, _ label: String) throws(TransportError) {
+        var value = value
+        try check("setsockopt(\(label))", setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size)))
+    }
+
+    /// Turns Nagle off: a response that leaves in two writes must not wait for a delayed ACK.
+    static func setNoDelay(_ fd: Int32) throws(TransportError) {
+        try setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1, "TCP_NODELAY")
+    }
+}
