@@ -51,6 +51,11 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
         return nil
     }
 
+    /// Lets `catch TransportError.closed` and `case TransportError.timedOut` match thrown errors.
+    public static func ~= (pattern: TransportError, error: any Error) -> Bool {
+        (error as? TransportError) == pattern
+    }
+
     /// Names what failed and why, e.g. `bind failed: errno 98 (Address already in use)`.
     public var description: String {
         switch kind {

@@ -1,0 +1,297 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import HTTPServer
+
+@Suite struct TransportTests {
+    @Test(arguments: ["127.0.0.1", "::1"])
+    func bindsAnEphemeralPort(host: String) async throws {
+        try await withEventLoop { loop in
+            let listener = try ListeningSocket(address: SocketAddress(host: host, port: 0), loop: loop)
+            defer { listener.close() }
+            #expect(listener.localAddress.port != 0)
+            #expect(listener.localAddress.host == host)
+            #expect(listener.localAddress.isIPv6 == host.contains(":"))
+        }
+    }
+
+    @Test(arguments: ["127.0.0.1", "::1"])
+    func roundTripsBytes(host: String) async throws {
+        try await withEventLoop { loop in
+            let pair = try await SocketPair.make(on: loop, host: host)
+            defer { pair.close() }
+            #expect(pair.server.remoteAddress?.host == host)
+            #expect(pair.client.remoteAddress == pair.listener.localAddress)
+
+            try await pair.client.write([Array("hello ".utf8), Array("world".utf8)], deadline: .now + .seconds(5))
+            #expect(try await pair.server.read(exactly: 11) == Array("hello world".utf8))
+
+            try await pair.server.write([Array("head\r\n".utf8), [], Array("body".utf8)], deadline: nil)
+            #expect(try await pair.client.read(exactly: 10) == Array("head\r\nbody".utf8))
+        }
+    }
+
+    @Test func largeWriteCompletesAgainstASlowReader() async throws {
+        let payload = patternBytes(8 << 20)
+        try await withEventLoop(timeout: 60) { loop in
+            let pair = try await SocketPair.make(on: loop)
+            defer { pair.close() }
+            // Three buffers so partial writes cross buffer boundaries.
+            let parts = [Array(payload[..<1000]), Array(payload[1000..<(5 << 20)]), Array(payload[(5 << 20)...])]
+            let writer = Task {
+                try await pair.server.write(parts, deadline: .now + .seconds(30))
+            }
+            var received: [UInt8] = []
+            received.reserveCapacity(payload.count)
+            var reads = 0
+            while received.count < payload.count {
+                let chunk = try await pair.client.read(upTo: 65_536, deadline: .now + .seconds(10))
+                if chunk.isEmpty { break }
+                received += chunk
+                reads += 1
+                if reads % 16 == 0 {
+                    try await Task.sleep(for: .milliseconds(1))  // slow reader: the writer meets EAGAIN
+                }
+            }
+            try await writer.value
+            #expect(received.count == payload.count)
+            #expect(received == payload)
+        }
+    }
+
+    @Test func endOfStreamReadsEmpty() async throws {
+        try await withEventLoop { loop in
+            let pair = try await SocketPair.make(on: loop)
+            defer { pair.close() }
+            try await pair.client.write([Array("bye".utf8)], deadline: nil)
+            pair.client.shutdownWrite()
+            #expect(try await pair.server.read(exactly: 3) == Array("bye".utf8))
+            #expect(try await pair.server.read(upTo: 100, deadline: .now + .seconds(5)) == [])
+            pair.client.close()
+            #expect(try await pair.server.read(upTo: 100, deadline: .now + .seconds(5)) == [])
+        }
+    }
+
+    @Test func readTimesOutWhileAnotherConnectionIsServed() async throws {
+        try await withEventLoop { loop in
+            let idle = try await SocketPair.make(on: loop)
+            let busy = try await SocketPair.make(on: loop)
+            defer {
+                idle.close()
+                busy.close()
+            }
+            let started = ContinuousClock.now
+            async let timedOut: Void = {
+                do {
+                    _ = try await idle.server.read(upTo: 100, deadline: .now + .milliseconds(300))
+                    Issue.record("read returned instead of timing out")
+                } catch let error as TransportError {
+                    #expect(error == .timedOut)
+                    #expect(error.isTimeout)
+                }
+            }()
+            for round in 0..<20 {
+                try await busy.client.write([[UInt8(round)]], deadline: .now + .seconds(5))
+                #expect(try await busy.server.read(exactly: 1) == [UInt8(round)])
+            }
+            #expect(ContinuousClock.now - started < .milliseconds(300), "the busy connection waited for the idle one")
+            try await timedOut
+            let elapsed = ContinuousClock.now - started
+            #expect(elapsed >= .milliseconds(300))
+            #expect(elapsed < .seconds(3))
+            // The socket stays usable after a timeout.
+            try await idle.client.write([[42]], deadline: nil)
+            #expect(try await idle.server.read(exactly: 1) == [42])
+        }
+    }
+
+    @Test func cancellingABlockedReadThrowsPromptly() async throws {
+        try await withEventLoop { loop in
+            let pair = try await SocketPair.make(on: loop)
+            defer { pair.close() }
+            let reader = Task {
+                try await pair.server.read(upTo: 100, deadline: nil)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            let cancelled = ContinuousClock.now
+            reader.cancel()
+            await #expect(throws: CancellationError.self) {
+                try await reader.value
+            }
+            #expect(ContinuousClock.now - cancelled < .seconds(1))
+            // A later read still works: the cancelled waiter left nothing behind.
+            try await pair.client.write([[7]], deadline: nil)
+            #expect(try await pair.server.read(exactly: 1) == [7])
+        }
+    }
+
+    @Test func closeWakesAPendingAccept() async throws {
+        try await withEventLoop { loop in
+            let listener = try ListeningSocket(address: SocketAddress(host: "127.0.0.1", port: 0), loop: loop)
+            let accepting = Task {
+                try await listener.accept()
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            listener.close()
+            listener.close()  // idempotent
+            await #expect(throws: TransportError.closed) {
+                _ = try await accepting.value
+            }
+            await #expect(throws: TransportError.closed) {
+                _ = try await listener.accept()
+            }
+        }
+    }
+
+    @Test func closingASocketWakesItsReaderAndFailsLaterCalls() async throws {
+        try await withEventLoop { loop in
+            let pair = try await SocketPair.make(on: loop)
+            defer { pair.close() }
+            let reader = Task {
+                try await pair.server.read(upTo: 100, deadline: .now + .seconds(10))
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            pair.server.close()
+            await #expect(throws: TransportError.closed) {
+                _ = try await reader.value
+            }
+            await #expect(throws: TransportError.closed) {
+                try await pair.server.write([[1]], deadline: nil)
+            }
+        }
+    }
+
+    @Test func shutdownFailsWaitersWithClosed() async throws {
+        let loop = try EventLoop()
+        let pair = try await SocketPair.make(on: loop)
+        defer { pair.close() }
+        let reader = Task {
+            try await pair.server.read(upTo: 100, deadline: .now + .seconds(10))
+        }
+        let accepting = Task {
+            try await pair.listener.accept()
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        loop.shutdown()
+        loop.shutdown()  // idempotent
+        await #expect(throws: TransportError.closed) {
+            _ = try await reader.value
+        }
+        await #expect(throws: TransportError.closed) {
+            _ = try await accepting.value
+        }
+        await #expect(throws: TransportError.closed) {
+            try await loop.waitReadable(pair.client.fileDescriptor, deadline: nil)
+        }
+    }
+
+    @Test func connectToAClosedPortFails() async throws {
+        try await withEventLoop { loop in
+            let listener = try ListeningSocket(address: SocketAddress(host: "127.0.0.1", port: 0), loop: loop)
+            let address = listener.localAddress
+            listener.close()
+            do {
+                _ = try await ConnectedSocket.connect(to: address, loop: loop, deadline: .now + .seconds(5))
+                Issue.record("connect succeeded")
+            } catch let error as TransportError {
+                #expect(error.errno == ECONNREFUSED)
+            }
+        }
+    }
+
+    @Test func oneReaderAndOneWriterRunConcurrently() async throws {
+        let payload = patternBytes(2 << 20, seed: 7)
+        try await withEventLoop(timeout: 30) { loop in
+            let pair = try await SocketPair.make(on: loop)
+            defer { pair.close() }
+            // Echo: the server's reader and writer both run on the same socket at once.
+            let echo = Task {
+                var echoed = 0
+                let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self)
+                async let writer: Void = {
+                    for await chunk in stream {
+                        try await pair.server.write([chunk], deadline: .now + .seconds(10))
+                    }
+                }()
+                while echoed < payload.count {
+                    let chunk = try await pair.server.read(upTo: 65_536, deadline: .now + .seconds(10))
+                    if chunk.isEmpty { break }
+                    echoed += chunk.count
+                    continuation.yield(chunk)
+                }
+                continuation.finish()
+                try await writer
+            }
+            async let sent: Void = pair.client.write([payload], deadline: .now + .seconds(10))
+            let received = try await pair.client.read(exactly: payload.count)
+            try await sent
+            try await echo.value
+            #expect(received == payload)
+        }
+    }
+
+    @Test func sendFileSendsTheFileExactly() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let contents = patternBytes(3 << 20, seed: 3)
+        let path = directory.path + "/payload.bin"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(contents)))
+        try await withEventLoop(timeout: 30) { loop in
+            let pair = try await SocketPair.make(on: loop)
+            defer { pair.close() }
+            let file = open(path, O_RDONLY | O_CLOEXEC)
+            #expect(file >= 0)
+            defer { close(file) }
+            let offset = 12_345
+            async let sending: Void = pair.server.sendFile(file, offset: Int64(offset), count: Int64(contents.count - offset), deadline: .now + .seconds(20))
+            let received = try await pair.client.read(exactly: contents.count - offset)
+            try await sending
+            #expect(received == Array(contents[offset...]))
+
+            // A count past the end of the file is an error, not a hang.
+            await #expect(throws: TransportError.self) {
+                try await pair.server.sendFile(file, offset: Int64(contents.count - 10), count: 100, deadline: .now + .seconds(5))
+            }
+        }
+    }
+
+    @Test func thousandIdleConnectionsNeedNoThreadEach() async throws {
+        try await withEventLoop(timeout: 60) { loop in
+            let listener = try ListeningSocket(address: SocketAddress(host: "127.0.0.1", port: 0), loop: loop)
+            defer { listener.close() }
+            var clients: [ConnectedSocket] = []
+            var servers: [ConnectedSocket] = []
+            defer {
+                for socket in clients + servers { socket.close() }
+            }
+            for _ in 0..<1000 {
+                async let accepted = listener.accept()
+                clients.append(try await ConnectedSocket.connect(to: listener.localAddress, loop: loop, deadline: .now + .seconds(5)))
+                servers.append(try await accepted)
+            }
+            let idleServers = servers
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // Every server side parks a read with a deadline: 1,000 waiters and 1,000 timers.
+                for socket in idleServers {
+                    group.addTask {
+                        do {
+                            _ = try await socket.read(upTo: 1024, deadline: .now + .seconds(60))
+                        } catch is CancellationError {
+                        } catch TransportError.closed {
+                        }
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(200))
+                let threads = try processThreadCount()
+                #expect(threads > 0 && threads < 64, "\(threads) threads for 1,000 idle connections")
+
+                let extra = try await SocketPair.make(on: loop)
+                defer { extra.close() }
+                try await extra.client.write([Array("ping".utf8)], deadline: .now + .seconds(5))
+                #expect(try await extra.server.read(exactly: 4) == Array("ping".utf8))
+                group.cancelAll()
+                try await group.waitForAll()
+            }
+        }
+    }
+}
