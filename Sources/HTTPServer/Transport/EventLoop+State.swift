@@ -195,12 +195,14 @@ extension EventLoop {
                 return .failed(TransportError.timedOut)
             }
             let waiter = Waiter(id: id, continuation: continuation, hasDeadline: deadline != nil)
+            // One waiter per direction: a second reader (or writer) is a caller's bug, reported
+            // as an error rather than a crash of the whole server.
             switch direction {
             case .read:
-                precondition(entry.reader == nil, "two tasks wait to read fd \(registration.fd) at once")
+                guard entry.reader == nil else { return .failed(TransportError.busy) }
                 entry.reader = waiter
             case .write:
-                precondition(entry.writer == nil, "two tasks wait to write fd \(registration.fd) at once")
+                guard entry.writer == nil else { return .failed(TransportError.busy) }
                 entry.writer = waiter
             }
             entries[registration.fd] = entry

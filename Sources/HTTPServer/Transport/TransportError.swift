@@ -11,6 +11,7 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
         case timedOut
         case closed
         case connectionReset
+        case busy
         case invalidAddress(String)
         case system(call: String, errno: Int32)
     }
@@ -29,6 +30,10 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
 
     /// The peer reset the connection (`ECONNRESET`) or it is gone for writing (`EPIPE`).
     public static let connectionReset = TransportError(.connectionReset)
+
+    /// Another task already waits for the same direction of the same socket: at most one
+    /// reader and one writer may use a socket at a time.
+    public static let busy = TransportError(.busy)
 
     /// A host string that is neither a numeric IPv4/IPv6 address nor `localhost`.
     public static func invalidAddress(_ host: String) -> TransportError {
@@ -65,6 +70,8 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
             return "socket or event loop closed"
         case .connectionReset:
             return "connection reset by peer"
+        case .busy:
+            return "another task already waits for this socket in the same direction"
         case .invalidAddress(let host):
             return "invalid address '\(host)': expected a numeric IPv4 or IPv6 address or 'localhost'"
         case .system(let call, let code):

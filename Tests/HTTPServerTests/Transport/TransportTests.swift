@@ -295,3 +295,83 @@ import TestSupport
         }
     }
 }
+
+extension TransportTests {
+    @Test func aSecondConcurrentReaderIsRejected() async throws {
+        try await withEventLoop { loop in
+            let pair = try await SocketPair.make(on: loop)
+            defer { pair.close() }
+            let first = Task {
+                try await pair.server.read(upTo: 10, deadline: .now + .seconds(10))
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            await #expect(throws: TransportError.busy) {
+                _ = try await pair.server.read(upTo: 10, deadline: .now + .seconds(10))
+            }
+            try await pair.client.write([[1, 2]], deadline: nil)
+            #expect(try await first.value == [1, 2])
+        }
+    }
+
+    @Test func keepAlivePingPongIsFast() async throws {
+        try await withEventLoop(timeout: 30) { loop in
+            let pair = try await SocketPair.make(on: loop)
+            defer { pair.close() }
+            let rounds = 5_000
+            let echo = Task {
+                for _ in 0..<rounds {
+                    let request = try await pair.server.read(upTo: 4096, deadline: .now + .seconds(30))
+                    try await pair.server.write([Array("HEAD".utf8), request], deadline: .now + .seconds(30))
+                }
+            }
+            let started = ContinuousClock.now
+            for round in 0..<rounds {
+                try await pair.client.write([[UInt8(truncatingIfNeeded: round)]], deadline: .now + .seconds(30))
+                _ = try await pair.client.read(exactly: 5, deadline: .now + .seconds(30))
+            }
+            let elapsed = ContinuousClock.now - started
+            try await echo.value
+            print("ping-pong: \(rounds) round trips in \(elapsed)")
+            #expect(elapsed < .seconds(20))
+        }
+    }
+}
+
+extension TransportTests {
+    @Test func writeToAPeerThatNeverReadsTimesOut() async throws {
+        try await withEventLoop { loop in
+            let pair = try await SocketPair.make(on: loop)
+            defer { pair.close() }
+            let started = ContinuousClock.now
+            await #expect(throws: TransportError.timedOut) {
+                try await pair.server.write([[UInt8](repeating: 0, count: 64 << 20)], deadline: .now + .milliseconds(300))
+            }
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+    }
+
+    @Test func waitsOnARawDescriptor() async throws {
+        try await withEventLoop { loop in
+            var fds: [Int32] = [0, 0]
+            #expect(pipe(&fds) == 0)
+            defer {
+                loop.deregister(fds[0])
+                loop.deregister(fds[1])
+                close(fds[0])
+                close(fds[1])
+            }
+            let (readEnd, writeEnd) = (fds[0], fds[1])
+            try await loop.waitWritable(writeEnd, deadline: .now + .seconds(5))
+            await #expect(throws: TransportError.timedOut) {
+                try await loop.waitReadable(readEnd, deadline: .now + .milliseconds(50))
+            }
+            let waiter = Task {
+                try await loop.waitReadable(readEnd, deadline: .now + .seconds(5))
+            }
+            try await Task.sleep(for: .milliseconds(20))
+            var byte: UInt8 = 9
+            #expect(write(writeEnd, &byte, 1) == 1)
+            try await waiter.value
+        }
+    }
+}
