@@ -71,11 +71,13 @@ public final class ListeningSocket: Sendable {
             }
             do {
                 try Syscall.setNoDelay(accepted.fd)
-                return try ConnectedSocket(adopting: accepted.fd, remoteAddress: accepted.peer, loop: loop)
             } catch {
-                // The connection is lost (e.g. reset already): carry on accepting the next.
+                // The connection is already lost (reset before we got to it): take the next one.
+                Glibc.close(accepted.fd)
                 continue
             }
+            // Closes the descriptor itself when it throws (`.closed`: the loop shut down).
+            return try ConnectedSocket(adopting: accepted.fd, remoteAddress: accepted.peer, loop: loop)
         }
     }
 

@@ -283,6 +283,7 @@ import TestSupport
                 }
                 try await Task.sleep(for: .milliseconds(200))
                 let threads = try processThreadCount()
+                print("threads with 1,000 idle connections: \(threads)")
                 #expect(threads > 0 && threads < 64, "\(threads) threads for 1,000 idle connections")
 
                 let extra = try await SocketPair.make(on: loop)
@@ -372,6 +373,49 @@ extension TransportTests {
             var byte: UInt8 = 9
             #expect(write(writeEnd, &byte, 1) == 1)
             try await waiter.value
+        }
+    }
+}
+
+extension TransportTests {
+    @Test func manyConnectionsPingPongConcurrently() async throws {
+        try await withEventLoop(timeout: 60) { loop in
+            let listener = try ListeningSocket(address: SocketAddress(host: "127.0.0.1", port: 0), loop: loop)
+            defer { listener.close() }
+            let connections = 50
+            let rounds = 100
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await withThrowingTaskGroup(of: Void.self) { servers in
+                        for _ in 0..<connections {
+                            let socket = try await listener.accept()
+                            servers.addTask {
+                                defer { socket.close() }
+                                while true {
+                                    let bytes = try await socket.read(upTo: 1024, deadline: .now + .seconds(30))
+                                    if bytes.isEmpty { return }
+                                    try await socket.write([bytes], deadline: .now + .seconds(30))
+                                }
+                            }
+                        }
+                        try await servers.waitForAll()
+                    }
+                }
+                for client in 0..<connections {
+                    group.addTask {
+                        let socket = try await ConnectedSocket.connect(to: listener.localAddress, loop: loop, deadline: .now + .seconds(10))
+                        defer { socket.close() }
+                        for round in 0..<rounds {
+                            let message = [UInt8(client), UInt8(round)]
+                            try await socket.write([message], deadline: .now + .seconds(30))
+                            #expect(try await socket.read(exactly: 2) == message)
+                        }
+                        socket.shutdownWrite()
+                        #expect(try await socket.read(upTo: 10, deadline: .now + .seconds(30)) == [])
+                    }
+                }
+                try await group.waitForAll()
+            }
         }
     }
 }
