@@ -29,4 +29,11 @@ static inline struct epoll_event clinux_epoll_event_make(uint32_t events, uint64
     return event;
 }
 
+/// accept4(2) is declared only under _GNU_SOURCE, which the Swift Glibc module is built without;
+/// this prototype matches glibc's, so the transport can accept non-blocking, close-on-exec sockets in one call.
+extern int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
+static inline int clinux_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags) {
+    return accept4(fd, address, length, flags);
+}
+
 #endif
