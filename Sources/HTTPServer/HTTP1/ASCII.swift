@@ -1,0 +1,106 @@
+/// Byte classes and case-insensitive comparison for HTTP's ASCII grammar (RFC 9110 §5.6).
+enum ASCII {
+    static let cr: UInt8 = 0x0D
+    static let lf: UInt8 = 0x0A
+    static let space: UInt8 = 0x20
+    static let tab: UInt8 = 0x09
+    static let colon: UInt8 = 0x3A
+    static let comma: UInt8 = 0x2C
+    static let semicolon: UInt8 = 0x3B
+    static let equals: UInt8 = 0x3D
+    static let quote: UInt8 = 0x22
+    static let backslash: UInt8 = 0x5C
+    static let slash: UInt8 = 0x2F
+    static let question: UInt8 = 0x3F
+    static let hash: UInt8 = 0x23
+    static let percent: UInt8 = 0x25
+    static let plus: UInt8 = 0x2B
+    static let ampersand: UInt8 = 0x26
+    static let asterisk: UInt8 = 0x2A
+
+    /// `tchar`: the characters allowed in a token such as a method or a field name.
+    @inline(__always)
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true  // DIGIT, ALPHA
+        case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E: true
+        default: false
+        }
+    }
+
+    /// `field-vchar / SP / HTAB`: what may appear in a field value (obs-text included).
+    @inline(__always)
+    static func isFieldValueByte(_ byte: UInt8) -> Bool {
+        byte == tab || (byte >= 0x20 && byte != 0x7F)
+    }
+
+    /// `VCHAR`: visible ASCII, the only bytes allowed in a request-target.
+    @inline(__always)
+    static func isVisible(_ byte: UInt8) -> Bool {
+        byte >= 0x21 && byte <= 0x7E
+    }
+
+    /// `OWS` members.
+    @inline(__always)
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == space || byte == tab
+    }
+
+    @inline(__always)
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+    }
+
+    /// The value of a hexadecimal digit, or nil.
+    @inline(__always)
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
+    }
+
+    /// Compares two byte sequences ignoring ASCII case, without allocating.
+    @inline(__always)
+    static func equalsIgnoringCase<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {
+        guard a.count == b.count else { return false }
+        var i = a.startIndex
+        var j = b.startIndex
+        while i != a.endIndex {
+            if lowercased(a[i]) != lowercased(b[j]) { return false }
+            a.formIndex(after: &i)
+            b.formIndex(after: &j)
+        }
+        return true
+    }
+
+    /// Compares two strings ignoring ASCII case, without allocating.
+    @inline(__always)
+    static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
+        equalsIgnoringCase(a.utf8, b.utf8)
+    }
+
+    /// Calls `body` with each element of a comma-separated list, trimmed of OWS; empty elements are passed too.
+    /// Stops early when `body` returns false.
+    static func forEachListElement(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) {
+        var start = 0
+        var index = 0
+        let count = bytes.count
+        while index <= count {
+            if index == count || bytes[index] == comma {
+                var lo = start
+                var hi = index
+                while lo < hi, isWhitespace(bytes[lo]) { lo += 1 }
+                while hi > lo, isWhitespace(bytes[hi - 1]) { hi -= 1 }
+                if !body(UnsafeBufferPointer(rebasing: bytes[lo..<hi])) { return }
+                start = index + 1
+            }
+            index += 1
+        }
+    }
+}

@@ -1,0 +1,380 @@
+/// Reading the request line and header section (RFC 9112 §2–6).
+extension RequestParser {
+    /// The facts framing and connection handling need, gathered while the fields are validated.
+    struct FieldFacts {
+        var hostCount = 0
+        var contentLength: Int64?
+        var transferEncodingSeen = false
+        var transferCodings = 0
+        var lastCodingIsChunked = false
+        var chunkedCount = 0
+        var otherCodingSeen = false
+        var connectionClose = false
+        var connectionKeepAlive = false
+        var expectsContinue = false
+        var unsupportedExpectation = false
+    }
+
+    mutating func readHead() throws(HTTPParseError) -> ParserEvent? {
+        if scan.scanOffset == 0 {
+            // RFC 9112 §2.2: ignore empty lines received before the request line.
+            while readIndex < buffer.count {
+                let byte = buffer[readIndex]
+                if byte == ASCII.lf {
+                    readIndex += 1
+                } else if byte == ASCII.cr {
+                    guard readIndex + 1 < buffer.count else { return nil }
+                    guard buffer[readIndex + 1] == ASCII.lf else { break }
+                    readIndex += 2
+                } else {
+                    break
+                }
+            }
+            guard readIndex < buffer.count else { return nil }
+        }
+        let storage = buffer
+        return try storage.withUnsafeBufferPointer { bytes throws(HTTPParseError) -> ParserEvent? in
+            guard let end = try scanSection(bytes, isTrailer: false) else { return nil }
+            let head = try parseHead(bytes)
+            readIndex += end
+            scan.reset()
+            switch head.framing {
+            case .none, .contentLength(0): state = .endOfMessage
+            case .contentLength(let length): state = .contentLength(remaining: length)
+            case .chunked: state = .chunkSize
+            }
+            return .head(head)
+        }
+    }
+
+    /// Builds the head from the lines `scanSection` found.
+    private func parseHead(_ bytes: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> RequestHead {
+        let base = readIndex
+        let requestLine = UnsafeBufferPointer(rebasing: bytes[(base + scan.lines[0].lowerBound)..<(base + scan.lines[0].upperBound)])
+        var head = try Self.parseRequestLine(requestLine)
+
+        var facts = FieldFacts()
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(scan.lines.count - 1)
+        for range in scan.lines.dropFirst() {
+            let line = UnsafeBufferPointer(rebasing: bytes[(base + range.lowerBound)..<(base + range.upperBound)])
+            let (name, value) = try Self.splitField(line)
+            try Self.noteField(name: name, value: value, into: &facts)
+            headers.add(
+                name: String(decoding: name, as: UTF8.self),
+                value: String(decoding: value, as: UTF8.self)
+            )
+        }
+        head.headers = headers
+
+        let isHTTP11 = head.version.minor >= 1
+        if facts.hostCount > 1 {
+            throw .badRequest("more than one Host header")
+        }
+        if isHTTP11 && facts.hostCount == 0 {
+            throw .badRequest("HTTP/1.1 request without Host header")
+        }
+        if facts.transferEncodingSeen {
+            guard isHTTP11 else {
+                throw .badRequest("Transfer-Encoding in an HTTP/1.0 request")
+            }
+            guard facts.contentLength == nil else {
+                throw .badRequest("both Content-Length and Transfer-Encoding")
+            }
+            guard facts.transferCodings > 0, facts.lastCodingIsChunked, facts.chunkedCount == 1 else {
+                throw .badRequest("Transfer-Encoding does not end with a single chunked")
+            }
+            guard !facts.otherCodingSeen else {
+                throw .notImplemented("unsupported transfer coding")
+            }
+            head.framing = .chunked
+        } else if let length = facts.contentLength {
+            head.framing = .contentLength(length)
+        } else {
+            head.framing = .none
+        }
+        if facts.unsupportedExpectation {
+            throw .expectationFailed("Expect other than 100-continue")
+        }
+        head.expectsContinue = isHTTP11 && facts.expectsContinue
+        head.keepAlive = isHTTP11 ? !facts.connectionClose : facts.connectionKeepAlive && !facts.connectionClose
+        return head
+    }
+
+    /// `method SP request-target SP HTTP-version`, single spaces only.
+    static func parseRequestLine(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> RequestHead {
+        guard let firstSpace = line.firstIndex(of: ASCII.space) else {
+            throw .badRequest("request line without spaces")
+        }
+        let methodBytes = UnsafeBufferPointer(rebasing: line[..<firstSpace])
+        guard !methodBytes.isEmpty, methodBytes.allSatisfy(ASCII.isTokenByte) else {
+            throw .badRequest("method is not a token")
+        }
+        guard let secondSpace = line[(firstSpace + 1)...].firstIndex(of: ASCII.space) else {
+            throw .badRequest("request line without version")
+        }
+        let targetBytes = UnsafeBufferPointer(rebasing: line[(firstSpace + 1)..<secondSpace])
+        guard !targetBytes.isEmpty else {
+            throw .badRequest("empty request-target")
+        }
+        let version = try parseVersion(UnsafeBufferPointer(rebasing: line[(secondSpace + 1)...]))
+        guard let method = HTTPMethod.from(methodBytes) else {
+            throw .notImplemented("unknown method")
+        }
+        var head = RequestHead(method: method, target: "", path: "", pathSegments: [], version: version)
+        try parseTarget(targetBytes, method: method, into: &head)
+        return head
+    }
+
+    /// `HTTP/x.y` with single digits: 1.x is served (1.2 and later as 1.1, RFC 9110 §2.5); any other
+    /// major is `505`; anything else is `400`.
+    static func parseVersion(_ bytes: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> HTTPVersion {
+        guard bytes.count == 8, bytes.starts(with: "HTTP/".utf8), bytes[6] == UInt8(ascii: "."),
+            (0x30...0x39).contains(bytes[5]), (0x30...0x39).contains(bytes[7])
+        else {
+            throw .badRequest("malformed HTTP version")
+        }
+        let major = Int(bytes[5] - 0x30)
+        let minor = Int(bytes[7] - 0x30)
+        guard major == 1 else {
+            throw .versionNotSupported("HTTP/\(major).\(minor) is not supported")
+        }
+        return minor == 0 ? .http1_0 : minor == 1 ? .http1_1 : HTTPVersion(major: 1, minor: minor)
+    }
+
+    /// Origin-form, absolute-form (reduced to its path) or asterisk-form (OPTIONS only).
+    static func parseTarget(
+        _ target: UnsafeBufferPointer<UInt8>,
+        method: HTTPMethod,
+        into head: inout RequestHead
+    ) throws(HTTPParseError) {
+        guard target.allSatisfy(ASCII.isVisible) else {
+            throw .badRequest("request-target contains bytes outside visible ASCII")
+        }
+        head.target = String(decoding: target, as: UTF8.self)
+        var pathStart: Int
+        if target[0] == ASCII.slash {
+            pathStart = 0
+        } else if target.count == 1, target[0] == ASCII.asterisk {
+            guard method == .options else {
+                throw .badRequest("asterisk-form request-target is only allowed with OPTIONS")
+            }
+            head.path = "*"
+            head.pathSegments = []
+            return
+        } else if let authorityStart = absoluteFormAuthorityStart(target) {
+            var index = authorityStart
+            while index < target.count, target[index] != ASCII.slash, target[index] != ASCII.question,
+                target[index] != ASCII.hash
+            {
+                index += 1
+            }
+            guard index > authorityStart else {
+                throw .badRequest("absolute-form request-target without host")
+            }
+            pathStart = index
+        } else {
+            throw .badRequest("request-target is neither origin-form nor absolute-form")
+        }
+
+        var pathEnd = pathStart
+        while pathEnd < target.count, target[pathEnd] != ASCII.question, target[pathEnd] != ASCII.hash {
+            pathEnd += 1
+        }
+        let rawPath = UnsafeBufferPointer(rebasing: target[pathStart..<pathEnd])
+        if rawPath.isEmpty {
+            head.path = "/"
+            head.pathSegments = []
+        } else {
+            head.path = try PercentDecoding.decode(rawPath, plusAsSpace: false)
+            head.pathSegments = try pathSegments(rawPath)
+        }
+
+        if pathEnd < target.count, target[pathEnd] == ASCII.question {
+            var queryEnd = pathEnd + 1
+            while queryEnd < target.count, target[queryEnd] != ASCII.hash { queryEnd += 1 }
+            let rawQuery = UnsafeBufferPointer(rebasing: target[(pathEnd + 1)..<queryEnd])
+            head.query = String(decoding: rawQuery, as: UTF8.self)
+            head.queryItems = try queryItems(rawQuery)
+        }
+    }
+
+    /// Where the authority starts when `target` begins with `http://` or `https://` (any case).
+    private static func absoluteFormAuthorityStart(_ target: UnsafeBufferPointer<UInt8>) -> Int? {
+        if target.count >= 7, ASCII.equalsIgnoringCase(target[0..<7], "http://".utf8) { return 7 }
+        if target.count >= 8, ASCII.equalsIgnoringCase(target[0..<8], "https://".utf8) { return 8 }
+        return nil
+    }
+
+    /// Splits the raw path on `/` first, then decodes each non-empty segment.
+    private static func pathSegments(_ rawPath: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> [String] {
+        var segments: [String] = []
+        var start = 0
+        for index in 0...rawPath.count where index == rawPath.count || rawPath[index] == ASCII.slash {
+            if index > start {
+                segments.append(try PercentDecoding.decode(UnsafeBufferPointer(rebasing: rawPath[start..<index]), plusAsSpace: false))
+            }
+            start = index + 1
+        }
+        return segments
+    }
+
+    /// `name=value` pairs separated by `&`, form-decoded; a pair without `=` has an empty value.
+    private static func queryItems(
+        _ rawQuery: UnsafeBufferPointer<UInt8>
+    ) throws(HTTPParseError) -> [(name: String, value: String)] {
+        var items: [(name: String, value: String)] = []
+        var start = 0
+        for index in 0...rawQuery.count where index == rawQuery.count || rawQuery[index] == ASCII.ampersand {
+            if index > start {
+                let pair = UnsafeBufferPointer(rebasing: rawQuery[start..<index])
+                let equals = pair.firstIndex(of: ASCII.equals) ?? pair.count
+                let name = try PercentDecoding.decode(UnsafeBufferPointer(rebasing: pair[..<equals]), plusAsSpace: true)
+                let value =
+                    equals < pair.count
+                    ? try PercentDecoding.decode(UnsafeBufferPointer(rebasing: pair[(equals + 1)...]), plusAsSpace: true)
+                    : ""
+                items.append((name: name, value: value))
+            }
+            start = index + 1
+        }
+        return items
+    }
+
+    /// Splits `name: value`, validating both; the value comes back trimmed of OWS.
+    static func splitField(
+        _ line: UnsafeBufferPointer<UInt8>
+    ) throws(HTTPParseError) -> (name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        guard !ASCII.isWhitespace(line[0]) else {
+            throw .badRequest("obsolete line folding or leading whitespace in a field line")
+        }
+        guard let colon = line.firstIndex(of: ASCII.colon) else {
+            throw .badRequest("field line without colon")
+        }
+        guard colon > 0 else {
+            throw .badRequest("empty field name")
+        }
+        let name = UnsafeBufferPointer(rebasing: line[..<colon])
+        guard name.allSatisfy(ASCII.isTokenByte) else {
+            if ASCII.isWhitespace(name[name.count - 1]) {
+                throw .badRequest("whitespace between field name and colon")
+            }
+            throw .badRequest("field name is not a token")
+        }
+        var lower = colon + 1
+        var upper = line.count
+        while lower < upper, ASCII.isWhitespace(line[lower]) { lower += 1 }
+        while upper > lower, ASCII.isWhitespace(line[upper - 1]) { upper -= 1 }
+        let value = UnsafeBufferPointer(rebasing: line[lower..<upper])
+        for byte in value where !ASCII.isFieldValueByte(byte) {
+            throw .badRequest(
+                byte == ASCII.cr || byte == ASCII.lf || byte == 0
+                    ? "CR, LF or NUL in a field value" : "control character in a field value"
+            )
+        }
+        return (name, value)
+    }
+
+    /// Records what framing, connection handling and expectations need from one field.
+    private static func noteField(
+        name: UnsafeBufferPointer<UInt8>,
+        value: UnsafeBufferPointer<UInt8>,
+        into facts: inout FieldFacts
+    ) throws(HTTPParseError) {
+        switch name.count {
+        case 4 where ASCII.equalsIgnoringCase(name, "host".utf8):
+            facts.hostCount += 1
+        case 6 where ASCII.equalsIgnoringCase(name, "expect".utf8):
+            if ASCII.equalsIgnoringCase(value, "100-continue".utf8) {
+                facts.expectsContinue = true
+            } else {
+                facts.unsupportedExpectation = true
+            }
+        case 10 where ASCII.equalsIgnoringCase(name, "connection".utf8):
+            ASCII.forEachListElement(value) { option in
+                if ASCII.equalsIgnoringCase(option, "close".utf8) {
+                    facts.connectionClose = true
+                } else if ASCII.equalsIgnoringCase(option, "keep-alive".utf8) {
+                    facts.connectionKeepAlive = true
+                }
+                return true
+            }
+        case 14 where ASCII.equalsIgnoringCase(name, "content-length".utf8):
+            try noteContentLength(value, into: &facts)
+        case 17 where ASCII.equalsIgnoringCase(name, "transfer-encoding".utf8):
+            try noteTransferEncoding(value, into: &facts)
+        default:
+            break
+        }
+    }
+
+    /// Digits only; a list of identical values counts as one (RFC 9110 §8.6); any disagreement is `400`.
+    private static func noteContentLength(
+        _ value: UnsafeBufferPointer<UInt8>,
+        into facts: inout FieldFacts
+    ) throws(HTTPParseError) {
+        var failure: HTTPParseError?
+        var agreed = facts.contentLength
+        ASCII.forEachListElement(value) { element in
+            guard !element.isEmpty else {
+                failure = .badRequest("empty Content-Length")
+                return false
+            }
+            var length: Int64 = 0
+            for byte in element {
+                guard byte >= 0x30 && byte <= 0x39 else {
+                    failure = .badRequest("Content-Length is not digits only")
+                    return false
+                }
+                let (times10, overflow1) = length.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = times10.addingReportingOverflow(Int64(byte - 0x30))
+                guard !overflow1 && !overflow2 else {
+                    failure = .badRequest("Content-Length overflows")
+                    return false
+                }
+                length = sum
+            }
+            if let previous = agreed, previous != length {
+                failure = .badRequest("conflicting Content-Length values")
+                return false
+            }
+            agreed = length
+            return true
+        }
+        if let failure { throw failure }
+        facts.contentLength = agreed
+    }
+
+    /// Collects the transfer codings in order across all Transfer-Encoding fields.
+    private static func noteTransferEncoding(
+        _ value: UnsafeBufferPointer<UInt8>,
+        into facts: inout FieldFacts
+    ) throws(HTTPParseError) {
+        facts.transferEncodingSeen = true
+        var failure: HTTPParseError?
+        ASCII.forEachListElement(value) { element in
+            guard !element.isEmpty else { return true }  // empty list elements are ignored (RFC 9110 §5.6.1)
+            var nameEnd = 0
+            while nameEnd < element.count, ASCII.isTokenByte(element[nameEnd]) { nameEnd += 1 }
+            guard nameEnd > 0 else {
+                failure = .badRequest("transfer coding is not a token")
+                return false
+            }
+            let coding = UnsafeBufferPointer(rebasing: element[..<nameEnd])
+            facts.transferCodings += 1
+            if ASCII.equalsIgnoringCase(coding, "chunked".utf8) {
+                guard nameEnd == element.count else {
+                    failure = .badRequest("chunked takes no parameters")
+                    return false
+                }
+                facts.chunkedCount += 1
+                facts.lastCodingIsChunked = true
+            } else {
+                facts.otherCodingSeen = true
+                facts.lastCodingIsChunked = false
+            }
+            return true
+        }
+        if let failure { throw failure }
+    }
+}
