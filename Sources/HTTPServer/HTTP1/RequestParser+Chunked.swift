@@ -146,12 +146,12 @@ extension RequestParser {
         return try storage.withUnsafeBufferPointer { bytes throws(HTTPParseError) -> HTTPHeaders? in
             guard let end = try scanSection(bytes, isTrailer: true) else { return nil }
             var trailers = HTTPHeaders()
-            for range in scan.lines {
-                let line = UnsafeBufferPointer(rebasing: bytes[(readIndex + range.lowerBound)..<(readIndex + range.upperBound)])
-                let (name, value) = try Self.splitField(line)
+            for field in scan.fields {
+                let name = UnsafeBufferPointer(rebasing: bytes[(readIndex + field.name.lowerBound)..<(readIndex + field.name.upperBound)])
                 guard !Self.forbiddenTrailers.contains(where: { ASCII.equalsIgnoringCase(name, $0.utf8) }) else {
                     continue
                 }
+                let value = UnsafeBufferPointer(rebasing: bytes[(readIndex + field.value.lowerBound)..<(readIndex + field.value.upperBound)])
                 trailers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
             }
             readIndex += end

@@ -47,18 +47,18 @@ extension RequestParser {
         }
     }
 
-    /// Builds the head from the lines `scanSection` found.
+    /// Completes the head from the request line and field lines `scanSection` validated.
     private func parseHead(_ bytes: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> RequestHead {
+        guard var head = scan.requestHead else {
+            throw .badRequest("missing request line")
+        }
         let base = readIndex
-        let requestLine = UnsafeBufferPointer(rebasing: bytes[(base + scan.lines[0].lowerBound)..<(base + scan.lines[0].upperBound)])
-        var head = try Self.parseRequestLine(requestLine)
-
         var facts = FieldFacts()
         var headers = HTTPHeaders()
-        headers.reserveCapacity(scan.lines.count - 1)
-        for range in scan.lines.dropFirst() {
-            let line = UnsafeBufferPointer(rebasing: bytes[(base + range.lowerBound)..<(base + range.upperBound)])
-            let (name, value) = try Self.splitField(line)
+        headers.reserveCapacity(scan.fields.count)
+        for field in scan.fields {
+            let name = UnsafeBufferPointer(rebasing: bytes[(base + field.name.lowerBound)..<(base + field.name.upperBound)])
+            let value = UnsafeBufferPointer(rebasing: bytes[(base + field.value.lowerBound)..<(base + field.value.upperBound)])
             try Self.noteField(name: name, value: value, into: &facts)
             headers.add(
                 name: String(decoding: name, as: UTF8.self),
@@ -241,38 +241,37 @@ extension RequestParser {
         return items
     }
 
-    /// Splits `name: value`, validating both; the value comes back trimmed of OWS.
+    /// Validates a field line `name: value`; returns where the name ends (at the colon) and where
+    /// the value lies once trimmed of OWS, as indices into `line`.
     static func splitField(
         _ line: UnsafeBufferPointer<UInt8>
-    ) throws(HTTPParseError) -> (name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+    ) throws(HTTPParseError) -> (nameEnd: Int, value: Range<Int>) {
         guard !ASCII.isWhitespace(line[0]) else {
             throw .badRequest("obsolete line folding or leading whitespace in a field line")
         }
-        guard let colon = line.firstIndex(of: ASCII.colon) else {
-            throw .badRequest("field line without colon")
+        var colon = 0
+        while colon < line.count, ASCII.isTokenByte(line[colon]) { colon += 1 }
+        guard colon < line.count, line[colon] == ASCII.colon else {
+            if colon < line.count, ASCII.isWhitespace(line[colon]) {
+                throw .badRequest("whitespace between field name and colon")
+            }
+            throw .badRequest(colon == line.count ? "field line without colon" : "field name is not a token")
         }
         guard colon > 0 else {
             throw .badRequest("empty field name")
-        }
-        let name = UnsafeBufferPointer(rebasing: line[..<colon])
-        guard name.allSatisfy(ASCII.isTokenByte) else {
-            if ASCII.isWhitespace(name[name.count - 1]) {
-                throw .badRequest("whitespace between field name and colon")
-            }
-            throw .badRequest("field name is not a token")
         }
         var lower = colon + 1
         var upper = line.count
         while lower < upper, ASCII.isWhitespace(line[lower]) { lower += 1 }
         while upper > lower, ASCII.isWhitespace(line[upper - 1]) { upper -= 1 }
-        let value = UnsafeBufferPointer(rebasing: line[lower..<upper])
-        for byte in value where !ASCII.isFieldValueByte(byte) {
+        for index in lower..<upper where !ASCII.isFieldValueByte(line[index]) {
+            let byte = line[index]
             throw .badRequest(
                 byte == ASCII.cr || byte == ASCII.lf || byte == 0
                     ? "CR, LF or NUL in a field value" : "control character in a field value"
             )
         }
-        return (name, value)
+        return (colon, lower..<upper)
     }
 
     /// Records what framing, connection handling and expectations need from one field.

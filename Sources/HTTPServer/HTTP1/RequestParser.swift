@@ -31,22 +31,32 @@ public struct RequestParser: Sendable {
         case failed(HTTPParseError)
     }
 
-    /// Progress through a header or trailer section, kept across appends so bytes are scanned once.
-    /// All offsets are relative to `readIndex`, so compacting the buffer does not move them.
+    /// A validated field line: where its name and its trimmed value lie, relative to `readIndex`.
+    struct FieldLine: Sendable {
+        var name: Range<Int>
+        var value: Range<Int>
+    }
+
+    /// Progress through a header or trailer section, kept across appends so bytes are scanned and
+    /// validated once, as each line completes. Offsets are relative to `readIndex`, so compacting
+    /// the buffer does not move them.
     struct SectionScan: Sendable {
         /// Where the search for the next line feed resumes.
         var scanOffset = 0
         /// Where the current, unfinished line starts.
         var lineStart = 0
-        /// Content ranges (without line endings) of the complete lines so far.
-        var lines: [Range<Int>] = []
+        /// The parsed request line (head sections only), once it is complete.
+        var requestHead: RequestHead?
+        /// The complete, validated field lines so far.
+        var fields: [FieldLine] = []
         /// Bytes of complete field lines so far (request line excluded).
         var fieldBytes = 0
 
         mutating func reset() {
             scanOffset = 0
             lineStart = 0
-            lines.removeAll(keepingCapacity: true)
+            requestHead = nil
+            fields.removeAll(keepingCapacity: true)
             fieldBytes = 0
         }
     }
@@ -186,21 +196,25 @@ public struct RequestParser: Sendable {
                 throw .badRequest("bare LF in chunked trailer section")
             }
             let length = contentEnd - scan.lineStart
-            let isRequestLine = !isTrailer && scan.lines.isEmpty
-            if isRequestLine {
-                if length == 0 {
-                    throw .badRequest("empty request line")
-                }
+            let line = UnsafeBufferPointer(rebasing: bytes[(base + scan.lineStart)..<(base + contentEnd)])
+            if !isTrailer && scan.requestHead == nil {
                 if length > limits.maxRequestLineBytes {
                     throw requestLineTooLong(bytes, length: length)
                 }
+                scan.requestHead = try Self.parseRequestLine(line)
             } else if length == 0 {
                 return lineFeedOffset + 1
             } else {
                 try checkFieldLine(length: length, isTrailer: isTrailer)
+                let (nameEnd, value) = try Self.splitField(line)
+                scan.fields.append(
+                    FieldLine(
+                        name: scan.lineStart..<(scan.lineStart + nameEnd),
+                        value: (scan.lineStart + value.lowerBound)..<(scan.lineStart + value.upperBound)
+                    )
+                )
                 scan.fieldBytes += length
             }
-            scan.lines.append(scan.lineStart..<contentEnd)
             scan.lineStart = lineFeedOffset + 1
             scan.scanOffset = scan.lineStart
         }
@@ -208,7 +222,7 @@ public struct RequestParser: Sendable {
 
     /// Limits for a complete field line of `length` bytes, given the lines before it.
     private func checkFieldLine(length: Int, isTrailer: Bool) throws(HTTPParseError) {
-        let fieldCount = isTrailer ? scan.lines.count + 1 : scan.lines.count
+        let fieldCount = scan.fields.count + 1
         if isTrailer {
             if scan.fieldBytes + length > limits.maxTrailerBytes {
                 throw .headerFieldsTooLarge("trailer section over \(limits.maxTrailerBytes) bytes")
@@ -233,7 +247,7 @@ public struct RequestParser: Sendable {
         isTrailer: Bool
     ) throws(HTTPParseError) {
         guard length > 0 else { return }
-        if !isTrailer && scan.lines.isEmpty {
+        if !isTrailer && scan.requestHead == nil {
             if length > limits.maxRequestLineBytes {
                 throw requestLineTooLong(bytes, length: length)
             }
