@@ -76,10 +76,27 @@ enum ASCII {
         return true
     }
 
+    /// Compares bytes with a lowercase ASCII literal, ignoring the bytes' case.
+    @inline(__always)
+    static func equalsLowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count == count else { return false }
+        let expected = literal.utf8Start
+        for index in 0..<count where lowercased(bytes[index]) != expected[index] {
+            return false
+        }
+        return true
+    }
+
     /// Compares two strings ignoring ASCII case, without allocating.
     @inline(__always)
     static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
-        equalsIgnoringCase(a.utf8, b.utf8)
+        guard a.utf8.count == b.utf8.count else { return false }
+        let contiguous = a.utf8.withContiguousStorageIfAvailable { a in
+            b.utf8.withContiguousStorageIfAvailable { b in equalsIgnoringCase(a, b) }
+        }
+        if let contiguous, let result = contiguous { return result }
+        return equalsIgnoringCase(a.utf8, b.utf8)
     }
 
     /// Calls `body` with each element of a comma-separated list, trimmed of OWS; empty elements are passed too.

@@ -3,7 +3,7 @@
 extension RequestParser {
     /// Fields that must not come from a trailer (RFC 9110 §6.5.1): framing, routing, request
     /// modifiers, authentication and content metadata. They are dropped, not rejected.
-    static let forbiddenTrailers: [String] = [
+    static let forbiddenTrailers: [StaticString] = [
         "content-length", "transfer-encoding", "host", "trailer", "te", "connection", "keep-alive",
         "upgrade", "expect", "max-forwards", "cache-control", "pragma", "range", "if-match",
         "if-none-match", "if-modified-since", "if-unmodified-since", "if-range", "authorization",
@@ -148,7 +148,7 @@ extension RequestParser {
             var trailers = HTTPHeaders()
             for field in scan.fields {
                 let name = UnsafeBufferPointer(rebasing: bytes[(readIndex + field.name.lowerBound)..<(readIndex + field.name.upperBound)])
-                guard !Self.forbiddenTrailers.contains(where: { ASCII.equalsIgnoringCase(name, $0.utf8) }) else {
+                guard !Self.forbiddenTrailers.contains(where: { ASCII.equalsLowercased(name, $0) }) else {
                     continue
                 }
                 let value = UnsafeBufferPointer(rebasing: bytes[(readIndex + field.value.lowerBound)..<(readIndex + field.value.upperBound)])

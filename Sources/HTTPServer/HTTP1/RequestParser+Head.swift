@@ -281,26 +281,26 @@ extension RequestParser {
         into facts: inout FieldFacts
     ) throws(HTTPParseError) {
         switch name.count {
-        case 4 where ASCII.equalsIgnoringCase(name, "host".utf8):
+        case 4 where ASCII.equalsLowercased(name, "host"):
             facts.hostCount += 1
-        case 6 where ASCII.equalsIgnoringCase(name, "expect".utf8):
-            if ASCII.equalsIgnoringCase(value, "100-continue".utf8) {
+        case 6 where ASCII.equalsLowercased(name, "expect"):
+            if ASCII.equalsLowercased(value, "100-continue") {
                 facts.expectsContinue = true
             } else {
                 facts.unsupportedExpectation = true
             }
-        case 10 where ASCII.equalsIgnoringCase(name, "connection".utf8):
+        case 10 where ASCII.equalsLowercased(name, "connection"):
             ASCII.forEachListElement(value) { option in
-                if ASCII.equalsIgnoringCase(option, "close".utf8) {
+                if ASCII.equalsLowercased(option, "close") {
                     facts.connectionClose = true
-                } else if ASCII.equalsIgnoringCase(option, "keep-alive".utf8) {
+                } else if ASCII.equalsLowercased(option, "keep-alive") {
                     facts.connectionKeepAlive = true
                 }
                 return true
             }
-        case 14 where ASCII.equalsIgnoringCase(name, "content-length".utf8):
+        case 14 where ASCII.equalsLowercased(name, "content-length"):
             try noteContentLength(value, into: &facts)
-        case 17 where ASCII.equalsIgnoringCase(name, "transfer-encoding".utf8):
+        case 17 where ASCII.equalsLowercased(name, "transfer-encoding"):
             try noteTransferEncoding(value, into: &facts)
         default:
             break
@@ -361,7 +361,7 @@ extension RequestParser {
             }
             let coding = UnsafeBufferPointer(rebasing: element[..<nameEnd])
             facts.transferCodings += 1
-            if ASCII.equalsIgnoringCase(coding, "chunked".utf8) {
+            if ASCII.equalsLowercased(coding, "chunked") {
                 guard nameEnd == element.count else {
                     failure = .badRequest("chunked takes no parameters")
                     return false

@@ -29,7 +29,7 @@ public enum ResponseHeadEncoder {
         bytes.append(ASCII.cr)
         bytes.append(ASCII.lf)
         for (name, value) in headers {
-            guard !name.isEmpty, name.utf8.allSatisfy(ASCII.isTokenByte) else { continue }
+            guard isToken(name) else { continue }
             bytes.append(contentsOf: name.utf8)
             bytes.append(ASCII.colon)
             bytes.append(ASCII.space)
@@ -42,16 +42,33 @@ public enum ResponseHeadEncoder {
     }
 
     private static func appendSanitized(_ text: String, to bytes: inout [UInt8]) {
+        let appended = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            let start = bytes.count
+            bytes.append(contentsOf: utf8)
+            for index in start..<bytes.count where bytes[index] == ASCII.cr || bytes[index] == ASCII.lf || bytes[index] == 0 {
+                bytes[index] = ASCII.space
+            }
+        }
+        guard appended == nil else { return }
         for byte in text.utf8 {
             bytes.append(byte == ASCII.cr || byte == ASCII.lf || byte == 0 ? ASCII.space : byte)
         }
     }
 
     private static func appendNumber(_ number: Int, to bytes: inout [UInt8]) {
-        guard number >= 0 && number < 10 else {
+        guard number >= 0 && number < 1000 else {
             bytes.append(contentsOf: String(number).utf8)
             return
         }
-        bytes.append(0x30 + UInt8(number))
+        if number >= 100 { bytes.append(0x30 + UInt8(number / 100)) }
+        if number >= 10 { bytes.append(0x30 + UInt8(number / 10 % 10)) }
+        bytes.append(0x30 + UInt8(number % 10))
+    }
+
+    private static func isToken(_ name: String) -> Bool {
+        let contiguous = name.utf8.withContiguousStorageIfAvailable { utf8 in
+            !utf8.isEmpty && utf8.allSatisfy(ASCII.isTokenByte)
+        }
+        return contiguous ?? (!name.isEmpty && name.utf8.allSatisfy(ASCII.isTokenByte))
     }
 }
