@@ -42,7 +42,7 @@ public enum ResponseHeadEncoder {
     }
 
     private static func appendSanitized(_ text: String, to bytes: inout [UInt8]) {
-        let appended = text.utf8.withContiguousStorageIfAvailable { utf8 in
+        let appended: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
             let start = bytes.count
             bytes.append(contentsOf: utf8)
             for index in start..<bytes.count where bytes[index] == ASCII.cr || bytes[index] == ASCII.lf || bytes[index] == 0 {
