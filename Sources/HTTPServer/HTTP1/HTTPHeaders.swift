@@ -30,7 +30,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
 
     /// The value of the first field named `name`, if any.
     public subscript(name: String) -> String? {
-        for field in fields where ASCII.equalsIgnoringCase(field.name, name) {
+        for field in fields where HTTPSyntax.equalsIgnoringCase(field.name, name) {
             return field.value
         }
         return nil
@@ -38,23 +38,23 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
 
     /// The values of every field named `name`, in order.
     public func values(_ name: String) -> [String] {
-        fields.compactMap { ASCII.equalsIgnoringCase($0.name, name) ? $0.value : nil }
+        fields.compactMap { HTTPSyntax.equalsIgnoringCase($0.name, name) ? $0.value : nil }
     }
 
     /// True when at least one field is named `name`.
     public func contains(_ name: String) -> Bool {
-        fields.contains { ASCII.equalsIgnoringCase($0.name, name) }
+        fields.contains { HTTPSyntax.equalsIgnoringCase($0.name, name) }
     }
 
     /// True when `token` is an element of the comma-separated list in any field named `name`,
     /// compared case-insensitively (`Connection: keep-alive, Upgrade`).
     public func containsToken(_ token: String, in name: String) -> Bool {
-        for field in fields where ASCII.equalsIgnoringCase(field.name, name) {
+        for field in fields where HTTPSyntax.equalsIgnoringCase(field.name, name) {
             var value = field.value
             let found = value.withUTF8 { bytes in
                 var found = false
-                ASCII.forEachListElement(bytes) { element in
-                    found = ASCII.equalsIgnoringCase(element, token.utf8)
+                HTTPSyntax.forEachListElement(bytes) { element in
+                    found = HTTPSyntax.equalsIgnoringCase(element, token.utf8)
                     return !found
                 }
                 return found
@@ -71,14 +71,14 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
 
     /// Replaces the first field named `name` and removes the others, or appends it when absent.
     public mutating func replaceOrAdd(name: String, value: String) {
-        guard let first = fields.firstIndex(where: { ASCII.equalsIgnoringCase($0.name, name) }) else {
+        guard let first = fields.firstIndex(where: { HTTPSyntax.equalsIgnoringCase($0.name, name) }) else {
             fields.append((name: name, value: value))
             return
         }
         fields[first] = (name: name, value: value)
         var index = first + 1
         while index < fields.count {
-            if ASCII.equalsIgnoringCase(fields[index].name, name) {
+            if HTTPSyntax.equalsIgnoringCase(fields[index].name, name) {
                 fields.remove(at: index)
             } else {
                 index += 1
@@ -88,7 +88,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
 
     /// Removes every field named `name`.
     public mutating func remove(name: String) {
-        fields.removeAll { ASCII.equalsIgnoringCase($0.name, name) }
+        fields.removeAll { HTTPSyntax.equalsIgnoringCase($0.name, name) }
     }
 
     /// The number of fields, duplicates included.

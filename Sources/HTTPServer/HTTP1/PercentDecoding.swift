@@ -8,7 +8,7 @@ enum PercentDecoding {
         plusAsSpace: Bool
     ) throws(HTTPParseError) -> String {
         var needsWork = false
-        for byte in bytes where byte == ASCII.percent || (plusAsSpace && byte == ASCII.plus) {
+        for byte in bytes where byte == HTTPSyntax.percent || (plusAsSpace && byte == HTTPSyntax.plus) {
             needsWork = true
             break
         }
@@ -21,10 +21,10 @@ enum PercentDecoding {
         let count = bytes.count
         while index < count {
             let byte = bytes[index]
-            if byte == ASCII.percent {
+            if byte == HTTPSyntax.percent {
                 guard index + 2 < count,
-                    let high = ASCII.hexValue(bytes[index + 1]),
-                    let low = ASCII.hexValue(bytes[index + 2])
+                    let high = HTTPSyntax.hexValue(bytes[index + 1]),
+                    let low = HTTPSyntax.hexValue(bytes[index + 2])
                 else {
                     throw .badRequest("invalid percent-encoding in request-target")
                 }
@@ -35,7 +35,7 @@ enum PercentDecoding {
                 decoded.append(value)
                 index += 3
             } else {
-                decoded.append(plusAsSpace && byte == ASCII.plus ? ASCII.space : byte)
+                decoded.append(plusAsSpace && byte == HTTPSyntax.plus ? HTTPSyntax.space : byte)
                 index += 1
             }
         }

@@ -17,12 +17,12 @@ extension RequestParser {
         return try storage.withUnsafeBufferPointer { bytes throws(HTTPParseError) -> Int64? in
             guard let lineFeed = Self.firstLineFeed(in: bytes, from: readIndex) else {
                 var pending = bytes.count - readIndex
-                if pending > 0, bytes[bytes.count - 1] == ASCII.cr { pending -= 1 }
+                if pending > 0, bytes[bytes.count - 1] == HTTPSyntax.cr { pending -= 1 }
                 if pending > limits.maxChunkLineBytes {
                     throw .badRequest("chunk-size line over \(limits.maxChunkLineBytes) bytes")
                 }
                 var digits = 0
-                while readIndex + digits < bytes.count, ASCII.hexValue(bytes[readIndex + digits]) != nil {
+                while readIndex + digits < bytes.count, HTTPSyntax.hexValue(bytes[readIndex + digits]) != nil {
                     digits += 1
                 }
                 if digits > limits.maxChunkSizeDigits {
@@ -30,7 +30,7 @@ extension RequestParser {
                 }
                 return nil
             }
-            guard lineFeed > readIndex, bytes[lineFeed - 1] == ASCII.cr else {
+            guard lineFeed > readIndex, bytes[lineFeed - 1] == HTTPSyntax.cr else {
                 throw .badRequest("chunk-size line not ended by CRLF")
             }
             let line = UnsafeBufferPointer(rebasing: bytes[readIndex..<(lineFeed - 1)])
@@ -51,7 +51,7 @@ extension RequestParser {
     ) throws(HTTPParseError) -> Int64 {
         var index = 0
         var size: Int64 = 0
-        while index < line.count, let digit = ASCII.hexValue(line[index]) {
+        while index < line.count, let digit = HTTPSyntax.hexValue(line[index]) {
             guard index < maxDigits else {
                 throw .badRequest("chunk size over \(maxDigits) digits")
             }
@@ -67,30 +67,30 @@ extension RequestParser {
             throw .badRequest("chunk size is not hexadecimal")
         }
         while index < line.count {
-            while index < line.count, ASCII.isWhitespace(line[index]) { index += 1 }
-            guard index < line.count, line[index] == ASCII.semicolon else {
+            while index < line.count, HTTPSyntax.isWhitespace(line[index]) { index += 1 }
+            guard index < line.count, line[index] == HTTPSyntax.semicolon else {
                 throw .badRequest("malformed chunk extension")
             }
             index += 1
-            while index < line.count, ASCII.isWhitespace(line[index]) { index += 1 }
+            while index < line.count, HTTPSyntax.isWhitespace(line[index]) { index += 1 }
             let nameStart = index
-            while index < line.count, ASCII.isTokenByte(line[index]) { index += 1 }
+            while index < line.count, HTTPSyntax.isTokenByte(line[index]) { index += 1 }
             guard index > nameStart else {
                 throw .badRequest("chunk extension name is not a token")
             }
             var afterName = index
-            while afterName < line.count, ASCII.isWhitespace(line[afterName]) { afterName += 1 }
-            guard afterName < line.count, line[afterName] == ASCII.equals else { continue }
+            while afterName < line.count, HTTPSyntax.isWhitespace(line[afterName]) { afterName += 1 }
+            guard afterName < line.count, line[afterName] == HTTPSyntax.equals else { continue }
             index = afterName + 1
-            while index < line.count, ASCII.isWhitespace(line[index]) { index += 1 }
+            while index < line.count, HTTPSyntax.isWhitespace(line[index]) { index += 1 }
             guard index < line.count else {
                 throw .badRequest("chunk extension without value after =")
             }
-            if line[index] == ASCII.quote {
+            if line[index] == HTTPSyntax.quote {
                 index = try skipQuotedString(line, from: index)
             } else {
                 let valueStart = index
-                while index < line.count, ASCII.isTokenByte(line[index]) { index += 1 }
+                while index < line.count, HTTPSyntax.isTokenByte(line[index]) { index += 1 }
                 guard index > valueStart else {
                     throw .badRequest("chunk extension value is not a token")
                 }
@@ -107,17 +107,17 @@ extension RequestParser {
         var index = start + 1
         while index < line.count {
             let byte = line[index]
-            if byte == ASCII.quote {
+            if byte == HTTPSyntax.quote {
                 return index + 1
             }
-            if byte == ASCII.backslash {
-                guard index + 1 < line.count, ASCII.isFieldValueByte(line[index + 1]) else {
+            if byte == HTTPSyntax.backslash {
+                guard index + 1 < line.count, HTTPSyntax.isFieldValueByte(line[index + 1]) else {
                     throw .badRequest("malformed quoted-pair in chunk extension")
                 }
                 index += 2
                 continue
             }
-            guard ASCII.isFieldValueByte(byte) else {
+            guard HTTPSyntax.isFieldValueByte(byte) else {
                 throw .badRequest("control character in chunk extension")
             }
             index += 1
@@ -129,11 +129,11 @@ extension RequestParser {
     mutating func readChunkDataEnd() throws(HTTPParseError) -> Bool {
         let available = buffer.count - readIndex
         guard available > 0 else { return false }
-        guard buffer[readIndex] == ASCII.cr else {
+        guard buffer[readIndex] == HTTPSyntax.cr else {
             throw .badRequest("chunk data not followed by CRLF")
         }
         guard available > 1 else { return false }
-        guard buffer[readIndex + 1] == ASCII.lf else {
+        guard buffer[readIndex + 1] == HTTPSyntax.lf else {
             throw .badRequest("chunk data not followed by CRLF")
         }
         readIndex += 2
@@ -148,7 +148,7 @@ extension RequestParser {
             var trailers = HTTPHeaders()
             for field in scan.fields {
                 let name = UnsafeBufferPointer(rebasing: bytes[(readIndex + field.name.lowerBound)..<(readIndex + field.name.upperBound)])
-                guard !Self.forbiddenTrailers.contains(where: { ASCII.equalsLowercased(name, $0) }) else {
+                guard !Self.forbiddenTrailers.contains(where: { HTTPSyntax.equalsLowercased(name, $0) }) else {
                     continue
                 }
                 let value = UnsafeBufferPointer(rebasing: bytes[(readIndex + field.value.lowerBound)..<(readIndex + field.value.upperBound)])

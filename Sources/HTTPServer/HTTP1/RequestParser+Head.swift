@@ -20,11 +20,11 @@ extension RequestParser {
             // RFC 9112 §2.2: ignore empty lines received before the request line.
             while readIndex < buffer.count {
                 let byte = buffer[readIndex]
-                if byte == ASCII.lf {
+                if byte == HTTPSyntax.lf {
                     readIndex += 1
-                } else if byte == ASCII.cr {
+                } else if byte == HTTPSyntax.cr {
                     guard readIndex + 1 < buffer.count else { return nil }
-                    guard buffer[readIndex + 1] == ASCII.lf else { break }
+                    guard buffer[readIndex + 1] == HTTPSyntax.lf else { break }
                     readIndex += 2
                 } else {
                     break
@@ -103,14 +103,14 @@ extension RequestParser {
 
     /// `method SP request-target SP HTTP-version`, single spaces only.
     static func parseRequestLine(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> RequestHead {
-        guard let firstSpace = line.firstIndex(of: ASCII.space) else {
+        guard let firstSpace = line.firstIndex(of: HTTPSyntax.space) else {
             throw .badRequest("request line without spaces")
         }
         let methodBytes = UnsafeBufferPointer(rebasing: line[..<firstSpace])
-        guard !methodBytes.isEmpty, methodBytes.allSatisfy(ASCII.isTokenByte) else {
+        guard !methodBytes.isEmpty, methodBytes.allSatisfy(HTTPSyntax.isTokenByte) else {
             throw .badRequest("method is not a token")
         }
-        guard let secondSpace = line[(firstSpace + 1)...].firstIndex(of: ASCII.space) else {
+        guard let secondSpace = line[(firstSpace + 1)...].firstIndex(of: HTTPSyntax.space) else {
             throw .badRequest("request line without version")
         }
         let targetBytes = UnsafeBufferPointer(rebasing: line[(firstSpace + 1)..<secondSpace])
@@ -148,14 +148,14 @@ extension RequestParser {
         method: HTTPMethod,
         into head: inout RequestHead
     ) throws(HTTPParseError) {
-        guard target.allSatisfy(ASCII.isVisible) else {
+        guard target.allSatisfy(HTTPSyntax.isVisible) else {
             throw .badRequest("request-target contains bytes outside visible ASCII")
         }
         head.target = String(decoding: target, as: UTF8.self)
         var pathStart: Int
-        if target[0] == ASCII.slash {
+        if target[0] == HTTPSyntax.slash {
             pathStart = 0
-        } else if target.count == 1, target[0] == ASCII.asterisk {
+        } else if target.count == 1, target[0] == HTTPSyntax.asterisk {
             guard method == .options else {
                 throw .badRequest("asterisk-form request-target is only allowed with OPTIONS")
             }
@@ -164,8 +164,8 @@ extension RequestParser {
             return
         } else if let authorityStart = absoluteFormAuthorityStart(target) {
             var index = authorityStart
-            while index < target.count, target[index] != ASCII.slash, target[index] != ASCII.question,
-                target[index] != ASCII.hash
+            while index < target.count, target[index] != HTTPSyntax.slash, target[index] != HTTPSyntax.question,
+                target[index] != HTTPSyntax.hash
             {
                 index += 1
             }
@@ -178,7 +178,7 @@ extension RequestParser {
         }
 
         var pathEnd = pathStart
-        while pathEnd < target.count, target[pathEnd] != ASCII.question, target[pathEnd] != ASCII.hash {
+        while pathEnd < target.count, target[pathEnd] != HTTPSyntax.question, target[pathEnd] != HTTPSyntax.hash {
             pathEnd += 1
         }
         let rawPath = UnsafeBufferPointer(rebasing: target[pathStart..<pathEnd])
@@ -190,9 +190,9 @@ extension RequestParser {
             head.pathSegments = try pathSegments(rawPath)
         }
 
-        if pathEnd < target.count, target[pathEnd] == ASCII.question {
+        if pathEnd < target.count, target[pathEnd] == HTTPSyntax.question {
             var queryEnd = pathEnd + 1
-            while queryEnd < target.count, target[queryEnd] != ASCII.hash { queryEnd += 1 }
+            while queryEnd < target.count, target[queryEnd] != HTTPSyntax.hash { queryEnd += 1 }
             let rawQuery = UnsafeBufferPointer(rebasing: target[(pathEnd + 1)..<queryEnd])
             head.query = String(decoding: rawQuery, as: UTF8.self)
             head.queryItems = try queryItems(rawQuery)
@@ -201,8 +201,8 @@ extension RequestParser {
 
     /// Where the authority starts when `target` begins with `http://` or `https://` (any case).
     private static func absoluteFormAuthorityStart(_ target: UnsafeBufferPointer<UInt8>) -> Int? {
-        if target.count >= 7, ASCII.equalsIgnoringCase(target[0..<7], "http://".utf8) { return 7 }
-        if target.count >= 8, ASCII.equalsIgnoringCase(target[0..<8], "https://".utf8) { return 8 }
+        if target.count >= 7, HTTPSyntax.equalsIgnoringCase(target[0..<7], "http://".utf8) { return 7 }
+        if target.count >= 8, HTTPSyntax.equalsIgnoringCase(target[0..<8], "https://".utf8) { return 8 }
         return nil
     }
 
@@ -210,7 +210,7 @@ extension RequestParser {
     private static func pathSegments(_ rawPath: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> [String] {
         var segments: [String] = []
         var start = 0
-        for index in 0...rawPath.count where index == rawPath.count || rawPath[index] == ASCII.slash {
+        for index in 0...rawPath.count where index == rawPath.count || rawPath[index] == HTTPSyntax.slash {
             if index > start {
                 segments.append(try PercentDecoding.decode(UnsafeBufferPointer(rebasing: rawPath[start..<index]), plusAsSpace: false))
             }
@@ -225,10 +225,10 @@ extension RequestParser {
     ) throws(HTTPParseError) -> [(name: String, value: String)] {
         var items: [(name: String, value: String)] = []
         var start = 0
-        for index in 0...rawQuery.count where index == rawQuery.count || rawQuery[index] == ASCII.ampersand {
+        for index in 0...rawQuery.count where index == rawQuery.count || rawQuery[index] == HTTPSyntax.ampersand {
             if index > start {
                 let pair = UnsafeBufferPointer(rebasing: rawQuery[start..<index])
-                let equals = pair.firstIndex(of: ASCII.equals) ?? pair.count
+                let equals = pair.firstIndex(of: HTTPSyntax.equals) ?? pair.count
                 let name = try PercentDecoding.decode(UnsafeBufferPointer(rebasing: pair[..<equals]), plusAsSpace: true)
                 let value =
                     equals < pair.count
@@ -246,13 +246,13 @@ extension RequestParser {
     static func splitField(
         _ line: UnsafeBufferPointer<UInt8>
     ) throws(HTTPParseError) -> (nameEnd: Int, value: Range<Int>) {
-        guard !ASCII.isWhitespace(line[0]) else {
+        guard !HTTPSyntax.isWhitespace(line[0]) else {
             throw .badRequest("obsolete line folding or leading whitespace in a field line")
         }
         var colon = 0
-        while colon < line.count, ASCII.isTokenByte(line[colon]) { colon += 1 }
-        guard colon < line.count, line[colon] == ASCII.colon else {
-            if colon < line.count, ASCII.isWhitespace(line[colon]) {
+        while colon < line.count, HTTPSyntax.isTokenByte(line[colon]) { colon += 1 }
+        guard colon < line.count, line[colon] == HTTPSyntax.colon else {
+            if colon < line.count, HTTPSyntax.isWhitespace(line[colon]) {
                 throw .badRequest("whitespace between field name and colon")
             }
             throw .badRequest(colon == line.count ? "field line without colon" : "field name is not a token")
@@ -262,12 +262,12 @@ extension RequestParser {
         }
         var lower = colon + 1
         var upper = line.count
-        while lower < upper, ASCII.isWhitespace(line[lower]) { lower += 1 }
-        while upper > lower, ASCII.isWhitespace(line[upper - 1]) { upper -= 1 }
-        for index in lower..<upper where !ASCII.isFieldValueByte(line[index]) {
+        while lower < upper, HTTPSyntax.isWhitespace(line[lower]) { lower += 1 }
+        while upper > lower, HTTPSyntax.isWhitespace(line[upper - 1]) { upper -= 1 }
+        for index in lower..<upper where !HTTPSyntax.isFieldValueByte(line[index]) {
             let byte = line[index]
             throw .badRequest(
-                byte == ASCII.cr || byte == ASCII.lf || byte == 0
+                byte == HTTPSyntax.cr || byte == HTTPSyntax.lf || byte == 0
                     ? "CR, LF or NUL in a field value" : "control character in a field value"
             )
         }
@@ -281,26 +281,26 @@ extension RequestParser {
         into facts: inout FieldFacts
     ) throws(HTTPParseError) {
         switch name.count {
-        case 4 where ASCII.equalsLowercased(name, "host"):
+        case 4 where HTTPSyntax.equalsLowercased(name, "host"):
             facts.hostCount += 1
-        case 6 where ASCII.equalsLowercased(name, "expect"):
-            if ASCII.equalsLowercased(value, "100-continue") {
+        case 6 where HTTPSyntax.equalsLowercased(name, "expect"):
+            if HTTPSyntax.equalsLowercased(value, "100-continue") {
                 facts.expectsContinue = true
             } else {
                 facts.unsupportedExpectation = true
             }
-        case 10 where ASCII.equalsLowercased(name, "connection"):
-            ASCII.forEachListElement(value) { option in
-                if ASCII.equalsLowercased(option, "close") {
+        case 10 where HTTPSyntax.equalsLowercased(name, "connection"):
+            HTTPSyntax.forEachListElement(value) { option in
+                if HTTPSyntax.equalsLowercased(option, "close") {
                     facts.connectionClose = true
-                } else if ASCII.equalsLowercased(option, "keep-alive") {
+                } else if HTTPSyntax.equalsLowercased(option, "keep-alive") {
                     facts.connectionKeepAlive = true
                 }
                 return true
             }
-        case 14 where ASCII.equalsLowercased(name, "content-length"):
+        case 14 where HTTPSyntax.equalsLowercased(name, "content-length"):
             try noteContentLength(value, into: &facts)
-        case 17 where ASCII.equalsLowercased(name, "transfer-encoding"):
+        case 17 where HTTPSyntax.equalsLowercased(name, "transfer-encoding"):
             try noteTransferEncoding(value, into: &facts)
         default:
             break
@@ -314,7 +314,7 @@ extension RequestParser {
     ) throws(HTTPParseError) {
         var failure: HTTPParseError?
         var agreed = facts.contentLength
-        ASCII.forEachListElement(value) { element in
+        HTTPSyntax.forEachListElement(value) { element in
             guard !element.isEmpty else {
                 failure = .badRequest("empty Content-Length")
                 return false
@@ -351,17 +351,17 @@ extension RequestParser {
     ) throws(HTTPParseError) {
         facts.transferEncodingSeen = true
         var failure: HTTPParseError?
-        ASCII.forEachListElement(value) { element in
+        HTTPSyntax.forEachListElement(value) { element in
             guard !element.isEmpty else { return true }  // empty list elements are ignored (RFC 9110 §5.6.1)
             var nameEnd = 0
-            while nameEnd < element.count, ASCII.isTokenByte(element[nameEnd]) { nameEnd += 1 }
+            while nameEnd < element.count, HTTPSyntax.isTokenByte(element[nameEnd]) { nameEnd += 1 }
             guard nameEnd > 0 else {
                 failure = .badRequest("transfer coding is not a token")
                 return false
             }
             let coding = UnsafeBufferPointer(rebasing: element[..<nameEnd])
             facts.transferCodings += 1
-            if ASCII.equalsLowercased(coding, "chunked") {
+            if HTTPSyntax.equalsLowercased(coding, "chunked") {
                 guard nameEnd == element.count else {
                     failure = .badRequest("chunked takes no parameters")
                     return false

@@ -166,7 +166,7 @@ public struct RequestParser: Sendable {
     @inline(__always)
     static func firstLineFeed(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         guard from < bytes.count, let base = bytes.baseAddress else { return nil }
-        guard let found = memchr(base + from, Int32(ASCII.lf), bytes.count - from) else { return nil }
+        guard let found = memchr(base + from, Int32(HTTPSyntax.lf), bytes.count - from) else { return nil }
         return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
@@ -183,14 +183,14 @@ public struct RequestParser: Sendable {
         while true {
             guard let lineFeed = Self.firstLineFeed(in: bytes, from: base + scan.scanOffset) else {
                 var pending = bytes.count - base - scan.lineStart
-                if pending > 0, bytes[bytes.count - 1] == ASCII.cr { pending -= 1 }
+                if pending > 0, bytes[bytes.count - 1] == HTTPSyntax.cr { pending -= 1 }
                 try checkPendingLine(length: pending, bytes, isTrailer: isTrailer)
                 scan.scanOffset = bytes.count - base
                 return nil
             }
             let lineFeedOffset = lineFeed - base
             var contentEnd = lineFeedOffset
-            if contentEnd > scan.lineStart, bytes[lineFeed - 1] == ASCII.cr {
+            if contentEnd > scan.lineStart, bytes[lineFeed - 1] == HTTPSyntax.cr {
                 contentEnd -= 1
             } else if isTrailer {
                 throw .badRequest("bare LF in chunked trailer section")
@@ -261,10 +261,10 @@ public struct RequestParser: Sendable {
         let line = UnsafeBufferPointer(rebasing: bytes[readIndex..<(readIndex + length)])
         let tooLong = "request line over \(limits.maxRequestLineBytes) bytes"
         // Methods are short: a missing or late first space means the method itself is the problem.
-        guard let firstSpace = line.prefix(33).firstIndex(of: ASCII.space), firstSpace > 0 else {
+        guard let firstSpace = line.prefix(33).firstIndex(of: HTTPSyntax.space), firstSpace > 0 else {
             return .badRequest(tooLong)
         }
-        guard let secondSpace = line[(firstSpace + 1)...].firstIndex(of: ASCII.space) else {
+        guard let secondSpace = line[(firstSpace + 1)...].firstIndex(of: HTTPSyntax.space) else {
             return .uriTooLong("request-target makes the \(tooLong)")
         }
         // Only a version-sized tail after the target: the target is what is long.

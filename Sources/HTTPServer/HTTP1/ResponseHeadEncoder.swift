@@ -22,36 +22,36 @@ public enum ResponseHeadEncoder {
         appendNumber(version.major, to: &bytes)
         bytes.append(UInt8(ascii: "."))
         appendNumber(version.minor, to: &bytes)
-        bytes.append(ASCII.space)
+        bytes.append(HTTPSyntax.space)
         appendNumber(status.code, to: &bytes)
-        bytes.append(ASCII.space)
+        bytes.append(HTTPSyntax.space)
         appendSanitized(status.reasonPhrase, to: &bytes)
-        bytes.append(ASCII.cr)
-        bytes.append(ASCII.lf)
+        bytes.append(HTTPSyntax.cr)
+        bytes.append(HTTPSyntax.lf)
         for (name, value) in headers {
             guard isToken(name) else { continue }
             bytes.append(contentsOf: name.utf8)
-            bytes.append(ASCII.colon)
-            bytes.append(ASCII.space)
+            bytes.append(HTTPSyntax.colon)
+            bytes.append(HTTPSyntax.space)
             appendSanitized(value, to: &bytes)
-            bytes.append(ASCII.cr)
-            bytes.append(ASCII.lf)
+            bytes.append(HTTPSyntax.cr)
+            bytes.append(HTTPSyntax.lf)
         }
-        bytes.append(ASCII.cr)
-        bytes.append(ASCII.lf)
+        bytes.append(HTTPSyntax.cr)
+        bytes.append(HTTPSyntax.lf)
     }
 
     private static func appendSanitized(_ text: String, to bytes: inout [UInt8]) {
         let appended: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
             let start = bytes.count
             bytes.append(contentsOf: utf8)
-            for index in start..<bytes.count where bytes[index] == ASCII.cr || bytes[index] == ASCII.lf || bytes[index] == 0 {
-                bytes[index] = ASCII.space
+            for index in start..<bytes.count where bytes[index] == HTTPSyntax.cr || bytes[index] == HTTPSyntax.lf || bytes[index] == 0 {
+                bytes[index] = HTTPSyntax.space
             }
         }
         guard appended == nil else { return }
         for byte in text.utf8 {
-            bytes.append(byte == ASCII.cr || byte == ASCII.lf || byte == 0 ? ASCII.space : byte)
+            bytes.append(byte == HTTPSyntax.cr || byte == HTTPSyntax.lf || byte == 0 ? HTTPSyntax.space : byte)
         }
     }
 
@@ -67,8 +67,8 @@ public enum ResponseHeadEncoder {
 
     private static func isToken(_ name: String) -> Bool {
         let contiguous = name.utf8.withContiguousStorageIfAvailable { utf8 in
-            !utf8.isEmpty && utf8.allSatisfy(ASCII.isTokenByte)
+            !utf8.isEmpty && utf8.allSatisfy(HTTPSyntax.isTokenByte)
         }
-        return contiguous ?? (!name.isEmpty && name.utf8.allSatisfy(ASCII.isTokenByte))
+        return contiguous ?? (!name.isEmpty && name.utf8.allSatisfy(HTTPSyntax.isTokenByte))
     }
 }

@@ -1,5 +1,5 @@
 /// Byte classes and case-insensitive comparison for HTTP's ASCII grammar (RFC 9110 §5.6).
-enum ASCII {
+enum HTTPSyntax {
     static let cr: UInt8 = 0x0D
     static let lf: UInt8 = 0x0A
     static let space: UInt8 = 0x20
