@@ -21,11 +21,22 @@ enum HTTPSyntax {
     /// `tchar`: the characters allowed in a token such as a method or a field name.
     @inline(__always)
     static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true  // DIGIT, ALPHA
-        case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E: true
-        default: false
-        }
+        inSet(byte, low: 0x03ff_6cfa_0000_0000, high: 0x57ff_ffff_c7ff_fffe)
+    }
+
+    /// The characters of a `Host` value: reg-name (unreserved, pct-encoded, sub-delims), IP-literal
+    /// brackets and the port colon (RFC 3986 §3.2.2).
+    @inline(__always)
+    static func isHostByte(_ byte: UInt8) -> Bool {
+        inSet(byte, low: 0x2fff_7ff2_0000_0000, high: 0x47ff_fffe_afff_fffe)
+    }
+
+    /// Membership in a set of ASCII bytes given as two 64-bit masks (bytes 0–63 and 64–127).
+    @inline(__always)
+    private static func inSet(_ byte: UInt8, low: UInt64, high: UInt64) -> Bool {
+        if byte < 64 { return (low >> UInt64(byte)) & 1 == 1 }
+        if byte < 128 { return (high >> UInt64(byte - 64)) & 1 == 1 }
+        return false
     }
 
     /// `field-vchar / SP / HTAB`: what may appear in a field value (obs-text included).

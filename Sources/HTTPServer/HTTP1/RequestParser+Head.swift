@@ -107,7 +107,7 @@ extension RequestParser {
             throw .badRequest("request line without spaces")
         }
         let methodBytes = UnsafeBufferPointer(rebasing: line[..<firstSpace])
-        guard !methodBytes.isEmpty, methodBytes.allSatisfy(HTTPSyntax.isTokenByte) else {
+        guard !methodBytes.isEmpty, methodBytes.allSatisfy({ HTTPSyntax.isTokenByte($0) }) else {
             throw .badRequest("method is not a token")
         }
         guard let secondSpace = line[(firstSpace + 1)...].firstIndex(of: HTTPSyntax.space) else {
@@ -148,7 +148,7 @@ extension RequestParser {
         method: HTTPMethod,
         into head: inout RequestHead
     ) throws(HTTPParseError) {
-        guard target.allSatisfy(HTTPSyntax.isVisible) else {
+        guard target.allSatisfy({ HTTPSyntax.isVisible($0) }) else {
             throw .badRequest("request-target contains bytes outside visible ASCII")
         }
         head.target = String(decoding: target, as: UTF8.self)
@@ -283,6 +283,9 @@ extension RequestParser {
         switch name.count {
         case 4 where HTTPSyntax.equalsLowercased(name, "host"):
             facts.hostCount += 1
+            guard value.allSatisfy({ HTTPSyntax.isHostByte($0) }) else {
+                throw .badRequest("invalid Host value")
+            }
         case 6 where HTTPSyntax.equalsLowercased(name, "expect"):
             if HTTPSyntax.equalsLowercased(value, "100-continue") {
                 facts.expectsContinue = true

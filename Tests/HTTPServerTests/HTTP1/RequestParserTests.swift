@@ -137,6 +137,12 @@ struct RequestParserTests {
         #expect(head.keepAlive == expected)
     }
 
+    @Test(arguments: ["", "example.com", "example.com:8080", "127.0.0.1:80", "[::1]:8080", "xn--bcher-kva.example", "a%20b"])
+    func acceptsHostValues(_ host: String) throws {
+        let head = try #require(ParserHarness.head("GET / HTTP/1.1\r\nHost: \(host)\r\n\r\n"))
+        #expect(head.headers["host"] == host)
+    }
+
     @Test func http10NeedsNoHost() throws {
         let head = try #require(ParserHarness.head("GET / HTTP/1.0\r\n\r\n"))
         #expect(head.version == .http1_0)
