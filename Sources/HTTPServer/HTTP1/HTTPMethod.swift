@@ -29,19 +29,19 @@ public enum HTTPMethod: String, Sendable, Hashable, CaseIterable, CustomStringCo
     static func from(_ bytes: UnsafeBufferPointer<UInt8>) -> HTTPMethod? {
         switch bytes.count {
         case 3:
-            if bytes.starts(with: "GET".utf8) { return .get }
-            if bytes.starts(with: "PUT".utf8) { return .put }
+            if HTTPSyntax.hasPrefix(bytes, "GET") { return .get }
+            if HTTPSyntax.hasPrefix(bytes, "PUT") { return .put }
         case 4:
-            if bytes.starts(with: "POST".utf8) { return .post }
-            if bytes.starts(with: "HEAD".utf8) { return .head }
+            if HTTPSyntax.hasPrefix(bytes, "POST") { return .post }
+            if HTTPSyntax.hasPrefix(bytes, "HEAD") { return .head }
         case 5:
-            if bytes.starts(with: "PATCH".utf8) { return .patch }
-            if bytes.starts(with: "TRACE".utf8) { return .trace }
+            if HTTPSyntax.hasPrefix(bytes, "PATCH") { return .patch }
+            if HTTPSyntax.hasPrefix(bytes, "TRACE") { return .trace }
         case 6:
-            if bytes.starts(with: "DELETE".utf8) { return .delete }
+            if HTTPSyntax.hasPrefix(bytes, "DELETE") { return .delete }
         case 7:
-            if bytes.starts(with: "OPTIONS".utf8) { return .options }
-            if bytes.starts(with: "CONNECT".utf8) { return .connect }
+            if HTTPSyntax.hasPrefix(bytes, "OPTIONS") { return .options }
+            if HTTPSyntax.hasPrefix(bytes, "CONNECT") { return .connect }
         default:
             break
         }

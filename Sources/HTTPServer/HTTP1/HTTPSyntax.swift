@@ -1,3 +1,5 @@
+import Glibc
+
 /// Byte classes and case-insensitive comparison for HTTP's ASCII grammar (RFC 9110 §5.6).
 enum HTTPSyntax {
     static let cr: UInt8 = 0x0D
@@ -97,6 +99,14 @@ enum HTTPSyntax {
             return false
         }
         return true
+    }
+
+    /// True when `bytes` begin with exactly the bytes of `literal` (case-sensitive).
+    @inline(__always)
+    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count >= count, let base = bytes.baseAddress else { return count == 0 }
+        return memcmp(base, literal.utf8Start, count) == 0
     }
 
     /// Compares two strings ignoring ASCII case, without allocating.

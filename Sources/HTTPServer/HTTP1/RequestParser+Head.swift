@@ -129,7 +129,7 @@ extension RequestParser {
     /// `HTTP/x.y` with single digits: 1.x is served (1.2 and later as 1.1, RFC 9110 §2.5); any other
     /// major is `505`; anything else is `400`.
     static func parseVersion(_ bytes: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> HTTPVersion {
-        guard bytes.count == 8, bytes.starts(with: "HTTP/".utf8), bytes[6] == UInt8(ascii: "."),
+        guard bytes.count == 8, HTTPSyntax.hasPrefix(bytes, "HTTP/"), bytes[6] == UInt8(ascii: "."),
             (0x30...0x39).contains(bytes[5]), (0x30...0x39).contains(bytes[7])
         else {
             throw .badRequest("malformed HTTP version")
