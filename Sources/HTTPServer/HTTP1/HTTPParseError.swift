@@ -3,7 +3,7 @@
 /// After any of these the connection is no longer in a known state: answer with `status` and
 /// `Connection: close`, then close (model: NIO `HTTPServerProtocolErrorHandler`).
 public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The response status this error calls for (400, 414, 417, 431, 501 or 505).
+    /// The response status this error calls for (400, 413, 414, 417, 431, 501 or 505).
     public let status: HTTPStatus
     /// What failed and why, for logs; never sent to the client verbatim by the parser.
     public let reason: String
@@ -17,6 +17,11 @@ public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertibl
     /// `400 Bad Request`: the bytes are not valid HTTP/1.1.
     public static func badRequest(_ reason: String) -> HTTPParseError {
         HTTPParseError(status: .badRequest, reason: reason)
+    }
+
+    /// `413 Content Too Large`: the body is over ``ParserLimits/maxBodyBytes``.
+    public static func contentTooLarge(_ reason: String) -> HTTPParseError {
+        HTTPParseError(status: .payloadTooLarge, reason: reason)
     }
 
     /// `414 URI Too Long`: the request-target is over ``ParserLimits/maxRequestLineBytes``.

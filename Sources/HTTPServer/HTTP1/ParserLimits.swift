@@ -1,8 +1,7 @@
 /// Every bound the request parser enforces, each configurable
 /// (model: NIO's `NIOHTTPDecoderLimitConfiguration`).
 ///
-/// Line lengths are counted without their line ending. Body size is not limited here: the
-/// connection layer knows the route and its allowance and checks ``BodyFraming`` and the bytes read.
+/// Line lengths are counted without their line ending.
 public struct ParserLimits: Sendable, Equatable {
     /// The longest request line; over it the answer is `414` when the target is what is long, else `400`.
     public var maxRequestLineBytes: Int = 8192
@@ -18,6 +17,10 @@ public struct ParserLimits: Sendable, Equatable {
     public var maxChunkLineBytes: Int = 4096
     /// All trailer field lines together (each without its line ending); over it → `431`.
     public var maxTrailerBytes: Int = 8192
+    /// The largest body accepted: a larger `Content-Length` fails at the head, a chunked body as
+    /// soon as its chunk sizes add up to more; over it → `413`. Unlimited by default, because
+    /// the allowance usually depends on the route; set it as a server-wide ceiling.
+    public var maxBodyBytes: Int64 = Int64.max
 
     /// The defaults above.
     public init() {}

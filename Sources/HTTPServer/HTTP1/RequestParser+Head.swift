@@ -36,13 +36,19 @@ extension RequestParser {
         return try storage.withUnsafeBufferPointer { bytes throws(HTTPParseError) -> ParserEvent? in
             guard let end = try scanSection(bytes, isTrailer: false) else { return nil }
             let head = try parseHead(bytes)
+            switch head.framing {
+            case .contentLength(let length) where length > limits.maxBodyBytes:
+                throw .contentTooLarge("Content-Length \(length) over \(limits.maxBodyBytes) bytes")
+            case .none, .contentLength(0):
+                state = .endOfMessage
+            case .contentLength(let length):
+                state = .contentLength(remaining: length)
+            case .chunked:
+                chunkedBodyBytes = 0
+                state = .chunkSize
+            }
             readIndex += end
             scan.reset()
-            switch head.framing {
-            case .none, .contentLength(0): state = .endOfMessage
-            case .contentLength(let length): state = .contentLength(remaining: length)
-            case .chunked: state = .chunkSize
-            }
             return .head(head)
         }
     }

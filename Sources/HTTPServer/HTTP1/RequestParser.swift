@@ -67,6 +67,8 @@ public struct RequestParser: Sendable {
     var readIndex = 0
     var state: State = .head
     var scan = SectionScan()
+    /// Chunk sizes of the current chunked body so far, for ``ParserLimits/maxBodyBytes``.
+    var chunkedBodyBytes: Int64 = 0
 
     /// Creates a parser enforcing `limits`.
     public init(limits: ParserLimits = ParserLimits()) {
@@ -140,6 +142,10 @@ public struct RequestParser: Sendable {
                 return .body(bytes)
             case .chunkSize:
                 guard let size = try readChunkSizeLine() else { return nil }
+                guard size <= limits.maxBodyBytes - chunkedBodyBytes else {
+                    throw .contentTooLarge("chunked body over \(limits.maxBodyBytes) bytes")
+                }
+                chunkedBodyBytes += size
                 state = size == 0 ? .trailers : .chunkData(remaining: size)
             case .chunkDataEnd:
                 guard try readChunkDataEnd() else { return nil }

@@ -97,6 +97,20 @@ struct ParserLimitsTests {
         #expect(ParserHarness.status(Self.chunkedHead + "0\r\nX: 123456789", limits: limits) == 431)
     }
 
+    @Test func body() {
+        let limits = Self.limits { $0.maxBodyBytes = 10 }
+        #expect(ParserHarness.status("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789", limits: limits) == nil)
+        #expect(ParserHarness.status("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n", limits: limits) == 413)
+        #expect(ParserHarness.status(Self.chunkedHead + "4\r\n0123\r\n6\r\n456789\r\n0\r\n\r\n", limits: limits) == nil)
+        let over = ParserHarness.run(Self.chunkedHead + "4\r\n0123\r\n7\r\n", limits: limits)
+        #expect(over.error?.status == .payloadTooLarge)
+        #expect(over.summary.dropFirst().first == "body 0123")
+        // The count starts again for each request.
+        let twice = Self.chunkedHead + "A\r\n0123456789\r\n0\r\n\r\n"
+        #expect(ParserHarness.status(twice + twice, limits: limits) == nil)
+        #expect(ParserLimits().maxBodyBytes == Int64.max)
+    }
+
     @Test func bufferedBytesStayBoundedWhileReadingAHead() {
         let limits = Self.limits {
             $0.maxHeaderLineBytes = 100
