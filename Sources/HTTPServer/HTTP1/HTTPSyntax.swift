@@ -101,6 +101,22 @@ enum HTTPSyntax {
         return true
     }
 
+    /// The bytes of `range`, given relative to `base`, as a buffer of their own.
+    @inline(__always)
+    static func slice(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        _ range: Range<Int>,
+        from base: Int
+    ) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[(base + range.lowerBound)..<(base + range.upperBound)])
+    }
+
+    /// True for the bytes a response head must never carry inside a line.
+    @inline(__always)
+    static func breaksLine(_ byte: UInt8) -> Bool {
+        byte == cr || byte == lf || byte == 0
+    }
+
     /// True when `bytes` begin with exactly the bytes of `literal` (case-sensitive).
     @inline(__always)
     static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {

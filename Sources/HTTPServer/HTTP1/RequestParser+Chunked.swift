@@ -147,12 +147,15 @@ extension RequestParser {
             guard let end = try scanSection(bytes, isTrailer: true) else { return nil }
             var trailers = HTTPHeaders()
             for field in scan.fields {
-                let name = UnsafeBufferPointer(rebasing: bytes[(readIndex + field.name.lowerBound)..<(readIndex + field.name.upperBound)])
+                let name = HTTPSyntax.slice(bytes, field.name, from: readIndex)
                 guard !Self.forbiddenTrailers.contains(where: { HTTPSyntax.equalsLowercased(name, $0) }) else {
                     continue
                 }
-                let value = UnsafeBufferPointer(rebasing: bytes[(readIndex + field.value.lowerBound)..<(readIndex + field.value.upperBound)])
-                trailers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+                let value = HTTPSyntax.slice(bytes, field.value, from: readIndex)
+                trailers.add(
+                    name: String(decoding: name, as: UTF8.self),
+                    value: String(decoding: value, as: UTF8.self)
+                )
             }
             readIndex += end
             scan.reset()

@@ -63,8 +63,8 @@ extension RequestParser {
         var headers = HTTPHeaders()
         headers.reserveCapacity(scan.fields.count)
         for field in scan.fields {
-            let name = UnsafeBufferPointer(rebasing: bytes[(base + field.name.lowerBound)..<(base + field.name.upperBound)])
-            let value = UnsafeBufferPointer(rebasing: bytes[(base + field.value.lowerBound)..<(base + field.value.upperBound)])
+            let name = HTTPSyntax.slice(bytes, field.name, from: base)
+            let value = HTTPSyntax.slice(bytes, field.value, from: base)
             try Self.noteField(name: name, value: value, into: &facts)
             headers.add(
                 name: String(decoding: name, as: UTF8.self),
@@ -218,7 +218,8 @@ extension RequestParser {
         var start = 0
         for index in 0...rawPath.count where index == rawPath.count || rawPath[index] == HTTPSyntax.slash {
             if index > start {
-                segments.append(try PercentDecoding.decode(UnsafeBufferPointer(rebasing: rawPath[start..<index]), plusAsSpace: false))
+                let segment = UnsafeBufferPointer(rebasing: rawPath[start..<index])
+                segments.append(try PercentDecoding.decode(segment, plusAsSpace: false))
             }
             start = index + 1
         }

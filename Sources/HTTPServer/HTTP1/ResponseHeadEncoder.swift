@@ -45,13 +45,13 @@ public enum ResponseHeadEncoder {
         let appended: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
             let start = bytes.count
             bytes.append(contentsOf: utf8)
-            for index in start..<bytes.count where bytes[index] == HTTPSyntax.cr || bytes[index] == HTTPSyntax.lf || bytes[index] == 0 {
+            for index in start..<bytes.count where HTTPSyntax.breaksLine(bytes[index]) {
                 bytes[index] = HTTPSyntax.space
             }
         }
         guard appended == nil else { return }
         for byte in text.utf8 {
-            bytes.append(byte == HTTPSyntax.cr || byte == HTTPSyntax.lf || byte == 0 ? HTTPSyntax.space : byte)
+            bytes.append(HTTPSyntax.breaksLine(byte) ? HTTPSyntax.space : byte)
         }
     }
 
