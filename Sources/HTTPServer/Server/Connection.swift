@@ -194,7 +194,7 @@ final class Connection: RequestBodySource, @unchecked Sendable {
             response = errorResponse(error, logger: logger)
         }
 
-        let bodyComplete = await finishBody()
+        let bodyComplete = await finishBody(head.framing)
         let keepAlive = head.keepAlive && bodyComplete && !server.isStopping
             && !(response.headers.containsToken("close", in: "Connection"))
         let bytesOut = try await ResponseWriter(
@@ -269,11 +269,20 @@ final class Connection: RequestBodySource, @unchecked Sendable {
     }
 
     /// Makes the connection ready for the next request. Returns false when it must close instead: the body
-    /// failed, was never asked for after `Expect: 100-continue`, or is too large to read and drop.
-    private func finishBody() async -> Bool {
+    /// failed, was never asked for after `Expect: 100-continue`, or is not a small, sized remainder that is
+    /// surely on its way (a chunked or large body could keep the response waiting for a slow client).
+    private func finishBody(_ framing: BodyFraming) async -> Bool {
         if body.failure != nil { return false }
         if body.finished { return true }
         if body.continuePending { return false }
+        switch framing {
+        case .none:
+            break  // Only the parser's end event is left; reading it does no I/O.
+        case .contentLength(let length) where length - body.bytesRead <= Self.maxDrainBytes:
+            break
+        default:
+            return false
+        }
         let drainLimit = body.bytesRead + Self.maxDrainBytes
         body.limit = min(body.limit, drainLimit)
         do {

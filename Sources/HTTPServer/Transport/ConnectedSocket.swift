@@ -173,6 +173,14 @@ public final class ConnectedSocket: Sendable {
         }
     }
 
+    /// Shuts the receiving side (`SHUT_RD`): a pending or later read returns end of stream. A server
+    /// stopping uses it to close idle keep-alive connections without racing their tasks. Errors are ignored.
+    public func shutdownRead() {
+        _ = try? descriptor.withDescriptor { fd in
+            Glibc.shutdown(fd, Int32(SHUT_RD))
+        }
+    }
+
     /// Deregisters from the loop (waiters throw `.closed`) and closes the descriptor once no
     /// call is in flight on it. Idempotent.
     public func close() {

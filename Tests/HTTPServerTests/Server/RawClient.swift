@@ -152,12 +152,3 @@ enum RawClientError: Error {
     case closed(String)
     case malformed(String)
 }
-
-/// The process's thread count, from /proc/self/status.
-func processThreadCount() -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
-    for line in status.split(separator: "\n") where line.hasPrefix("Threads:") {
-        return Int(line.dropFirst("Threads:".count).trimmingCharacters(in: .whitespaces)) ?? -1
-    }
-    return -1
-}

@@ -13,7 +13,7 @@ struct ServerConcurrencyTests {
             #expect(try await client.request("GET", "/hello").status == 200)
             clients.append(client)
         }
-        let threads = processThreadCount()
+        let threads = try processThreadCount()
         #expect(threads > 0 && threads < 64, "threads: \(threads)")
         let late = try await server.connect()
         #expect(try await late.request("GET", "/hello").status == 200)
@@ -32,7 +32,7 @@ struct ServerConcurrencyTests {
                 return .text("slow")
             }
         }
-        let before = processThreadCount()
+        let before = try processThreadCount()
         let slow = (0..<50).map { _ in
             Task { try await server.connect().request("GET", "/slow").text }
         }
@@ -40,7 +40,7 @@ struct ServerConcurrencyTests {
         let started = ContinuousClock.now
         #expect(try await server.connect().request("GET", "/hello").text == "hello")
         #expect(ContinuousClock.now - started < .seconds(1))
-        #expect(processThreadCount() - before < 8)
+        #expect(try processThreadCount() - before < 8)
         for task in slow { #expect(try await task.value == "slow") }
         try await server.stop()
     }
@@ -106,9 +106,9 @@ final class LogCapture: Sendable {
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-            let all = metadata.merging(extra ?? [:]) { $1 }
-            let rendered = "\(level) \(message) \(all.map { "\($0)=\($1)" }.sorted().joined(separator: " "))"
+        func log(event: LogEvent) {
+            let all = metadata.merging(event.metadata ?? [:]) { $1 }
+            let rendered = "\(event.level) \(event.message) \(all.map { "\($0)=\($1)" }.sorted().joined(separator: " "))"
             capture.lines.withLock { $0.append(rendered) }
         }
     }
