@@ -54,7 +54,7 @@ let package = Package(
         ),
 
         // Helpers shared by the test targets (loopback clients, temporary directories).
-        .target(name: "TestSupport", dependencies: ["CLinux"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["HTTPServer"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
 
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Gzip", "TestSupport", logging], swiftSettings: swiftSettings),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `batch-openai` command line: one binary for the service, the simulator and the pipeline.
 @main
@@ -6,9 +7,35 @@ struct BatchOpenAICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batch-openai",
         abstract: "Turn files of OpenAI requests into finished documents through the OpenAI Batch API.",
+        discussion: """
+        Configuration comes from ./.env (or --env-file) and the environment, which wins; see .env.example.
+        Exit codes: 0 success, 1 failure, 2 usage error. Errors go to stderr.
+        """,
         subcommands: [
             ServeCommand.self,
+            ConfigCommand.self,
             BenchServerCommand.self,
         ]
     )
+
+    /// Runs the command with the project's exit codes: 0 success (and `--help`), 1 failure, 2 usage.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Foundation.exit(code == .validationFailure ? 2 : 1)
+        }
+    }
 }

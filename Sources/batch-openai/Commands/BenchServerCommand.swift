@@ -54,6 +54,7 @@ struct BenchServerCommand: AsyncParsableCommand {
         let server = Server(configuration: configuration, router: router, logger: logger)
         try server.start()
         if let address = server.localAddress { print("bench-server on http://\(address)") }
+        fflush(nil)
         try await server.runUntilSignalled()
     }
 }

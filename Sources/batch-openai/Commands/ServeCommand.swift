@@ -1,3 +1,4 @@
+import Glibc
 import ArgumentParser
 import BatchAPI
 import HTTPServer
@@ -42,6 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let address = server.localAddress {
             // One line on stdout that scripts wait for; the port is the real one even with --port 0.
             print("batch-openai serving on http://\(address)")
+            fflush(nil)  // stdout is a pipe or file for scripts: do not let the line sit in a buffer
         }
         try await server.runUntilSignalled()
     }

@@ -9,13 +9,9 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String = "info"
 
-    /// The merged environment and the settings read from it; errors name the file and line.
+    /// The merged environment and the settings read from it; errors name the file and line (exit code 1).
     func settings() throws -> Settings {
-        do {
-            return try Settings(environment: EnvironmentLoader.load(envFile: envFile))
-        } catch {
-            throw ValidationError(String(describing: error))
-        }
+        try Settings(environment: EnvironmentLoader.load(envFile: envFile))
     }
 
     /// A logger writing to stderr at the chosen level.

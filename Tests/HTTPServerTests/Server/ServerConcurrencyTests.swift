@@ -1,4 +1,5 @@
 import HTTPServer
+import TestSupport
 import Logging
 import Synchronization
 import Testing

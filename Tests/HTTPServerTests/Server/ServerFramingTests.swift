@@ -1,4 +1,5 @@
 import HTTPServer
+import TestSupport
 import Testing
 
 /// Malformed requests, written as raw bytes: each gets its status with `Connection: close`, then a close.

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import TestSupport
 import Logging
 
 /// A server on 127.0.0.1:0 (or another loopback host) running in a task, for one test.

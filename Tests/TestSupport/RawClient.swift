@@ -1,40 +1,39 @@
 import Foundation
-import Gzip
 import HTTPServer
 
 /// One event loop for every test client in the process.
-enum TestLoop {
-    static let shared: EventLoop = {
+package enum TestLoop {
+    package static let shared: EventLoop = {
         do { return try EventLoop() } catch { fatalError("cannot create the test event loop: \(error)") }
     }()
 }
 
 /// A response as read off the wire by `RawClient`.
-struct RawResponse: Sendable {
-    var status: Int
-    var reason: String
-    var headers: [(name: String, value: String)]
-    var body: [UInt8]
+package struct RawResponse: Sendable {
+    package var status: Int
+    package var reason: String
+    package var headers: [(name: String, value: String)]
+    package var body: [UInt8]
 
-    func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
-    var text: String { String(decoding: body, as: UTF8.self) }
+    package var text: String { String(decoding: body, as: UTF8.self) }
 }
 
 /// A test client that writes raw bytes on a loopback socket and parses responses by hand, so malformed
 /// requests can be sent exactly as written.
-final class RawClient: @unchecked Sendable {
+package final class RawClient: @unchecked Sendable {
     // Audited: each test drives its client from one task.
-    let socket: ConnectedSocket
+    package let socket: ConnectedSocket
     private var buffer: [UInt8] = []
 
-    init(socket: ConnectedSocket) {
+    package init(socket: ConnectedSocket) {
         self.socket = socket
     }
 
-    static func connect(to address: SocketAddress) async throws -> RawClient {
+    package static func connect(to address: SocketAddress) async throws -> RawClient {
         RawClient(socket: try await ConnectedSocket.connect(to: address, loop: TestLoop.shared, deadline: .now + .seconds(5)))
     }
 
@@ -42,16 +41,16 @@ final class RawClient: @unchecked Sendable {
         socket.close()
     }
 
-    func send(_ text: String) async throws {
+    package func send(_ text: String) async throws {
         try await send(Array(text.utf8))
     }
 
-    func send(_ bytes: [UInt8]) async throws {
+    package func send(_ bytes: [UInt8]) async throws {
         try await socket.write([bytes], deadline: .now + .seconds(10))
     }
 
     /// Sends a simple request and reads the response.
-    func request(_ method: String = "GET", _ target: String, headers: [String] = [], body: [UInt8] = []) async throws -> RawResponse {
+    package func request(_ method: String = "GET", _ target: String, headers: [String] = [], body: [UInt8] = []) async throws -> RawResponse {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\n"
         for header in headers { head += header + "\r\n" }
         if !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }
@@ -61,7 +60,7 @@ final class RawClient: @unchecked Sendable {
     }
 
     /// Reads one response; HEAD responses and 1xx/204/304 have no body.
-    func readResponse(method: String = "GET", timeout: Duration = .seconds(10)) async throws -> RawResponse {
+    package func readResponse(method: String = "GET", timeout: Duration = .seconds(10)) async throws -> RawResponse {
         let deadline = ContinuousClock.now + timeout
         let headEnd = try await fill(until: deadline) { bytes in Self.find([13, 10, 13, 10], in: bytes) }
         let headText = String(decoding: buffer[..<headEnd], as: UTF8.self)
@@ -88,7 +87,7 @@ final class RawClient: @unchecked Sendable {
     }
 
     /// Everything until the server closes.
-    func readToEnd(until deadline: ContinuousClock.Instant = .now + .seconds(10)) async throws -> [UInt8] {
+    package func readToEnd(until deadline: ContinuousClock.Instant = .now + .seconds(10)) async throws -> [UInt8] {
         while true {
             let bytes = try await socket.read(upTo: 1 << 20, deadline: deadline)
             if bytes.isEmpty { break }
@@ -99,7 +98,7 @@ final class RawClient: @unchecked Sendable {
     }
 
     /// Whether the server closed the connection (EOF, or a reset) within the timeout, with nothing else sent.
-    func isClosed(within timeout: Duration = .seconds(5)) async -> Bool {
+    package func isClosed(within timeout: Duration = .seconds(5)) async -> Bool {
         do {
             let rest = try await readToEnd(until: .now + timeout)
             return rest.isEmpty
@@ -139,7 +138,7 @@ final class RawClient: @unchecked Sendable {
         }
     }
 
-    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+    package static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
         for index in 0...(haystack.count - needle.count) where haystack[index] == needle[0] {
             if Array(haystack[index..<(index + needle.count)]) == needle { return index }
@@ -148,7 +147,7 @@ final class RawClient: @unchecked Sendable {
     }
 }
 
-enum RawClientError: Error {
+package enum RawClientError: Error {
     case closed(String)
     case malformed(String)
 }
