@@ -87,6 +87,13 @@ public struct RequestParser: Sendable {
 
     /// Adds bytes read from the connection.
     public mutating func append(_ bytes: [UInt8]) {
+        // Nothing pending: take the array as the buffer instead of copying it (a body read then passes
+        // through to `.body` without a copy at all).
+        if readIndex == buffer.count {
+            buffer = bytes
+            readIndex = 0
+            return
+        }
         compactIfWorthwhile()
         buffer.append(contentsOf: bytes)
     }
@@ -163,6 +170,11 @@ public struct RequestParser: Sendable {
         let available = buffer.count - readIndex
         guard available > 0 else { return nil }
         let count = Int(min(Int64(available), limit))
+        if readIndex == 0, count == buffer.count {
+            // The whole buffer is body: hand it over as it is.
+            defer { buffer = [] }
+            return buffer
+        }
         let bytes = Array(buffer[readIndex..<(readIndex + count)])
         readIndex += count
         return bytes
