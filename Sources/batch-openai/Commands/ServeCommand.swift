@@ -7,7 +7,7 @@ import HTTPServer
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the REST service (routes under /batches; /healthz for liveness).",
+        abstract: "Run the REST service (for now /healthz; the /batches routes arrive with the service).",
         discussion: """
         Binds to BATCH_OPENAI_HOST:BATCH_OPENAI_PORT (default 127.0.0.1:8000); --host and --port override them.
         With BATCH_OPENAI_TOKEN set, every route but /healthz needs "Authorization: Bearer <token>".
