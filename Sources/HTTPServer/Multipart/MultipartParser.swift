@@ -7,7 +7,7 @@ import Glibc
 /// start of a delimiter).
 ///
 /// A pure state machine: `feed(_:)` takes the next bytes of the body and returns what they completed.
-/// Body bytes are found with `memmem` over each fed buffer and copied once, into `.partData`.
+/// Body bytes are found with `memchr`/`memcmp` over each fed buffer and handed out as slices of it, uncopied.
 public struct MultipartParser: Sendable {
     private enum State: Sendable {
         /// Before the first delimiter; bytes are discarded.
@@ -74,13 +74,13 @@ public struct MultipartParser: Sendable {
                 }
                 if input.isEmpty { return events }
                 if let index = Self.firstIndex(of: delimiter, in: input) {
-                    if index > input.startIndex { events.append(.partData(Array(input[..<index]))) }
+                    if index > input.startIndex { events.append(.partData(input[..<index])) }
                     events.append(.partEnd)
                     input = input[(index + delimiter.count)...]
                     state = .delimiterLine
                 } else {
                     let keep = heldBackStart(input)
-                    if keep > input.startIndex { events.append(.partData(Array(input[..<keep]))) }
+                    if keep > input.startIndex { events.append(.partData(input[..<keep])) }
                     carry = Array(input[keep...])
                     return events
                 }
@@ -196,7 +196,7 @@ public struct MultipartParser: Sendable {
         }
         // The delimiter has a single CR, at its start, and so does `carry`: no later position in `carry` can
         // start a delimiter, so all of it is data.
-        events.append(.partData(carry))
+        events.append(.partData(carry[...]))
         carry = []
         return input
     }

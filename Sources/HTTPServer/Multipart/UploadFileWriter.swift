@@ -33,7 +33,7 @@ struct UploadFileWriter {
     }
 
     /// Appends `bytes` to the file with plain `write(2)`, retrying short writes and `EINTR`.
-    mutating func write(_ bytes: [UInt8]) throws {
+    mutating func write(_ bytes: ArraySlice<UInt8>) throws {
         try bytes.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             var offset = 0

@@ -29,7 +29,7 @@ final class Connection: RequestBodySource, @unchecked Sendable {
 
     private static let continueBytes = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
     private static let readSize = 64 * 1024
-    private static let bodyReadSize = 256 * 1024
+    private static let bodyReadSize = 1024 * 1024
     /// A handler that ignores a small body leaves it to be read and dropped; a larger one closes the connection.
     private static let maxDrainBytes: Int64 = 256 * 1024
 

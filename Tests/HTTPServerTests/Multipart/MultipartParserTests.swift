@@ -84,13 +84,13 @@ import Testing
             return
         }
         // Only the possible delimiter start is held back.
-        #expect(data == Array("hello world".utf8))
+        #expect(Array(data) == Array("hello world".utf8))
         events = try parser.feed(Array("-nope".utf8))
         guard events.count == 2, case .partData(let heldBack) = events[0], case .partData(let rest) = events[1] else {
             Issue.record("unexpected events \(events)")
             return
         }
-        #expect(heldBack + rest == Array("\r\n--XyZ-nope".utf8))
+        #expect(Array(heldBack + rest) == Array("\r\n--XyZ-nope".utf8))
         events = try parser.feed(Array("\r\n--XyZ-boundary-123--".utf8))
         #expect(events.count == 2)
         try parser.finish()
