@@ -1,0 +1,243 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Checks a Batch API input file as the real service does (reference §6), streaming: feed it the file's
+/// bytes in chunks of any size and call `finish()`. Memory stays bounded whatever the file's size (one
+/// line at a time, plus the set of `custom_id`s).
+///
+/// Rules: one JSON object per line; a non-empty string `custom_id`, unique in the file; `method` `POST`;
+/// one `url` for the whole file, a supported endpoint, equal to the batch's endpoint when one is given;
+/// a `body` object with a `model` (one model per file), and no `"stream": true`; at most 50,000 lines and
+/// 200 MB; not empty. Every bad line is reported with its 1-based number (up to `maxIssues`).
+public struct InputValidator: Sendable {
+    /// The limits in force.
+    public let limits: BatchLimits
+    /// The endpoint every line must target, when the batch names one.
+    public let expectedEndpoint: String?
+    /// How many issues are kept; the rest are counted.
+    public let maxIssues: Int
+
+    private var pending: [UInt8] = []
+    private var lineNumber = 0
+    private var requestCount = 0
+    private var byteCount: Int64 = 0
+    private var customIDs = Set<String>()
+    private var endpoint: String?
+    private var model: String?
+    private var issues: [ValidationIssue] = []
+    private var issueCount = 0
+    private var tooManyReported = false
+    private var tooLargeReported = false
+
+    /// Creates a validator; `expectedEndpoint` is the batch's `endpoint`, when known.
+    public init(expectedEndpoint: String? = nil, limits: BatchLimits = .openAI, maxIssues: Int = 1000) {
+        self.expectedEndpoint = expectedEndpoint
+        self.limits = limits
+        self.maxIssues = maxIssues
+    }
+
+    /// Checks the next bytes of the file.
+    public mutating func consume(_ chunk: UnsafeRawBufferPointer) {
+        guard !chunk.isEmpty else { return }
+        byteCount += Int64(chunk.count)
+        if byteCount > limits.maxBytes, !tooLargeReported {
+            tooLargeReported = true
+            record(ValidationIssue(
+                code: "file_too_large",
+                message: "The input file is larger than \(limits.maxBytes) bytes.",
+                param: "input_file_id"
+            ))
+        }
+        let bytes = chunk.bindMemory(to: UInt8.self)
+        var start = 0
+        while start < bytes.count {
+            guard let newline = Self.firstNewline(in: bytes, from: start) else {
+                pending.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+                return
+            }
+            if pending.isEmpty {
+                check(UnsafeBufferPointer(rebasing: bytes[start..<newline]))
+            } else {
+                pending.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<newline]))
+                let line = pending
+                pending.removeAll(keepingCapacity: true)
+                line.withUnsafeBufferPointer { check($0) }
+            }
+            start = newline + 1
+        }
+    }
+
+    /// Checks the next bytes of the file.
+    public mutating func consume(_ chunk: [UInt8]) {
+        chunk.withUnsafeBytes { consume($0) }
+    }
+
+    /// Ends the file (a last line without a newline counts) and returns the verdict.
+    public mutating func finish() -> InputValidationReport {
+        if !pending.isEmpty {
+            let line = pending
+            pending = []
+            line.withUnsafeBufferPointer { check($0) }
+        }
+        if requestCount == 0, issueCount == 0 {
+            record(ValidationIssue(code: "empty_file", message: "The input file has no requests.", param: "input_file_id"))
+        }
+        return InputValidationReport(
+            requestCount: requestCount,
+            lineCount: lineNumber,
+            byteCount: byteCount,
+            endpoint: endpoint,
+            model: model,
+            issues: issues,
+            issueCount: issueCount
+        )
+    }
+
+    // MARK: - One line
+
+    private mutating func check(_ raw: UnsafeBufferPointer<UInt8>) {
+        lineNumber += 1
+        var line = raw
+        if let last = line.last, last == UInt8(ascii: "\r") { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            // A blank line carries no request; the real service rejects it as unparseable JSON.
+            record(.invalidJSON(lineNumber, "the line is empty"))
+            return
+        }
+        requestCount += 1
+        if requestCount > limits.maxRequests {
+            if !tooManyReported {
+                tooManyReported = true
+                record(ValidationIssue(
+                    code: "too_many_tasks",
+                    message: "The input file has more than \(limits.maxRequests) requests.",
+                    line: lineNumber
+                ))
+            }
+            return
+        }
+        var scanner = JSONLineScanner(line)
+        let fields: JSONLineScanner.Fields
+        do {
+            fields = try scanner.scanRequestLine()
+        } catch {
+            record(.invalidJSON(lineNumber, "\(error.reason) at column \(error.column)"))
+            return
+        }
+        checkFields(fields)
+    }
+
+    private mutating func checkFields(_ fields: JSONLineScanner.Fields) {
+        let line = lineNumber
+        switch fields.customID {
+        case .string(let id) where !id.isEmpty:
+            if !customIDs.insert(id).inserted {
+                record(ValidationIssue(
+                    code: "duplicate_custom_id",
+                    message: "The custom_id '\(Self.clip(id))' appears more than once in the file.",
+                    param: "custom_id", line: line
+                ))
+            }
+        case .string:
+            record(ValidationIssue(code: "missing_custom_id", message: "custom_id must not be empty.", param: "custom_id", line: line))
+        case .absent:
+            record(ValidationIssue(code: "missing_custom_id", message: "custom_id is missing.", param: "custom_id", line: line))
+        case .other(let kind):
+            record(ValidationIssue(code: "invalid_custom_id", message: "custom_id must be a string, found \(kind.rawValue).", param: "custom_id", line: line))
+        }
+
+        switch fields.method {
+        case .string("POST"):
+            break
+        case .string(let method):
+            record(ValidationIssue(code: "invalid_method", message: "method must be POST, found '\(Self.clip(method))'.", param: "method", line: line))
+        case .absent:
+            record(ValidationIssue(code: "invalid_method", message: "method is missing; it must be POST.", param: "method", line: line))
+        case .other(let kind):
+            record(ValidationIssue(code: "invalid_method", message: "method must be the string POST, found \(kind.rawValue).", param: "method", line: line))
+        }
+
+        var lineEndpoint: String?
+        switch fields.url {
+        case .string(let url):
+            if !limits.endpoints.contains(url) {
+                record(ValidationIssue(
+                    code: "invalid_url",
+                    message: "url '\(Self.clip(url))' is not a Batch API endpoint; expected one of \(limits.endpoints.sorted().joined(separator: ", ")).",
+                    param: "url", line: line
+                ))
+            } else if let expected = expectedEndpoint ?? endpoint, url != expected {
+                record(ValidationIssue(
+                    code: "url_mismatch",
+                    message: "url '\(url)' differs from the batch's endpoint '\(expected)'; a batch has one endpoint.",
+                    param: "url", line: line
+                ))
+            } else {
+                lineEndpoint = url
+                if endpoint == nil { endpoint = url }
+            }
+        case .absent:
+            record(ValidationIssue(code: "invalid_url", message: "url is missing.", param: "url", line: line))
+        case .other(let kind):
+            record(ValidationIssue(code: "invalid_url", message: "url must be a string, found \(kind.rawValue).", param: "url", line: line))
+        }
+
+        switch fields.body {
+        case .other(.object):
+            break
+        case .absent:
+            record(ValidationIssue(code: "missing_body", message: "body is missing.", param: "body", line: line))
+            return
+        case .string:
+            record(ValidationIssue(code: "invalid_body", message: "body must be a JSON object, found a string.", param: "body", line: line))
+            return
+        case .other(let kind):
+            record(ValidationIssue(code: "invalid_body", message: "body must be a JSON object, found \(kind.rawValue).", param: "body", line: line))
+            return
+        }
+
+        switch fields.model {
+        case .string(let name) where !name.isEmpty:
+            if let model, model != name {
+                record(ValidationIssue(
+                    code: "model_mismatch",
+                    message: "body.model '\(Self.clip(name))' differs from '\(Self.clip(model))' of earlier lines; a batch uses one model.",
+                    param: "body.model", line: line
+                ))
+            } else if model == nil {
+                model = name
+            }
+        case .absent where lineEndpoint.map(BatchLimits.endpointsWithOptionalModel.contains) ?? false:
+            break
+        case .other(let kind):
+            record(ValidationIssue(code: "missing_model", message: "body.model must be a string, found \(kind.rawValue).", param: "body.model", line: line))
+        default:
+            record(ValidationIssue(code: "missing_model", message: "body.model is missing or empty.", param: "body.model", line: line))
+        }
+
+        if fields.streams {
+            record(ValidationIssue(
+                code: "stream_not_supported",
+                message: "body.stream is true; batch requests cannot stream.",
+                param: "body.stream", line: line
+            ))
+        }
+    }
+
+    private mutating func record(_ issue: ValidationIssue) {
+        issueCount += 1
+        if issues.count < maxIssues { issues.append(issue) }
+    }
+
+    /// Values quoted in messages are cut short, so a hostile line cannot make a huge error.
+    private static func clip(_ text: String) -> String {
+        text.count <= 80 ? text : String(text.prefix(77)) + "..."
+    }
+
+    private static func firstNewline(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let base = bytes.baseAddress, start < bytes.count else { return nil }
+        guard let found = memchr(base + start, 0x0A, bytes.count - start) else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+}
