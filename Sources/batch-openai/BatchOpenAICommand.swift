@@ -14,6 +14,7 @@ struct BatchOpenAICommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self,
             ConfigCommand.self,
+            ValidateCommand.self,
             BenchServerCommand.self,
         ]
     )

@@ -107,3 +107,29 @@ struct CommandLineTests {
         #expect(try await first.result(timeout: .seconds(20)).status == 0)
     }
 }
+
+@Suite("validate command")
+struct ValidateCommandTests {
+    let binary = ChildProcess.batchOpenAIBinary
+
+    @Test func reportsBadLinesWithNumbersAndExitCode1() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let good = #"{"custom_id":"a","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[]}}"#
+        try [good, "{broken", good].joined(separator: "\n").write(toFile: directory.path + "/in.jsonl", atomically: true, encoding: .utf8)
+        let result = try await ChildProcess.run(binary, ["validate", directory.path + "/in.jsonl"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("in.jsonl:2: invalid_json_line"))
+        #expect(result.stdout.contains("in.jsonl:3: duplicate_custom_id"))
+
+        try good.write(toFile: directory.path + "/ok.jsonl", atomically: true, encoding: .utf8)
+        let ok = try await ChildProcess.run(binary, ["validate", "--json", directory.path + "/ok.jsonl"])
+        #expect(ok.status == 0)
+        #expect(ok.stdout.contains("\"valid\":true"))
+        #expect(ok.stdout.contains("\"requests\":1"))
+
+        let missing = try await ChildProcess.run(binary, ["validate", directory.path + "/nope.jsonl"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("No such file"))
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import BatchCore
+import Foundation
+
+/// `batch-openai validate FILE`: the Batch API's input rules, checked locally before anything is uploaded.
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a JSONL request file against the Batch API's rules, with line numbers.",
+        discussion: """
+        One JSON object per line; a unique, non-empty custom_id; method POST; one url for the whole file, a
+        supported endpoint; a body with a model (one model per file) and no "stream": true; at most 50,000
+        lines and 200 MB. Every bad line is reported. Exit code 0 when the file is valid, 1 when it is not.
+
+        Example:
+          batch-openai validate inputs/sample_input.jsonl
+        """
+    )
+
+    @Argument(help: "The JSONL file to check.") var file: String
+
+    @Option(help: ArgumentHelp("The batch's endpoint every line must use (default: the first line's url).", valueName: "path"))
+    var endpoint: String?
+
+    @Flag(help: "Print the report as JSON.") var json = false
+
+    func run() async throws {
+        let descriptor = open(file, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ValidationFailure("\(file): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var validator = InputValidator(expectedEndpoint: endpoint)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = read(descriptor, buffer.baseAddress, buffer.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ValidationFailure("\(file): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            validator.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        }
+        let report = validator.finish()
+        if json {
+            print(Self.json(report, file: file))
+        } else if report.isValid {
+            print("\(file): valid — \(report.requestCount) requests to \(report.endpoint ?? "?") with \(report.model ?? "no model"), \(report.byteCount) bytes")
+        } else {
+            for issue in report.issues {
+                print("\(file):\(issue.line.map(String.init) ?? "-"): \(issue.code): \(issue.message)")
+            }
+            if report.issueCount > report.issues.count {
+                print("… and \(report.issueCount - report.issues.count) more")
+            }
+        }
+        if !report.isValid { throw ExitCode.failure }
+    }
+
+    private static func json(_ report: InputValidationReport, file: String) -> String {
+        let issues = report.issues.map { issue in
+            "{\"code\":\(JSONText.quote(issue.code)),\"line\":\(issue.line.map(String.init) ?? "null"),"
+                + "\"message\":\(JSONText.quote(issue.message)),\"param\":\(issue.param.map(JSONText.quote) ?? "null")}"
+        }
+        return "{\"file\":\(JSONText.quote(file)),\"valid\":\(report.isValid),\"requests\":\(report.requestCount),"
+            + "\"bytes\":\(report.byteCount),\"endpoint\":\(report.endpoint.map(JSONText.quote) ?? "null"),"
+            + "\"model\":\(report.model.map(JSONText.quote) ?? "null"),\"issue_count\":\(report.issueCount),"
+            + "\"issues\":[\(issues.joined(separator: ","))]}"
+    }
+}
+
+/// A failure to report on stderr with exit code 1.
+struct ValidationFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
