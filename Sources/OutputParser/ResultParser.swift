@@ -1,0 +1,187 @@
+import BatchCore
+import Foundation
+import Logging
+
+/// Turns a batch's `output.jsonl` and `errors.jsonl` into documents under `docs/` and an
+/// `index.json` (DESIGN.md §7).
+///
+/// Files are streamed line by line, so memory is bounded by the longest line plus the index,
+/// whatever the size of the result files. No network I/O; paths are explicit.
+public struct ResultParser: Sendable {
+    private let logger: Logger
+
+    /// Creates a parser that logs through `logger`.
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Parses the results in `batchDirectory` (which holds `output.jsonl` and/or `errors.jsonl`)
+    /// into `batchDirectory/docs/` and writes `batchDirectory/index.json`.
+    @discardableResult
+    public func parse(batchDirectory: String, batchID: String, options: ParseOptions = ParseOptions()) throws(ParseError) -> ParseIndex {
+        var run = try Run(batchDirectory: batchDirectory, batchID: batchID, options: options)
+        var sawResults = false
+        for name in ["output.jsonl", "errors.jsonl"] {
+            guard var reader = try LineReader(
+                path: batchDirectory + "/" + name, name: name, maxLineBytes: options.maxLineBytes
+            ) else { continue }
+            sawResults = true
+            do {
+                while try reader.next({ bytes, number in try run.handle(bytes, source: name, line: number) }) {}
+            } catch let error as ParseError {
+                throw error
+            } catch {
+                throw .system("parse", path: name, errno: EIO)
+            }
+        }
+        guard sawResults else { throw .noResults(batchDirectory: batchDirectory) }
+        try run.assembleFinals()
+        try run.store.syncAll()
+        let index = run.index
+        try Self.writeIndex(index, to: batchDirectory + "/index.json")
+        logger.info("parsed batch results", metadata: [
+            "batch_id": "\(batchID)", "processed": "\(index.processed)", "skipped": "\(index.skipped)",
+            "failed": "\(index.failed)", "finals": "\(index.finals.count)",
+        ])
+        return index
+    }
+
+    private static func writeIndex(_ index: ParseIndex, to path: String) throws(ParseError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data: Data
+        do {
+            data = try encoder.encode(index)
+        } catch {
+            throw .system("encode", path: path, errno: EINVAL)
+        }
+        try DocumentStore.writeDurably(Array(data) + [0x0A], to: path)
+    }
+}
+
+/// The state of one parse run.
+private struct Run {
+    /// A segment document, remembered to assemble its process's `final.md`.
+    struct Segment {
+        var process: String
+        var topic: String
+        var index: Int
+        var file: String
+        var format: DocumentFormat
+    }
+
+    let batchID: String
+    let options: ParseOptions
+    var store: DocumentStore
+    var namer = DocumentNamer()
+    var index: ParseIndex
+    /// Segments per process directory (relative to `docs/`).
+    var segments: [String: [Segment]] = [:]
+    /// Process directories with a segment selected in this run, and whether one was written.
+    var selectedProcesses: [String: Bool] = [:]
+    /// Reused for every document, so writing does not allocate per line.
+    var buffer: [UInt8] = []
+
+    init(batchDirectory: String, batchID: String, options: ParseOptions) throws(ParseError) {
+        self.batchID = batchID
+        self.options = options
+        let docs = batchDirectory + "/docs"
+        store = try DocumentStore(root: docs)
+        index = ParseIndex(batchID: batchID, docsDirectory: docs)
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    mutating func handle(_ bytes: UnsafeRawBufferPointer, source: String, line: Int) throws(ParseError) {
+        let result: ResultLine
+        do {
+            result = try ResultLine(json: bytes)
+        } catch {
+            // An unreadable line cannot be matched against `only`, so it is always reported.
+            index.failed += 1
+            index.items.append(.init(
+                customID: nil, file: nil, status: .error,
+                error: .init(code: "invalid_line", message: error.message), source: "\(source):\(line)"
+            ))
+            return
+        }
+        let id = CustomID(parsing: result.customID)
+        let selected = options.only?.contains(result.customID) ?? true
+        switch result.outcome {
+        case let .failure(code, message):
+            guard selected else { return }
+            index.failed += 1
+            index.items.append(.init(customID: result.customID, file: nil, status: .error,
+                                     error: .init(code: code, message: message)))
+        case let .content(content):
+            var format = DocumentFormat.markdown
+            var text = content
+            if case let .segment(_, topic, _, _) = id {
+                if let diagram = DocumentRenderer.plantUML(in: content) {
+                    format = .plantUML
+                    text = diagram
+                } else if options.topicFormats[topic] == .plantUML {
+                    format = .plantUML
+                    text = DocumentRenderer.unfenced(content.trimmingWhitespace()) ?? content
+                }
+            }
+            // Names are claimed for every line, selected or not, so `only` never shifts them.
+            let placement = namer.place(id, format: format)
+            if case let .segment(process, topic, number, _) = id, let directory = placement.processDirectory {
+                segments[directory, default: []].append(
+                    Segment(process: process, topic: topic, index: number, file: placement.relativePath, format: format)
+                )
+                if selected { selectedProcesses[directory] = selectedProcesses[directory] ?? false }
+            }
+            guard selected else { return }
+            if !options.force && store.exists(placement.relativePath) {
+                index.skipped += 1
+                index.items.append(.init(customID: result.customID, file: placement.relativePath, status: .skipped))
+                return
+            }
+            buffer.removeAll(keepingCapacity: true)
+            if format == .plantUML {
+                DocumentRenderer.plantUML(id: id, batchID: batchID, diagram: text, into: &buffer)
+            } else {
+                DocumentRenderer.markdown(id: id, batchID: batchID, content: text, into: &buffer)
+            }
+            try store.write(buffer, to: placement.relativePath)
+            if let directory = placement.processDirectory { selectedProcesses[directory] = true }
+            index.processed += 1
+            index.items.append(.init(customID: result.customID, file: placement.relativePath, status: .processed))
+        }
+    }
+
+    /// Writes `docs/<proc>/final.md` for each process whose segments changed (or that has none
+    /// yet): its segments in topic, then segment, order.
+    mutating func assembleFinals() throws(ParseError) {
+        for directory in selectedProcesses.keys.sorted() {
+            let finalPath = directory + "/final.md"
+            let wroteSegment = selectedProcesses[directory] ?? false
+            guard wroteSegment || options.force || !store.exists(finalPath) else { continue }
+            let parts = (segments[directory] ?? []).sorted {
+                ($0.topic, $0.index, $0.file) < ($1.topic, $1.index, $1.file)
+            }
+            guard let first = parts.first else { continue }
+            var text = "---\n"
+            text += "batch_id: \(YAMLScalar.quoted(batchID))\n"
+            text += "process: \(YAMLScalar.quoted(first.process))\n"
+            text += "segments: \(parts.count)\n"
+            text += "---\n\n# \(first.process)\n"
+            var currentTopic: String?
+            for part in parts where store.exists(part.file) {
+                if part.topic != currentTopic {
+                    text += "\n## \(part.topic)\n"
+                    currentTopic = part.topic
+                }
+                let body = DocumentRenderer.body(of: try store.read(part.file), format: part.format)
+                if part.format == .plantUML {
+                    text += "\n```plantuml\n\(body)\n```\n"
+                } else {
+                    text += "\n\(body)\n"
+                }
+            }
+            try store.write(Array(text.utf8), to: finalPath)
+            index.finals.append(finalPath)
+        }
+    }
+}
