@@ -27,7 +27,7 @@ struct ResultLine {
         do {
             object = try JSONSerialization.jsonObject(with: Data(bytes))
         } catch {
-            throw Invalid(message: "not a JSON object")
+            throw Invalid(message: "not valid JSON")
         }
         guard let line = object as? [String: Any] else { throw Invalid(message: "not a JSON object") }
         guard let customID = line["custom_id"] as? String else { throw Invalid(message: "custom_id is missing") }

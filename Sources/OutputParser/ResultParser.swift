@@ -19,9 +19,14 @@ public struct ResultParser: Sendable {
     /// into `batchDirectory/docs/` and writes `batchDirectory/index.json`.
     @discardableResult
     public func parse(batchDirectory: String, batchID: String, options: ParseOptions = ParseOptions()) throws(ParseError) -> ParseIndex {
+        let resultFiles = ["output.jsonl", "errors.jsonl"]
+        // Checked before `docs/` is created, so a batch that was never downloaded stays untouched.
+        guard resultFiles.contains(where: { access(batchDirectory + "/" + $0, F_OK) == 0 }) else {
+            throw .noResults(batchDirectory: batchDirectory)
+        }
         var run = try Run(batchDirectory: batchDirectory, batchID: batchID, options: options)
         var sawResults = false
-        for name in ["output.jsonl", "errors.jsonl"] {
+        for name in resultFiles {
             guard var reader = try LineReader(
                 path: batchDirectory + "/" + name, name: name, maxLineBytes: options.maxLineBytes
             ) else { continue }

@@ -8,6 +8,8 @@ struct BatchOpenAICommand: AsyncParsableCommand {
         abstract: "Turn files of OpenAI requests into finished documents through the OpenAI Batch API.",
         subcommands: [
             ServeCommand.self,
+            ParseCommand.self,
+            BuildInputCommand.self,
         ]
     )
 }
