@@ -125,11 +125,13 @@ struct Payload {
         return Method(classPath: classPath, method: method, code: code, types: types)
     }
 
-    /// JSON `true`/`false` bridge to `NSNumber` too, and `1 as? Bool` succeeds on Linux, so the
-    /// spelling decides.
+    /// JSON `true`/`false` bridge to `NSNumber`, and `1 as? Bool` succeeds on Linux, so
+    /// `is Bool` cannot tell them from numbers.
     private static func isBoolean(_ value: Any) -> Bool {
-        let spelled = String(describing: value)
-        return value is Bool && (spelled == "true" || spelled == "false")
+        if type(of: value) == Bool.self { return true }
+        // Foundation's boolean NSNumber has the C type `char`; JSON numbers never do.
+        guard let number = value as? NSNumber else { return false }
+        return String(cString: number.objCType) == "c"
     }
 
     private static func array(_ value: Any?, at path: String) throws(BuildError) -> [Any] {
