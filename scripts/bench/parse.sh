@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Benchmark of `batch-openai parse` (issue 4 §7): a 50,000-line, ~200 MB output.jsonl parsed into
+# documents, beside a plain C loop (POSIX open/write/close, no fsync, one syncfs) writing the same
+# number of files of the same size into a fresh directory in the same run.
+# Prints documents/s, MB/s and peak RSS. Targets: parse >= 0.7x the baseline's files/s, RSS < 64 MB.
+#
+# Usage: scripts/bench/parse.sh [lines] [content-bytes]
+#   BIN=path/to/batch-openai   use this binary instead of building the release one
+#   KEEP=1                     keep the work directory
+set -euo pipefail
+
+lines="${1:-50000}"
+content="${2:-3600}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/bench-parse.XXXXXX")"
+[ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$work"' EXIT
+
+if [ -z "${BIN:-}" ]; then
+    echo "building release binary..." >&2
+    (cd "$root" && swift build -c release --product batch-openai >&2)
+    BIN="$root/.build/release/batch-openai"
+fi
+
+cc -O2 -o "$work/parse_baseline" "$root/scripts/bench/parse_baseline.c"
+batch="bench_batch"
+mkdir -p "$work/outputs/$batch"
+"$work/parse_baseline" gen "$work/outputs/$batch/output.jsonl" "$lines" "$content"
+input_bytes=$(stat -c %s "$work/outputs/$batch/output.jsonl")
+sync
+
+# Parse: timed, with peak RSS from GNU time.
+start=$(date +%s.%N)
+/usr/bin/time -f "%M" -o "$work/rss" "$BIN" parse "$batch" --outputs "$work/outputs" --json > "$work/parse.json"
+end=$(date +%s.%N)
+parse_seconds=$(echo "$end - $start" | bc -l)
+rss_kb=$(tail -1 "$work/rss")
+documents=$(find "$work/outputs/$batch/docs" -type f -name '*.md' -o -type f -name '*.puml' | wc -l)
+doc_bytes=$(du -sb "$work/outputs/$batch/docs" | cut -f1)
+average=$(( doc_bytes / documents ))
+
+# Baseline: the same number of files of the average document size, into a fresh directory.
+baseline_out=$("$work/parse_baseline" write "$work/baseline" "$documents" "$average")
+baseline_seconds=$(echo "$baseline_out" | awk '{print $4}')
+
+# A second run must skip everything.
+start=$(date +%s.%N)
+"$BIN" parse "$batch" --outputs "$work/outputs" --json > "$work/parse2.json"
+end=$(date +%s.%N)
+second_seconds=$(echo "$end - $start" | bc -l)
+
+awk -v lines="$lines" -v bytes="$input_bytes" -v docs="$documents" -v ps="$parse_seconds" \
+    -v bs="$baseline_seconds" -v rss="$rss_kb" -v s2="$second_seconds" -v avg="$average" 'BEGIN {
+    pr = docs / ps; br = docs / bs
+    printf "input:     %d lines, %.1f MB\n", lines, bytes / 1e6
+    printf "parse:     %d documents (avg %d bytes) in %.2f s = %.0f docs/s, %.1f MB/s, peak RSS %.1f MB\n", docs, avg, ps, pr, bytes / 1e6 / ps, rss / 1024
+    printf "baseline:  %d files in %.2f s = %.0f files/s (C open/write/close, no fsync)\n", docs, bs, br
+    printf "ratio:     %.2fx the baseline (target >= 0.70), RSS target < 64 MB\n", pr / br
+    printf "re-run:    %.2f s (everything skipped)\n", s2
+}'
+echo "first run:  $(cat "$work/parse.json")"
+echo "second run: $(cat "$work/parse2.json")"
