@@ -39,31 +39,31 @@ struct LineReader: ~Copyable {
     /// Calls `body` with the next non-empty line (without `\n` or `\r\n`) and its number; returns
     /// false at end of file. The bytes are valid only during the call.
     mutating func next(_ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws -> Bool {
+        // Bytes after `start` already searched for a newline; an offset, because `fill` moves data.
+        var scanned = 0
         while true {
-            var scan = start
-            while true {
-                if let newline = findNewline(from: scan) {
-                    lineNumber += 1
-                    let lineStart = start
-                    start = newline + 1
-                    var lineEnd = newline
-                    if lineEnd > lineStart, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                    if lineEnd == lineStart { break }  // blank line: look for the next one
-                    try body(UnsafeRawBufferPointer(rebasing: buffer[lineStart..<lineEnd]), lineNumber)
-                    return true
-                }
-                scan = end
-                if atEOF {
-                    guard start < end else { return false }
-                    // A last line without `\n`.
-                    lineNumber += 1
-                    let lineStart = start
-                    start = end
-                    try body(UnsafeRawBufferPointer(rebasing: buffer[lineStart..<end]), lineNumber)
-                    return true
-                }
-                try fill()
+            if let newline = findNewline(from: start + scanned) {
+                scanned = 0
+                lineNumber += 1
+                let lineStart = start
+                start = newline + 1
+                var lineEnd = newline
+                if lineEnd > lineStart, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                if lineEnd == lineStart { continue }  // blank line: look for the next one
+                try body(UnsafeRawBufferPointer(rebasing: buffer[lineStart..<lineEnd]), lineNumber)
+                return true
             }
+            scanned = end - start
+            if atEOF {
+                guard start < end else { return false }
+                // A last line without `\n`.
+                lineNumber += 1
+                let lineStart = start
+                start = end
+                try body(UnsafeRawBufferPointer(rebasing: buffer[lineStart..<end]), lineNumber)
+                return true
+            }
+            try fill()
         }
     }
 

@@ -253,3 +253,19 @@ enum YAMLStringDecoder {
         return String(out)
     }
 }
+
+struct ResultStreamingTests {
+    /// Several megabytes of lines of varied length: every refill and move of the reader's buffer.
+    @Test func readsEveryLineAcrossBufferRefills() throws {
+        var lines: [String] = []
+        for index in 0..<3000 {
+            lines.append(ResultFixtures.chat("request-\(index)", String(repeating: "y", count: (index * 37) % 2500 + 1)))
+        }
+        let batch = try BatchFolder(output: lines)
+        defer { batch.root.remove() }
+        let index = try batch.parse()
+        #expect(index.processed == 3000)
+        #expect(index.failed == 0)
+        #expect(index.items.map(\.customID) == (0..<3000).map { "request-\($0)" })
+    }
+}
