@@ -2,48 +2,105 @@
 import Glibc
 #endif
 
-/// Plain POSIX file operations under one `docs/` directory.
+/// Plain POSIX file operations under one `docs/` directory, relative to its descriptor (a class,
+/// because it owns that descriptor).
 ///
-/// Documents are written to a temporary name and renamed, without a per-file fsync: one
-/// `syncfs` at the end of the run makes them durable together (a per-file fsync costs ~9×).
-struct DocumentStore {
-    /// Absolute or working-directory-relative path of `docs/`.
+/// A crash never leaves half a document: a new document is written to an unnamed `O_TMPFILE`
+/// inode and linked into place complete; a document being replaced (`force`) is written to a
+/// temporary name and renamed over the old one. Nothing is fsynced per file: one `syncfs` at the
+/// end of the run makes the documents durable together (a per-file fsync costs ~9×).
+final class DocumentStore {
+    /// Path of `docs/`, for messages.
     let root: String
+    /// True when this run created `docs/`: then nothing exists that the run did not write, and
+    /// existence checks are skipped (they were 7% of a run).
+    let isFresh: Bool
+    private let directory: Int32
     private var createdDirectories: Set<String> = []
+    private var temporaryFilesWork = true
 
     init(root: String) throws(ParseError) {
         self.root = root
-        try makeDirectory(root)
+        if mkdir(root, 0o755) == 0 {
+            isFresh = true
+        } else if errno == EEXIST {
+            isFresh = false
+        } else {
+            throw .system("mkdir", path: root, errno: errno)
+        }
+        directory = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { throw .system("open", path: root, errno: errno) }
+    }
+
+    deinit {
+        close(directory)
     }
 
     /// True when `relativePath` exists.
     func exists(_ relativePath: String) -> Bool {
-        access(root + "/" + relativePath, F_OK) == 0
+        if isFresh { return false }
+        return faccessat(directory, relativePath, F_OK, 0) == 0
     }
 
-    /// Writes `bytes` to `relativePath` through a temporary file and `rename(2)`.
-    mutating func write(_ bytes: [UInt8], to relativePath: String) throws(ParseError) {
+    /// Writes `bytes` to `relativePath`; `replacing` says whether a file may be there already.
+    func write(_ bytes: [UInt8], to relativePath: String, replacing: Bool) throws(ParseError) {
         let slash = relativePath.lastIndex(of: "/")
-        let directory = slash.map { String(relativePath[..<$0]) } ?? ""
+        let folder = slash.map { String(relativePath[..<$0]) } ?? ""
+        if !folder.isEmpty { try ensureDirectory(folder) }
+        if !replacing && temporaryFilesWork {
+            if try linkTemporaryFile(bytes, folder: folder, to: relativePath) { return }
+        }
         let name = slash.map { String(relativePath[relativePath.index(after: $0)...]) } ?? relativePath
-        if !directory.isEmpty { try ensureDirectory(directory) }
-        let folder = directory.isEmpty ? root : root + "/" + directory
         // Sanitised names never start with a dot, so the temporary name cannot be a document's.
-        let temporary = folder + "/." + name + ".tmp"
-        let final = folder + "/" + name
-        try Self.writeFile(bytes, to: temporary)
-        guard rename(temporary, final) == 0 else {
+        let temporary = (folder.isEmpty ? "" : folder + "/") + "." + name + ".tmp"
+        let fd = openat(directory, temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .system("open", path: root + "/" + temporary, errno: errno) }
+        do throws(ParseError) {
+            try Self.writeAll(bytes, to: fd, path: root + "/" + temporary)
+        } catch {
+            close(fd)
+            unlinkat(directory, temporary, 0)
+            throw error
+        }
+        close(fd)
+        guard renameat(directory, temporary, directory, relativePath) == 0 else {
             let code = errno
-            unlink(temporary)
-            throw .system("rename", path: final, errno: code)
+            unlinkat(directory, temporary, 0)
+            throw .system("rename", path: root + "/" + relativePath, errno: code)
         }
     }
 
-    /// Reads a whole file (segments, when assembling `final.md`).
-    func read(_ relativePath: String) throws(ParseError) -> [UInt8] {
-        let path = root + "/" + relativePath
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .system("open", path: path, errno: errno) }
+    /// `O_TMPFILE` + `linkat`: the name appears only when the content is complete. Returns false
+    /// when the file system has no `O_TMPFILE` (the caller then uses a named temporary).
+    private func linkTemporaryFile(_ bytes: [UInt8], folder: String, to relativePath: String) throws(ParseError) -> Bool {
+        // glibc hides O_TMPFILE behind _GNU_SOURCE; __O_TMPFILE is 020000000 on Linux.
+        let fd = openat(directory, folder.isEmpty ? "." : folder, O_WRONLY | O_CLOEXEC | O_DIRECTORY | 0o20000000, 0o644)
+        guard fd >= 0 else {
+            if errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL {
+                temporaryFilesWork = false
+                return false
+            }
+            throw .system("open O_TMPFILE", path: root + "/" + folder, errno: errno)
+        }
+        defer { close(fd) }
+        try Self.writeAll(bytes, to: fd, path: root + "/" + relativePath)
+        guard linkat(AT_FDCWD, "/proc/self/fd/\(fd)", directory, relativePath, AT_SYMLINK_FOLLOW) == 0 else {
+            if errno == ENOENT && access("/proc/self/fd", F_OK) != 0 {
+                temporaryFilesWork = false  // No /proc: fall back to rename.
+                return false
+            }
+            throw .system("linkat", path: root + "/" + relativePath, errno: errno)
+        }
+        return true
+    }
+
+    /// Reads a whole file, or `nil` when it does not exist (segments, when assembling `final.md`).
+    func read(_ relativePath: String) throws(ParseError) -> [UInt8]? {
+        let fd = openat(directory, relativePath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw .system("open", path: root + "/" + relativePath, errno: errno)
+        }
         defer { close(fd) }
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
@@ -51,7 +108,7 @@ struct DocumentStore {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw .system("read", path: path, errno: errno)
+                throw .system("read", path: root + "/" + relativePath, errno: errno)
             }
             if count == 0 { return result }
             result.append(contentsOf: chunk[0..<count])
@@ -60,14 +117,11 @@ struct DocumentStore {
 
     /// Flushes everything written on the file system of `docs/`, once per run.
     func syncAll() throws(ParseError) {
-        let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw .system("open", path: root, errno: errno) }
-        defer { close(fd) }
         guard let syncfs = Self.syncfs else {
             sync()  // Older C libraries: flush everything rather than nothing.
             return
         }
-        guard syncfs(fd) == 0 else { throw .system("syncfs", path: root, errno: errno) }
+        guard syncfs(directory) == 0 else { throw .system("syncfs", path: root, errno: errno) }
     }
 
     /// glibc declares `syncfs` only under `_GNU_SOURCE`, which the Swift Glibc module does not
@@ -77,27 +131,21 @@ struct DocumentStore {
         return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
     }()
 
-    private mutating func ensureDirectory(_ relative: String) throws(ParseError) {
+    private func ensureDirectory(_ relative: String) throws(ParseError) {
         if createdDirectories.contains(relative) { return }
         var partial = ""
         for component in relative.split(separator: "/") {
             partial += partial.isEmpty ? String(component) : "/" + component
             if createdDirectories.contains(partial) { continue }
-            try makeDirectory(root + "/" + partial)
+            if mkdirat(directory, partial, 0o755) != 0 && errno != EEXIST {
+                throw .system("mkdir", path: root + "/" + partial, errno: errno)
+            }
             createdDirectories.insert(partial)
         }
     }
 
-    private func makeDirectory(_ path: String) throws(ParseError) {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST {
-            throw .system("mkdir", path: path, errno: errno)
-        }
-    }
-
-    /// `open`/`write`/`close`, retrying short writes and `EINTR`.
-    static func writeFile(_ bytes: [UInt8], to path: String, sync: Bool = false) throws(ParseError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .system("open", path: path, errno: errno) }
+    /// `write(2)` until done, retrying short writes and `EINTR`.
+    static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(ParseError) {
         var failure: ParseError?
         bytes.withUnsafeBytes { buffer in
             var offset = 0
@@ -111,30 +159,35 @@ struct DocumentStore {
                 offset += count
             }
         }
-        if failure == nil, sync, fsync(fd) != 0 { failure = .system("fsync", path: path, errno: errno) }
-        if close(fd) != 0, failure == nil { failure = .system("close", path: path, errno: errno) }
-        if let failure {
-            unlink(path)
-            throw failure
-        }
+        if let failure { throw failure }
     }
 
     /// Writes a state file durably: temporary name, fsync, rename, fsync of the directory.
     static func writeDurably(_ bytes: [UInt8], to path: String) throws(ParseError) {
         let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let folder = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let temporary = directory + "/." + name + ".tmp"
-        try writeFile(bytes, to: temporary, sync: true)
+        let temporary = folder + "/." + name + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .system("open", path: temporary, errno: errno) }
+        do throws(ParseError) {
+            try writeAll(bytes, to: fd, path: temporary)
+            guard fsync(fd) == 0 else { throw ParseError.system("fsync", path: temporary, errno: errno) }
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        close(fd)
         guard rename(temporary, path) == 0 else {
             let code = errno
             unlink(temporary)
             throw .system("rename", path: path, errno: code)
         }
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
+        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directory >= 0 {
+            fsync(directory)
+            close(directory)
         }
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// One line of `output.jsonl` or `errors.jsonl`, reduced to what a document needs.
 struct ResultLine {
     /// What the request produced.
@@ -23,62 +21,56 @@ struct ResultLine {
 
     /// Decodes a line. Throws `Invalid` when it is not JSON or has no `custom_id`.
     init(json bytes: UnsafeRawBufferPointer) throws(Invalid) {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(bytes))
-        } catch {
-            throw Invalid(message: "not valid JSON")
-        }
-        guard let line = object as? [String: Any] else { throw Invalid(message: "not a JSON object") }
-        guard let customID = line["custom_id"] as? String else { throw Invalid(message: "custom_id is missing") }
+        guard let line = JSONValue.parse(bytes) else { throw Invalid(message: "not valid JSON") }
+        guard line.isObject else { throw Invalid(message: "not a JSON object") }
+        guard let customID = line["custom_id"]?.string else { throw Invalid(message: "custom_id is missing") }
         self.customID = customID
         outcome = Self.outcome(of: line)
     }
 
-    private static func outcome(of line: [String: Any]) -> Outcome {
-        if let error = line["error"] as? [String: Any] {
-            return .failure(code: string(error["code"]) ?? "error", message: string(error["message"]) ?? "request failed")
+    private static func outcome(of line: JSONValue) -> Outcome {
+        if let error = line["error"], error.isObject {
+            return .failure(code: text(error["code"]) ?? "error", message: text(error["message"]) ?? "request failed")
         }
-        guard let response = line["response"] as? [String: Any] else {
+        guard let response = line["response"], response.isObject else {
             return .failure(code: "no_response", message: "the line has neither a response nor an error")
         }
-        let status = (response["status_code"] as? NSNumber)?.intValue ?? 200
+        let status = response["status_code"]?.number.map { Int($0) } ?? 200
         var body = response["body"]
         // Some producers store the body as a JSON string rather than an object.
-        if let text = body as? String, let data = text.data(using: .utf8),
-           let decoded = try? JSONSerialization.jsonObject(with: data) {
-            body = decoded
+        if let string = body?.string {
+            var utf8 = string
+            body = utf8.withUTF8 { JSONValue.parse(UnsafeRawBufferPointer($0)) }
         }
-        let object = body as? [String: Any]
         guard (200..<300).contains(status) else {
-            let error = object?["error"] as? [String: Any]
+            let error = body?["error"]
             return .failure(
-                code: string(error?["code"]) ?? string(error?["type"]) ?? "http_\(status)",
-                message: string(error?["message"]) ?? "the request failed with HTTP status \(status)"
+                code: text(error?["code"]) ?? text(error?["type"]) ?? "http_\(status)",
+                message: text(error?["message"]) ?? "the request failed with HTTP status \(status)"
             )
         }
-        guard let object else {
+        guard let body, body.isObject else {
             return .failure(code: "no_content", message: "the response body is not a JSON object")
         }
-        if let text = content(of: object) { return .content(text) }
+        if let content = content(of: body) { return .content(content) }
         return .failure(code: "no_content", message: "the response has no text content")
     }
 
     /// Chat completions, then the Responses API, then completions.
-    static func content(of body: [String: Any]) -> String? {
-        if let choices = body["choices"] as? [Any], let first = choices.first as? [String: Any] {
-            if let message = first["message"] as? [String: Any] {
-                if let text = message["content"] as? String { return text }
-                if let parts = message["content"] as? [Any] { return joinedText(parts) }
-                if let refusal = message["refusal"] as? String { return refusal }
+    static func content(of body: JSONValue) -> String? {
+        if let first = body["choices"]?[0] {
+            if let message = first["message"] {
+                if let text = message["content"]?.string { return text }
+                if let parts = message["content"]?.array, let text = joinedText(parts) { return text }
+                if let refusal = message["refusal"]?.string { return refusal }
             }
-            if let text = first["text"] as? String { return text }
+            if let text = first["text"]?.string { return text }
         }
-        if let text = body["output_text"] as? String { return text }
-        if let output = body["output"] as? [Any] {
+        if let text = body["output_text"]?.string { return text }
+        if let output = body["output"]?.array {
             var pieces: [String] = []
-            for case let item as [String: Any] in output where (item["type"] as? String ?? "message") == "message" {
-                if let parts = item["content"] as? [Any], let text = joinedText(parts) { pieces.append(text) }
+            for item in output where (item["type"]?.string ?? "message") == "message" {
+                if let parts = item["content"]?.array, let text = joinedText(parts) { pieces.append(text) }
             }
             if !pieces.isEmpty { return pieces.joined(separator: "\n\n") }
         }
@@ -86,17 +78,17 @@ struct ResultLine {
     }
 
     /// Text parts of a content array (`{"type": "text" | "output_text", "text": ...}`).
-    private static func joinedText(_ parts: [Any]) -> String? {
-        var pieces: [String] = []
-        for case let part as [String: Any] in parts {
-            if let text = part["text"] as? String { pieces.append(text) }
-        }
+    private static func joinedText(_ parts: [JSONValue]) -> String? {
+        let pieces = parts.compactMap { $0["text"]?.string }
         return pieces.isEmpty ? nil : pieces.joined()
     }
 
-    private static func string(_ value: Any?) -> String? {
-        if let text = value as? String { return text }
-        if let number = value as? NSNumber { return number.stringValue }
+    /// A string, or a number spelled as the API would (`400`, not `400.0`).
+    private static func text(_ value: JSONValue?) -> String? {
+        if let string = value?.string { return string }
+        if let number = value?.number {
+            return number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+        }
         return nil
     }
 }

@@ -77,7 +77,7 @@ private struct Run {
 
     let batchID: String
     let options: ParseOptions
-    var store: DocumentStore
+    let store: DocumentStore
     var namer = DocumentNamer()
     var index: ParseIndex
     /// Segments per process directory (relative to `docs/`).
@@ -138,7 +138,8 @@ private struct Run {
                 if selected { selectedProcesses[directory] = selectedProcesses[directory] ?? false }
             }
             guard selected else { return }
-            if !options.force && store.exists(placement.relativePath) {
+            let exists = store.exists(placement.relativePath)
+            if !options.force && exists {
                 index.skipped += 1
                 index.items.append(.init(customID: result.customID, file: placement.relativePath, status: .skipped))
                 return
@@ -149,7 +150,7 @@ private struct Run {
             } else {
                 DocumentRenderer.markdown(id: id, batchID: batchID, content: text, into: &buffer)
             }
-            try store.write(buffer, to: placement.relativePath)
+            try store.write(buffer, to: placement.relativePath, replacing: exists)
             if let directory = placement.processDirectory { selectedProcesses[directory] = true }
             index.processed += 1
             index.items.append(.init(customID: result.customID, file: placement.relativePath, status: .processed))
@@ -173,19 +174,20 @@ private struct Run {
             text += "segments: \(parts.count)\n"
             text += "---\n\n# \(first.process)\n"
             var currentTopic: String?
-            for part in parts where store.exists(part.file) {
+            for part in parts {
+                guard let document = try store.read(part.file) else { continue }
                 if part.topic != currentTopic {
                     text += "\n## \(part.topic)\n"
                     currentTopic = part.topic
                 }
-                let body = DocumentRenderer.body(of: try store.read(part.file), format: part.format)
+                let body = DocumentRenderer.body(of: document, format: part.format)
                 if part.format == .plantUML {
                     text += "\n```plantuml\n\(body)\n```\n"
                 } else {
                     text += "\n\(body)\n"
                 }
             }
-            try store.write(Array(text.utf8), to: finalPath)
+            try store.write(Array(text.utf8), to: finalPath, replacing: store.exists(finalPath))
             index.finals.append(finalPath)
         }
     }
