@@ -161,33 +161,4 @@ final class DocumentStore {
         }
         if let failure { throw failure }
     }
-
-    /// Writes a state file durably: temporary name, fsync, rename, fsync of the directory.
-    static func writeDurably(_ bytes: [UInt8], to path: String) throws(ParseError) {
-        let slash = path.lastIndex(of: "/")
-        let folder = slash.map { String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let temporary = folder + "/." + name + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .system("open", path: temporary, errno: errno) }
-        do throws(ParseError) {
-            try writeAll(bytes, to: fd, path: temporary)
-            guard fsync(fd) == 0 else { throw ParseError.system("fsync", path: temporary, errno: errno) }
-        } catch {
-            close(fd)
-            unlink(temporary)
-            throw error
-        }
-        close(fd)
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw .system("rename", path: path, errno: code)
-        }
-        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directory >= 0 {
-            fsync(directory)
-            close(directory)
-        }
-    }
 }

@@ -52,15 +52,17 @@ public struct ResultParser: Sendable {
     }
 
     private static func writeIndex(_ index: ParseIndex, to path: String) throws(ParseError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data: Data
-        do {
-            data = try encoder.encode(index)
+        let file = try DurableFile(path: path)
+        do throws(ParseError) {
+            try index.writeJSON { chunk throws(ParseError) in
+                try file.append(chunk)
+                chunk.removeAll(keepingCapacity: true)
+            }
+            try file.commit()
         } catch {
-            throw .system("encode", path: path, errno: EINVAL)
+            file.abandon()
+            throw error
         }
-        try DocumentStore.writeDurably(Array(data) + [0x0A], to: path)
     }
 }
 

@@ -28,19 +28,30 @@ mkdir -p "$work/outputs/$batch"
 input_bytes=$(stat -c %s "$work/outputs/$batch/output.jsonl")
 sync
 
-# Parse: timed, with peak RSS from GNU time.
-start=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$work/rss" "$BIN" parse "$batch" --outputs "$work/outputs" --json > "$work/parse.json"
-end=$(date +%s.%N)
-parse_seconds=$(echo "$end - $start" | bc -l)
-rss_kb=$(tail -1 "$work/rss")
-documents=$(find "$work/outputs/$batch/docs" -type f -name '*.md' -o -type f -name '*.puml' | wc -l)
-doc_bytes=$(du -sb "$work/outputs/$batch/docs" | cut -f1)
-average=$(( doc_bytes / documents ))
-
-# Baseline: the same number of files of the average document size, into a fresh directory.
-baseline_out=$("$work/parse_baseline" write "$work/baseline" "$documents" "$average")
-baseline_seconds=$(echo "$baseline_out" | awk '{print $4}')
+# Rounds alternate parse and baseline on this shared machine; the best of each is reported.
+# `sync` before each timed step, so neither pays for the other's dirty pages in its syncfs.
+rounds="${ROUNDS:-3}"
+parse_seconds=""; baseline_seconds=""; rss_kb=0
+for round in $(seq "$rounds"); do
+    rm -rf "$work/outputs/$batch/docs" "$work/outputs/$batch/index.json" "$work/baseline"
+    sync
+    start=$(date +%s.%N)
+    /usr/bin/time -f "%M" -o "$work/rss" "$BIN" parse "$batch" --outputs "$work/outputs" --json > "$work/parse.json"
+    end=$(date +%s.%N)
+    seconds=$(echo "$end - $start" | bc -l)
+    rss=$(tail -1 "$work/rss")
+    [ "$rss" -gt "$rss_kb" ] && rss_kb=$rss
+    if [ -z "$parse_seconds" ] || [ "$(echo "$seconds < $parse_seconds" | bc -l)" = 1 ]; then parse_seconds=$seconds; fi
+    documents=$(find "$work/outputs/$batch/docs" -type f \( -name '*.md' -o -name '*.puml' \) | wc -l)
+    doc_bytes=$(du -sb "$work/outputs/$batch/docs" | cut -f1)
+    average=$(( doc_bytes / documents ))
+    # Baseline: the same number of files of the average document size, into a fresh directory.
+    sync
+    baseline_out=$("$work/parse_baseline" write "$work/baseline" "$documents" "$average")
+    seconds=$(echo "$baseline_out" | awk '{print $4}')
+    if [ -z "$baseline_seconds" ] || [ "$(echo "$seconds < $baseline_seconds" | bc -l)" = 1 ]; then baseline_seconds=$seconds; fi
+    echo "round $round: parse $(tail -1 "$work/rss") KB RSS; baseline $baseline_out" >&2
+done
 
 # A second run must skip everything.
 start=$(date +%s.%N)
@@ -49,10 +60,10 @@ end=$(date +%s.%N)
 second_seconds=$(echo "$end - $start" | bc -l)
 
 awk -v lines="$lines" -v bytes="$input_bytes" -v docs="$documents" -v ps="$parse_seconds" \
-    -v bs="$baseline_seconds" -v rss="$rss_kb" -v s2="$second_seconds" -v avg="$average" 'BEGIN {
+    -v bs="$baseline_seconds" -v rss="$rss_kb" -v s2="$second_seconds" -v avg="$average" -v rounds="$rounds" 'BEGIN {
     pr = docs / ps; br = docs / bs
     printf "input:     %d lines, %.1f MB\n", lines, bytes / 1e6
-    printf "parse:     %d documents (avg %d bytes) in %.2f s = %.0f docs/s, %.1f MB/s, peak RSS %.1f MB\n", docs, avg, ps, pr, bytes / 1e6 / ps, rss / 1024
+    printf "parse:     %d documents (avg %d bytes) in %.2f s = %.0f docs/s, %.1f MB/s, peak RSS %.1f MB (best of %d rounds)\n", docs, avg, ps, pr, bytes / 1e6 / ps, rss / 1024, rounds
     printf "baseline:  %d files in %.2f s = %.0f files/s (C open/write/close, no fsync)\n", docs, bs, br
     printf "ratio:     %.2fx the baseline (target >= 0.70), RSS target < 64 MB\n", pr / br
     printf "re-run:    %.2f s (everything skipped)\n", s2
