@@ -146,7 +146,7 @@ struct ResultParserTests {
         "../../x", "a/b/../../c", "/etc/passwd", "..", ".", ".hidden", "x: y", "with \"quotes\" and 'single'",
         "line\nbreak", "tab\tand\u{0}nul", "日本語のID", "emoji 🎉", String(repeating: "long", count: 300),
         "../../evil/tech/seg-001", "p/../seg-001", "ok/final.md/seg-001", "x.m3type_business/../../.m3type_tech",
-        "#comment", "- dash", "{braces}", "key: [list]", "inner\u{FEFF}bom", "null",
+        "#comment", "- dash", "{braces}", "key: [list]", "inner\u{FEFF}bom", "\u{FEFF}bom", "null",
     ])
     func hostileIDsStayInsideDocsWithValidFrontMatter(id: String) throws {
         let batch = try BatchFolder(output: [ResultFixtures.chat(id, "content")])
