@@ -10,33 +10,44 @@ struct BuildInputCommand: AsyncParsableCommand {
         discussion: """
         The payload is JSON:
 
-          { "model": "gpt-4o-mini",
-            "defaults": { "temperature": 0.2 },            (merged into every request body)
-            "processes": [ { "id": "billing", "title": "Monthly billing",
-                             "topics": ["business", "tech", "sequence"],     (default: every template)
-                             "context": "..."  or  "sources": [ {"path": "...", "content": "..."} ],
-                             "max_segment_chars": 12000 } ],
-            "methods": [ { "class_path": "com.acme.Foo", "method": "bar", "code": "...",
-                           "types": ["business", "tech_resume"] } ] }
+          {
+            "model": "gpt-4o-mini",
+            "defaults": { "temperature": 0.2 },     merged into every body
+            "processes": [{
+              "id": "billing", "title": "Monthly billing",
+              "topics": ["business", "tech"],       default: every template
+              "context": "..."                      or "sources":
+                                                    [{"path", "content"}]
+              "max_segment_chars": 12000
+            }],
+            "methods": [{
+              "class_path": "com.acme.Foo", "method": "bar", "code": "...",
+              "types": ["business", "tech_resume"]  default: prompts/methods/
+            }]
+          }
 
-        A process's context is split into segments on line boundaries (at most max_segment_chars \
-        each); there is one request per process × topic × segment, custom_id <proc>/<topic>/seg-001, \
-        and one per method × type, custom_id <class_path>.<method>.m3type_<type>.
+        A process's context is cut into segments on line boundaries (at most \
+        max_segment_chars each). One request per process x topic x segment, \
+        custom_id <proc>/<topic>/seg-001; one per method x type, custom_id \
+        <class_path>.<method>.m3type_<type>.
 
-        Templates: --prompts/<topic>.md for topics; --prompts/methods/<type>.md (then <prefix>.md for \
-        types like tech_resume, then the topic templates) for method types. A template may start with \
-        front matter (system: ..., format: md|puml, model: ...) and uses {{process.id}}, \
-        {{process.title}}, {{segment}}, {{segment.index}}, {{segment.count}}, {{class_path}}, \
-        {{method}}, {{code}}.
+        Templates: <prompts>/<topic>.md for topics; for method types \
+        <prompts>/methods/<type>.md, then methods/<prefix>.md (tech_resume -> \
+        tech), then the topic templates. A template may start with front \
+        matter (system: ..., format: md|puml, model: ...) and uses \
+        {{process.id}}, {{process.title}}, {{segment}}, {{segment.index}}, \
+        {{segment.count}}, {{class_path}}, {{method}}, {{code}}.
 
-        The same payload and templates always give the same bytes. With --persist-context every \
-        compiled prompt is also written under --context-dir/<proc>/<topic>/seg-NNN.md.
+        The same payload and templates always give the same bytes. With \
+        --persist-context each compiled prompt is also written to \
+        <context-dir>/<proc>/<topic>/seg-NNN.md.
 
         Example:
           batch-openai build-input --payload inputs/sample_payload.json \\
-              --out inputs/payloads/sample.jsonl --prompts prompts --persist-context
+            --out inputs/payloads/sample.jsonl --persist-context
 
-        Exit status: 0 success, 1 invalid payload or template (the message names the place), 2 usage.
+        Exit status: 0 success; 1 invalid payload or template (the message \
+        names the place); 2 usage.
         """
     )
 
@@ -52,7 +63,7 @@ struct BuildInputCommand: AsyncParsableCommand {
     @Flag(help: "Also write each compiled prompt under --context-dir.")
     var persistContext = false
 
-    @Option(help: ArgumentHelp("Where --persist-context writes (default: inputs/by_process).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Where --persist-context writes.", valueName: "dir"))
     var contextDir = "inputs/by_process"
 
     @Option(help: ArgumentHelp("The endpoint every line targets.", valueName: "url"))

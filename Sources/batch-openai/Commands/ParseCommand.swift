@@ -10,28 +10,33 @@ struct ParseCommand: AsyncParsableCommand {
         commandName: "parse",
         abstract: "Turn a downloaded batch's output.jsonl and errors.jsonl into documents and index.json.",
         discussion: """
-        Reads outputs/<batch_id>/output.jsonl and errors.jsonl line by line and writes one document \
-        per result under outputs/<batch_id>/docs/, named after the result's custom_id:
+        Reads outputs/<batch_id>/output.jsonl and errors.jsonl line by line and \
+        writes one document per result under outputs/<batch_id>/docs/, named \
+        after the result's custom_id:
 
-          <class_path>.<method>.m3type_<type>  ->  docs/<id>.business.md | .tech.md | .md
-          <proc>/<topic>/seg-<NNN>             ->  docs/<proc>/<topic>/seg-<NNN>.md (or .puml)
-                                                   plus docs/<proc>/final.md, all segments in order
-          anything else                        ->  docs/<id>.md
+          <class_path>.<method>.m3type_<type>
+              -> docs/<id>.business.md, .tech.md (tech*) or .md
+          <proc>/<topic>/seg-<NNN>
+              -> docs/<proc>/<topic>/seg-<NNN>.md (or .puml)
+              and docs/<proc>/final.md: all segments, topic then segment order
+          anything else
+              -> docs/<id>.md
 
-        Each Markdown document starts with YAML front matter (custom_id, batch_id, type, class_path, \
-        method). Segments become .puml when their prompt template says `format: puml` (read from \
-        --prompts) or when the answer is a PlantUML block. Failed requests are listed in index.json \
-        with their error.
+        Markdown documents start with YAML front matter (custom_id, batch_id, \
+        type, class_path, method). Segments become .puml when their template \
+        says `format: puml` (read from --prompts) or the answer is a PlantUML \
+        block. Failed requests are listed in index.json with their error.
 
-        Documents that already exist are skipped, so running parse twice changes nothing; use \
-        --force to rewrite them and --only to limit the run to some custom_ids.
+        Existing documents are skipped, so a second parse changes nothing; \
+        --force rewrites them, --only limits the run to some custom_ids.
 
         Examples:
           batch-openai parse batch_abc123
-          batch-openai parse batch_abc123 --force --only billing/tech/seg-002 --only Foo.bar.m3type_business
+          batch-openai parse batch_abc123 --force --only billing/tech/seg-002
           batch-openai parse batch_abc123 --json | jq .processed
 
-        Exit status: 0 success, 1 failure (no results downloaded, unwritable docs/), 2 usage.
+        Exit status: 0 success; 1 failure (results not downloaded, docs/ not \
+        writable); 2 usage.
         """
     )
 
