@@ -77,6 +77,10 @@ struct ParseCommand: AsyncParsableCommand {
                 batchDirectory: batchDirectory, batchID: batchID, options: options
             )
             let indexFile = batchDirectory + "/index.json"
+            let found = Set(index.items.compactMap(\.customID))
+            for id in only where !found.contains(id) {
+                FileHandle.standardError.write(Data("batch-openai parse: warning: --only \(id) matched no result line\n".utf8))
+            }
             if json {
                 let report: [String: Any] = [
                     "batch_id": index.batchID, "docs_dir": index.docsDirectory, "index_file": indexFile,
@@ -101,12 +105,22 @@ struct ParseCommand: AsyncParsableCommand {
         }
     }
 
-    /// Formats of the topic templates, so `format: puml` topics are stored as `.puml`.
+    /// Formats of the topic templates, so `format: puml` topics are stored as `.puml`. The
+    /// default ./prompts is only a hint: if it cannot be read, parse goes on (with a warning)
+    /// and recognises PlantUML by content alone.
     private func topicFormats() throws -> [String: DocumentFormat] {
-        let directory = prompts ?? "prompts"
-        if prompts == nil && !FileManager.default.fileExists(atPath: directory) { return [:] }
-        return try PromptLibrary.load(directory: directory).topicFormats.mapValues {
-            $0 == .plantUML ? .plantUML : .markdown
+        let library: PromptLibrary
+        if let prompts {
+            library = try PromptLibrary.load(directory: prompts)
+        } else {
+            guard FileManager.default.fileExists(atPath: "prompts") else { return [:] }
+            do {
+                library = try PromptLibrary.load(directory: "prompts")
+            } catch {
+                FileHandle.standardError.write(Data("batch-openai parse: warning: \(error); template formats ignored\n".utf8))
+                return [:]
+            }
         }
+        return library.topicFormats.mapValues { $0 == .plantUML ? .plantUML : .markdown }
     }
 }
