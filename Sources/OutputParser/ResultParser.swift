@@ -152,7 +152,7 @@ private struct Run {
             } else {
                 DocumentRenderer.markdown(id: id, batchID: batchID, content: text, into: &buffer)
             }
-            try store.write(buffer, to: placement.relativePath, replacing: exists)
+            try store.write(buffer, to: placement.relativePath)
             if let directory = placement.processDirectory { selectedProcesses[directory] = true }
             index.processed += 1
             index.items.append(.init(customID: result.customID, file: placement.relativePath, status: .processed))
@@ -189,7 +189,7 @@ private struct Run {
                     text += "\n\(body)\n"
                 }
             }
-            try store.write(Array(text.utf8), to: finalPath, replacing: store.exists(finalPath))
+            try store.write(Array(text.utf8), to: finalPath)
             index.finals.append(finalPath)
         }
     }

@@ -29,11 +29,16 @@ input_bytes=$(stat -c %s "$work/outputs/$batch/output.jsonl")
 sync
 
 # Rounds alternate parse and baseline on this shared machine; the best of each is reported.
-# `sync` before each timed step, so neither pays for the other's dirty pages in its syncfs.
+# Each round writes into new directories and nothing is deleted until the end: ext4 avoids
+# reusing inodes freed in the last minute, so deleting 50,000 files between steps would slow
+# whichever step comes next. `sync` before each timed step, so neither pays for the other's
+# dirty pages in its syncfs.
 rounds="${ROUNDS:-3}"
 parse_seconds=""; baseline_seconds=""; rss_kb=0
 for round in $(seq "$rounds"); do
-    rm -rf "$work/outputs/$batch/docs" "$work/outputs/$batch/index.json" "$work/baseline"
+    batch="bench_batch_$round"
+    mkdir -p "$work/outputs/$batch"
+    ln "$work/outputs/bench_batch/output.jsonl" "$work/outputs/$batch/output.jsonl"
     sync
     start=$(date +%s.%N)
     /usr/bin/time -f "%M" -o "$work/rss" "$BIN" parse "$batch" --outputs "$work/outputs" --json > "$work/parse.json"
@@ -47,10 +52,10 @@ for round in $(seq "$rounds"); do
     average=$(( doc_bytes / documents ))
     # Baseline: the same number of files of the average document size, into a fresh directory.
     sync
-    baseline_out=$("$work/parse_baseline" write "$work/baseline" "$documents" "$average")
+    baseline_out=$("$work/parse_baseline" write "$work/baseline_$round" "$documents" "$average")
     seconds=$(echo "$baseline_out" | awk '{print $4}')
     if [ -z "$baseline_seconds" ] || [ "$(echo "$seconds < $baseline_seconds" | bc -l)" = 1 ]; then baseline_seconds=$seconds; fi
-    echo "round $round: parse $(tail -1 "$work/rss") KB RSS; baseline $baseline_out" >&2
+    echo "round $round: parse ${seconds:+}$(echo "$end - $start" | bc -l) s, $(tail -1 "$work/rss") KB RSS; baseline $baseline_out" >&2
 done
 
 # A second run must skip everything.
