@@ -41,7 +41,7 @@ public struct ResultParser: Sendable {
         }
         guard sawResults else { throw .noResults(batchDirectory: batchDirectory) }
         try run.assembleFinals()
-        try run.store.syncAll()
+        try run.store.publish()
         let index = run.index
         try Self.writeIndex(index, to: batchDirectory + "/index.json")
         logger.info("parsed batch results", metadata: [

@@ -205,6 +205,19 @@ struct ResultParserTests {
         }
     }
 
+    @Test func firstRunPublishesDocsWholeAndLeavesNoTemporaries() throws {
+        let batch = try BatchFolder(output: [ResultFixtures.chat("a", "A"), ResultFixtures.chat("p/t/seg-001", "one")])
+        defer { batch.root.remove() }
+        // A crashed run's staging directory is discarded, never published.
+        try FileManager.default.createDirectory(atPath: batch.path + "/.docs.partial/stale", withIntermediateDirectories: true)
+        try batch.parse()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: batch.path).sorted() == ["docs", "index.json", "output.jsonl"])
+        #expect(batch.files() == ["a.md", "p/final.md", "p/t/seg-001.md"])
+        try batch.parse(ParseOptions(force: true))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: batch.path).sorted() == ["docs", "index.json", "output.jsonl"])
+        #expect(batch.files() == ["a.md", "p/final.md", "p/t/seg-001.md"])
+    }
+
     @Test func missingResultsAreReportedWithoutTouchingTheFolder() throws {
         let batch = try BatchFolder()
         defer { batch.root.remove() }
