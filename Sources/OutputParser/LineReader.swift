@@ -38,7 +38,7 @@ struct LineReader: ~Copyable {
 
     /// Calls `body` with the next non-empty line (without `\n` or `\r\n`) and its number; returns
     /// false at end of file. The bytes are valid only during the call.
-    mutating func next(_ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws -> Bool {
+    mutating func next(_ body: (UnsafeRawBufferPointer, Int) throws(ParseError) -> Void) throws(ParseError) -> Bool {
         // Bytes after `start` already searched for a newline; an offset, because `fill` moves data.
         var scanned = 0
         while true {

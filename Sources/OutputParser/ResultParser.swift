@@ -31,13 +31,7 @@ public struct ResultParser: Sendable {
                 path: batchDirectory + "/" + name, name: name, maxLineBytes: options.maxLineBytes
             ) else { continue }
             sawResults = true
-            do {
-                while try reader.next({ bytes, number in try run.handle(bytes, source: name, line: number) }) {}
-            } catch let error as ParseError {
-                throw error
-            } catch {
-                throw .system("parse", path: name, errno: EIO)
-            }
+            while try reader.next({ bytes, number throws(ParseError) in try run.handle(bytes, source: name, line: number) }) {}
         }
         guard sawResults else { throw .noResults(batchDirectory: batchDirectory) }
         try run.assembleFinals()
