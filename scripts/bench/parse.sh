@@ -41,10 +41,12 @@ for round in $(seq "$rounds"); do
     ln "$work/outputs/bench_batch/output.jsonl" "$work/outputs/$batch/output.jsonl"
     sync
     start=$(date +%s.%N)
-    /usr/bin/time -f "%M" -o "$work/rss" "$BIN" parse "$batch" --outputs "$work/outputs" --json > "$work/parse.json"
+    /usr/bin/time -f "%U %S %M" -o "$work/rss" "$BIN" parse "$batch" --outputs "$work/outputs" --json > "$work/parse.json"
     end=$(date +%s.%N)
     seconds=$(echo "$end - $start" | bc -l)
-    rss=$(tail -1 "$work/rss")
+    rss=$(tail -1 "$work/rss" | awk '{print $3}')
+    cpu=$(tail -1 "$work/rss" | awk '{print $1 + $2}')
+    if [ -z "${parse_cpu:-}" ] || [ "$(echo "$cpu < $parse_cpu" | bc -l)" = 1 ]; then parse_cpu=$cpu; fi
     [ "$rss" -gt "$rss_kb" ] && rss_kb=$rss
     if [ -z "$parse_seconds" ] || [ "$(echo "$seconds < $parse_seconds" | bc -l)" = 1 ]; then parse_seconds=$seconds; fi
     documents=$(find "$work/outputs/$batch/docs" -type f \( -name '*.md' -o -name '*.puml' \) | wc -l)
@@ -52,10 +54,12 @@ for round in $(seq "$rounds"); do
     average=$(( doc_bytes / documents ))
     # Baseline: the same number of files of the average document size, into a fresh directory.
     sync
-    baseline_out=$("$work/parse_baseline" write "$work/baseline_$round" "$documents" "$average")
+    baseline_out=$(/usr/bin/time -f "%U %S" -o "$work/cpu" "$work/parse_baseline" write "$work/baseline_$round" "$documents" "$average")
+    cpu=$(tail -1 "$work/cpu" | awk '{print $1 + $2}')
+    if [ -z "${baseline_cpu:-}" ] || [ "$(echo "$cpu < $baseline_cpu" | bc -l)" = 1 ]; then baseline_cpu=$cpu; fi
     seconds=$(echo "$baseline_out" | awk '{print $4}')
     if [ -z "$baseline_seconds" ] || [ "$(echo "$seconds < $baseline_seconds" | bc -l)" = 1 ]; then baseline_seconds=$seconds; fi
-    echo "round $round: parse ${seconds:+}$(echo "$end - $start" | bc -l) s, $(tail -1 "$work/rss") KB RSS; baseline $baseline_out" >&2
+    echo "round $round: parse $(echo "$end - $start" | bc -l) s (cpu $(tail -1 "$work/rss" | awk '{print $1 + $2}') s), $rss KB RSS; baseline $baseline_out (cpu $cpu s)" >&2
 done
 
 # A second run must skip everything.
@@ -65,12 +69,13 @@ end=$(date +%s.%N)
 second_seconds=$(echo "$end - $start" | bc -l)
 
 awk -v lines="$lines" -v bytes="$input_bytes" -v docs="$documents" -v ps="$parse_seconds" \
-    -v bs="$baseline_seconds" -v rss="$rss_kb" -v s2="$second_seconds" -v avg="$average" -v rounds="$rounds" 'BEGIN {
+    -v bs="$baseline_seconds" -v rss="$rss_kb" -v s2="$second_seconds" -v avg="$average" -v rounds="$rounds" -v pc="$parse_cpu" -v bc="$baseline_cpu" 'BEGIN {
     pr = docs / ps; br = docs / bs
     printf "input:     %d lines, %.1f MB\n", lines, bytes / 1e6
     printf "parse:     %d documents (avg %d bytes) in %.2f s = %.0f docs/s, %.1f MB/s, peak RSS %.1f MB (best of %d rounds)\n", docs, avg, ps, pr, bytes / 1e6 / ps, rss / 1024, rounds
     printf "baseline:  %d files in %.2f s = %.0f files/s (C open/write/close, no fsync)\n", docs, bs, br
     printf "ratio:     %.2fx the baseline (target >= 0.70), RSS target < 64 MB\n", pr / br
+    printf "cpu:       parse %.2f s user+sys, baseline %.2f s (%.2fx): the steadier figure on a shared disk\n", pc, bc, bc / pc
     printf "re-run:    %.2f s (everything skipped)\n", s2
 }'
 echo "first run:  $(cut -c1-300 "$work/parse.json")"
