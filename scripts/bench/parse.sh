@@ -4,6 +4,12 @@
 # number of files of the same size into a fresh directory in the same run.
 # Prints documents/s, MB/s and peak RSS. Targets: parse >= 0.7x the baseline's files/s, RSS < 64 MB.
 #
+# Mind the file system's state: for a few minutes after many files are deleted (a previous run's
+# clean-up included), ext4's inode allocator skips recently freed inodes at a CPU cost that grows
+# with their number, and creating files becomes several times slower for this script and for the
+# baseline alike, by different amounts. Compare runs made on a quiet file system; the CPU line
+# shows when a run was affected (the baseline's own user+sys is ~1.5 s when it was not).
+#
 # Usage: scripts/bench/parse.sh [lines] [content-bytes]
 #   BIN=path/to/batch-openai   use this binary instead of building the release one
 #   KEEP=1                     keep the work directory
