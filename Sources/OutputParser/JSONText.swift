@@ -2,6 +2,9 @@
 enum JSONText {
     /// `"..."` with `"`, `\` and control characters escaped; everything else as UTF-8.
     static func quoted(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -2,6 +2,10 @@
 enum YAMLScalar {
     /// `"..."` with `\`, `"` and every non-printable character escaped (YAML 1.2 §5.1 printable set).
     static func quoted(_ text: String) -> String {
+        // Most ids are plain printable ASCII: no scalar-by-scalar walk for them.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of `batch-openai parse` (issue 4 §7): a 50,000-line, ~200 MB output.jsonl parsed into
-# documents, beside a plain C loop (POSIX open/write/close, no fsync, one syncfs) writing the same
-# number of files of the same size into a fresh directory in the same run.
+# documents, beside a plain C loop (POSIX mkdir/open/write/close, no fsync, one syncfs) writing the
+# same files (paths and sizes) into a fresh directory in the same run.
 # Prints documents/s, MB/s and peak RSS. Targets: parse >= 0.7x the baseline's files/s, RSS < 64 MB.
 #
 # Mind the file system's state: for a few minutes after many files are deleted (a previous run's
@@ -58,9 +58,15 @@ for round in $(seq "$rounds"); do
     documents=$(find "$work/outputs/$batch/docs" -type f \( -name '*.md' -o -name '*.puml' \) | wc -l)
     doc_bytes=$(du -sb "$work/outputs/$batch/docs" | cut -f1)
     average=$(( doc_bytes / documents ))
-    # Baseline: the same number of files of the average document size, into a fresh directory.
+    # Baseline: the same files (paths and sizes), in the order parse wrote them (index.json's
+    # items, then the final.md files), into a fresh directory.
+    (cd "$work/outputs/$batch/docs" && find . -type f -printf '%s %P\n') > "$work/sizes.txt"
+    sed -n 's/^ *"file" : "\(.*\)",\{0,1\}$/\1/p' "$work/outputs/$batch/index.json" > "$work/order.txt"
+    find "$work/outputs/$batch/docs" -name final.md -printf '%P\n' >> "$work/order.txt"
+    awk 'NR == FNR { size[substr($0, index($0, " ") + 1)] = $1; next } ($0 in size) { print size[$0], $0 }' \
+        "$work/sizes.txt" "$work/order.txt" > "$work/files.txt"
     sync
-    baseline_out=$(/usr/bin/time -f "%U %S" -o "$work/cpu" "$work/parse_baseline" write "$work/baseline_$round" "$documents" "$average")
+    baseline_out=$(/usr/bin/time -f "%U %S" -o "$work/cpu" "$work/parse_baseline" write "$work/baseline_$round" "$work/files.txt")
     cpu=$(tail -1 "$work/cpu" | awk '{print $1 + $2}')
     if [ -z "${baseline_cpu:-}" ] || [ "$(echo "$cpu < $baseline_cpu" | bc -l)" = 1 ]; then baseline_cpu=$cpu; fi
     seconds=$(echo "$baseline_out" | awk '{print $4}')

@@ -1,9 +1,12 @@
 /*
  * Companion of parse.sh.
  *   parse_baseline gen <file> <lines> <content-bytes>   writes a Batch API output.jsonl
- *   parse_baseline write <dir> <files> <bytes>           the baseline: a plain POSIX loop that
- *                                                        writes <files> files (open/write/close,
- *                                                        no fsync) into <dir>, then one syncfs
+ *   parse_baseline write <dir> <list>                    the baseline: a plain POSIX loop that
+ *                                                        writes the files of <list> ("<size>
+ *                                                        <relative path>" lines, the tree parse
+ *                                                        wrote) into the fresh <dir> with
+ *                                                        mkdir/open/write/close, no fsync, then
+ *                                                        one syncfs
  * Prints "<files> files in <seconds> s" for the write mode.
  */
 #define _GNU_SOURCE
@@ -60,31 +63,68 @@ static int generate(const char *path, long lines, long content_bytes) {
     return fclose(f) == 0 ? 0 : 1;
 }
 
-static int write_files(const char *dir, long files, long bytes) {
+/* mkdir -p of the parent of `path` (relative to dfd), remembering the last parent made. */
+static void make_parents(int dfd, const char *path, char *last) {
+    const char *slash = strrchr(path, '/');
+    if (!slash) return;
+    size_t length = (size_t)(slash - path);
+    if (strlen(last) == length && strncmp(last, path, length) == 0) return;
+    char partial[4096];
+    for (size_t k = 0; k <= length; k++) {
+        if (k == length || path[k] == '/') {
+            memcpy(partial, path, k);
+            partial[k] = 0;
+            mkdirat(dfd, partial, 0755);
+        }
+    }
+    memcpy(last, path, length);
+    last[length] = 0;
+}
+
+static int write_files(const char *dir, const char *list_path) {
+    FILE *list = fopen(list_path, "r");
+    if (!list) { perror(list_path); return 1; }
+    long capacity = 1 << 16, count = 0;
+    char **paths = malloc(capacity * sizeof *paths);
+    long *sizes = malloc(capacity * sizeof *sizes);
+    long largest = 0;
+    char line[4200];
+    while (fgets(line, sizeof line, list)) {
+        char *space = strchr(line, ' ');
+        if (!space) continue;
+        line[strcspn(line, "\n")] = 0;
+        if (count == capacity) {
+            capacity *= 2;
+            paths = realloc(paths, capacity * sizeof *paths);
+            sizes = realloc(sizes, capacity * sizeof *sizes);
+        }
+        sizes[count] = atol(line);
+        if (sizes[count] > largest) largest = sizes[count];
+        paths[count++] = strdup(space + 1);
+    }
+    fclose(list);
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) { perror(dir); return 1; }
-    char *buffer = malloc(bytes);
-    memset(buffer, 'x', bytes);
-    char path[4096];
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    char *buffer = malloc(largest + 1);
+    memset(buffer, 'x', largest + 1);
+    char last[4096] = "";
     double start = now();
-    for (long i = 0; i < files; i++) {
-        snprintf(path, sizeof path, "%s/document-%06ld.md", dir, i);
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0) { perror(path); return 1; }
-        if (write(fd, buffer, bytes) != bytes) { perror(path); return 1; }
+    for (long i = 0; i < count; i++) {
+        make_parents(dfd, paths[i], last);
+        int fd = openat(dfd, paths[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) { perror(paths[i]); return 1; }
+        if (write(fd, buffer, sizes[i]) != sizes[i]) { perror(paths[i]); return 1; }
         close(fd);
     }
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
     syncfs(dfd);
-    close(dfd);
     double elapsed = now() - start;
-    printf("%ld files in %.3f s\n", files, elapsed);
-    free(buffer);
+    printf("%ld files in %.3f s\n", count, elapsed);
     return 0;
 }
 
 int main(int argc, char **argv) {
     if (argc == 5 && strcmp(argv[1], "gen") == 0) return generate(argv[2], atol(argv[3]), atol(argv[4]));
-    if (argc == 5 && strcmp(argv[1], "write") == 0) return write_files(argv[2], atol(argv[3]), atol(argv[4]));
-    fprintf(stderr, "usage: %s gen <file> <lines> <content-bytes> | write <dir> <files> <bytes>\n", argv[0]);
+    if (argc == 4 && strcmp(argv[1], "write") == 0) return write_files(argv[2], argv[3]);
+    fprintf(stderr, "usage: %s gen <file> <lines> <content-bytes> | write <dir> <list>\n", argv[0]);
     return 2;
 }

@@ -23,6 +23,7 @@ public struct FileNameSanitizer: Sendable {
 
     /// The safe component for `text`.
     public func sanitize(_ text: String) -> String {
+        if isSafeAsIs(text) { return text }
         var out = String.UnicodeScalarView()
         var changed = false
         var previousWasDot = false
@@ -59,6 +60,19 @@ public struct FileNameSanitizer: Sendable {
             name += "-" + Self.hash(text)
         }
         return name
+    }
+
+    /// The common case, checked on bytes: safe ASCII only, no leading dot, no `..`, short enough.
+    private func isSafeAsIs(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard !utf8.isEmpty, utf8.count <= maxBytes, utf8.first != UInt8(ascii: ".") else { return false }
+        var previous: UInt8 = 0
+        for byte in utf8 {
+            guard byte < 0x80, Self.isSafe(Unicode.Scalar(byte)) else { return false }
+            if byte == UInt8(ascii: "."), previous == byte { return false }
+            previous = byte
+        }
+        return !reservedSuffixes.contains(where: { text.hasSuffix($0) })
     }
 
     /// `-` plus eight hex digits.
