@@ -47,8 +47,10 @@ enum JSONValue {
     }
 
     /// Parses one JSON document (RFC 8259) from `bytes`; `nil` when it is not valid JSON.
-    static func parse(_ bytes: UnsafeRawBufferPointer) -> JSONValue? {
-        var parser = JSONValueParser(bytes: bytes)
+    /// With `keeping`, object members with other names are checked for validity but not built
+    /// (a result line's `usage`, `logprobs`, ids... are never read).
+    static func parse(_ bytes: UnsafeRawBufferPointer, keeping keys: Set<String>? = nil) -> JSONValue? {
+        var parser = JSONValueParser(bytes: bytes, keys: keys)
         guard let value = parser.value(depth: 0) else { return nil }
         parser.skipWhitespace()
         return parser.position == bytes.count ? value : nil
@@ -59,11 +61,13 @@ enum JSONValue {
 /// exhaust the stack.
 private struct JSONValueParser {
     let bytes: UnsafeRawBufferPointer
+    let keys: Set<String>?
     var position = 0
     static let maxDepth = 256
 
-    init(bytes: UnsafeRawBufferPointer) {
+    init(bytes: UnsafeRawBufferPointer, keys: Set<String>?) {
         self.bytes = bytes
+        self.keys = keys
     }
 
     mutating func skipWhitespace() {
@@ -104,8 +108,12 @@ private struct JSONValueParser {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }
             position += 1
-            guard let member = value(depth: depth + 1) else { return nil }
-            members[key] = member
+            if let keys, !keys.contains(key) {
+                guard skip(depth: depth + 1) else { return nil }
+            } else {
+                guard let member = value(depth: depth + 1) else { return nil }
+                members[key] = member
+            }
             skipWhitespace()
             guard position < bytes.count else { return nil }
             let separator = bytes[position]
@@ -113,6 +121,73 @@ private struct JSONValueParser {
             if separator == UInt8(ascii: "}") { return .object(members) }
             guard separator == UInt8(ascii: ",") else { return nil }
         }
+    }
+
+    /// Validates and passes over one value without building it.
+    private mutating func skip(depth: Int) -> Bool {
+        guard depth < Self.maxDepth else { return false }
+        skipWhitespace()
+        guard position < bytes.count else { return false }
+        switch bytes[position] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let close = bytes[position] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            let isObject = close == UInt8(ascii: "}")
+            position += 1
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == close {
+                position += 1
+                return true
+            }
+            while true {
+                if isObject {
+                    skipWhitespace()
+                    guard position < bytes.count, bytes[position] == UInt8(ascii: "\""), skipString() else { return false }
+                    skipWhitespace()
+                    guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return false }
+                    position += 1
+                }
+                guard skip(depth: depth + 1) else { return false }
+                skipWhitespace()
+                guard position < bytes.count else { return false }
+                let separator = bytes[position]
+                position += 1
+                if separator == close { return true }
+                guard separator == UInt8(ascii: ",") else { return false }
+            }
+        case UInt8(ascii: "\""):
+            return skipString()
+        default:
+            return value(depth: depth) != nil
+        }
+    }
+
+    /// Passes over a string (from its opening quote), checking escapes and control characters.
+    private mutating func skipString() -> Bool {
+        position += 1
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return true
+            }
+            if byte < 0x20 { return false }
+            if byte == UInt8(ascii: "\\") {
+                guard position + 1 < bytes.count else { return false }
+                switch bytes[position + 1] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    position += 2
+                case UInt8(ascii: "u"):
+                    guard hex4(at: position + 2, end: bytes.count) != nil else { return false }
+                    position += 6
+                default:
+                    return false
+                }
+                continue
+            }
+            position += 1
+        }
+        return false
     }
 
     private mutating func array(depth: Int) -> JSONValue? {

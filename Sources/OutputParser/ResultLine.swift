@@ -21,12 +21,18 @@ struct ResultLine {
 
     /// Decodes a line. Throws `Invalid` when it is not JSON or has no `custom_id`.
     init(json bytes: UnsafeRawBufferPointer) throws(Invalid) {
-        guard let line = JSONValue.parse(bytes) else { throw Invalid(message: "not valid JSON") }
+        guard let line = JSONValue.parse(bytes, keeping: Self.keys) else { throw Invalid(message: "not valid JSON") }
         guard line.isObject else { throw Invalid(message: "not a JSON object") }
         guard let customID = line["custom_id"]?.string else { throw Invalid(message: "custom_id is missing") }
         self.customID = customID
         outcome = Self.outcome(of: line)
     }
+
+    /// Every member name `outcome(of:)` and `content(of:)` read; the rest is skipped unbuilt.
+    static let keys: Set<String> = [
+        "custom_id", "response", "error", "status_code", "body", "code", "message", "type", "choices",
+        "content", "refusal", "text", "output_text", "output",
+    ]
 
     private static func outcome(of line: JSONValue) -> Outcome {
         if let error = line["error"], error.isObject {
@@ -40,7 +46,7 @@ struct ResultLine {
         // Some producers store the body as a JSON string rather than an object.
         if let string = body?.string {
             var utf8 = string
-            body = utf8.withUTF8 { JSONValue.parse(UnsafeRawBufferPointer($0)) }
+            body = utf8.withUTF8 { JSONValue.parse(UnsafeRawBufferPointer($0), keeping: keys) }
         }
         guard (200..<300).contains(status) else {
             let error = body?["error"]

@@ -28,6 +28,19 @@ struct JSONValueTests {
         #expect(parse(json) == nil)
     }
 
+    @Test func skipsUnwantedMembersButStillValidatesThem() throws {
+        var text = #"{"keep": {"a": 1}, "skip": {"x": [1, "\n\u00e9", {"y": null}]}, "b": true}"#
+        let value = try #require(text.withUTF8 { JSONValue.parse(UnsafeRawBufferPointer($0), keeping: ["keep", "a"]) })
+        #expect(value["keep"]?["a"]?.number == 1)
+        #expect(value["skip"] == nil)
+        #expect(value["b"] == nil)
+        for invalid in [#"{"keep": 1, "skip": [1,}"#, #"{"skip": "\x"}"#, #"{"skip": {"a" 1}}"#, "{\"skip\": \"\t\"}"] {
+            var copy = invalid
+            #expect(copy.withUTF8 { JSONValue.parse(UnsafeRawBufferPointer($0), keeping: ["keep"]) } == nil)
+        }
+        text = ""
+    }
+
     @Test func readsNestedValues() throws {
         let value = try #require(parse(#" {"a": [1, 2.5, -3e2, true, false, null, {"b": "c"}], "n": 400} "#))
         #expect(value["a"]?[0]?.number == 1)
