@@ -56,14 +56,23 @@ enum DocumentRenderer {
 
     /// A segment document's body without its front matter or comment header.
     static func body(of document: [UInt8], format: DocumentFormat) -> String {
-        let text = String(decoding: document, as: UTF8.self)
         switch format {
         case .markdown:
-            guard text.hasPrefix("---\n"), let end = text.range(of: "\n---\n", range: text.index(text.startIndex, offsetBy: 3)..<text.endIndex) else {
-                return text
+            // The front matter this parser wrote: `---\n`, lines, `---\n`; found on bytes.
+            let closing: [UInt8] = Array("\n---\n".utf8)
+            guard document.starts(with: Array("---\n".utf8)), document.count > 4 else {
+                return String(decoding: document, as: UTF8.self)
             }
-            return String(text[end.upperBound...]).trimmingWhitespace()
+            var index = 3
+            while index + closing.count <= document.count {
+                if document[index] == 0x0A, document[index..<index + closing.count].elementsEqual(closing) {
+                    return String(decoding: document[(index + closing.count)...], as: UTF8.self).trimmingWhitespace()
+                }
+                index += 1
+            }
+            return String(decoding: document, as: UTF8.self)
         case .plantUML:
+            let text = String(decoding: document, as: UTF8.self)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             return lines.drop(while: { $0.hasPrefix("'") }).joined(separator: "\n").trimmingWhitespace()
         }
