@@ -25,15 +25,20 @@ public struct ResultParser: Sendable {
             throw .noResults(batchDirectory: batchDirectory)
         }
         var run = try Run(batchDirectory: batchDirectory, batchID: batchID, options: options)
-        var sawResults = false
-        for name in resultFiles {
-            guard var reader = try LineReader(
-                path: batchDirectory + "/" + name, name: name, maxLineBytes: options.maxLineBytes
-            ) else { continue }
-            sawResults = true
-            while try reader.next({ bytes, number throws(ParseError) in try run.handle(bytes, source: name, line: number) }) {}
+        do throws(ParseError) {
+            for name in resultFiles {
+                guard var reader = try LineReader(
+                    path: batchDirectory + "/" + name, name: name, maxLineBytes: options.maxLineBytes
+                ) else { continue }
+                while try reader.next({ bytes, number throws(ParseError) in try run.handle(bytes, source: name, line: number) }) {}
+            }
+        } catch {
+            // Never leave the writer thread waiting.
+            try? run.writer.finish()
+            throw error
         }
-        guard sawResults else { throw .noResults(batchDirectory: batchDirectory) }
+        // Segments must be on disk before final.md reads them back.
+        try run.writer.finish()
         try run.assembleFinals()
         try run.store.publish()
         let index = run.index
@@ -74,22 +79,21 @@ private struct Run {
     let batchID: String
     let options: ParseOptions
     let store: DocumentStore
+    let writer: DocumentWriterThread
     var namer = DocumentNamer()
     var index: ParseIndex
     /// Segments per process directory (relative to `docs/`).
     var segments: [String: [Segment]] = [:]
     /// Process directories with a segment selected in this run, and whether one was written.
     var selectedProcesses: [String: Bool] = [:]
-    /// Reused for every document, so writing does not allocate per line.
-    var buffer: [UInt8] = []
 
     init(batchDirectory: String, batchID: String, options: ParseOptions) throws(ParseError) {
         self.batchID = batchID
         self.options = options
         let docs = batchDirectory + "/docs"
         store = try DocumentStore(root: docs)
+        writer = DocumentWriterThread(store: store)
         index = ParseIndex(batchID: batchID, docsDirectory: docs)
-        buffer.reserveCapacity(1 << 16)
     }
 
     mutating func handle(_ bytes: UnsafeRawBufferPointer, source: String, line: Int) throws(ParseError) {
@@ -140,13 +144,15 @@ private struct Run {
                 index.items.append(.init(customID: result.customID, file: placement.relativePath, status: .skipped))
                 return
             }
-            buffer.removeAll(keepingCapacity: true)
+            // One array per document: it is handed to the writer thread.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count + 512)
             if format == .plantUML {
-                DocumentRenderer.plantUML(id: id, batchID: batchID, diagram: text, into: &buffer)
+                DocumentRenderer.plantUML(id: id, batchID: batchID, diagram: text, into: &bytes)
             } else {
-                DocumentRenderer.markdown(id: id, batchID: batchID, content: text, into: &buffer)
+                DocumentRenderer.markdown(id: id, batchID: batchID, content: text, into: &bytes)
             }
-            try store.write(buffer, to: placement.relativePath)
+            try writer.write(bytes, to: placement.relativePath)
             if let directory = placement.processDirectory { selectedProcesses[directory] = true }
             index.processed += 1
             index.items.append(.init(customID: result.customID, file: placement.relativePath, status: .processed))
