@@ -12,8 +12,8 @@ trap 'rm -rf "$work"' EXIT
 cp -r "$root/prompts" "$root/inputs" "$work/"
 cd "$work"
 failures=0
-# ArgumentParser exits 64 (EX_USAGE) on usage errors until the root command maps them to 2.
-usage_exit="${USAGE_EXIT:-64}"
+# Usage errors exit 2 (the root command maps ArgumentParser's 64 to it).
+usage_exit="${USAGE_EXIT:-2}"
 
 check() {  # check <description> <expected exit> <command...>
     local description="$1" expected="$2"

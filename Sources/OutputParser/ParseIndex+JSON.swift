@@ -1,3 +1,4 @@
+import BatchCore
 extension ParseIndex {
     /// Streams the index as pretty-printed JSON with sorted keys to `sink`, in pieces, so a
     /// 50,000-item index never exists twice in memory (`JSONEncoder` built a full tree of it and
@@ -6,25 +7,25 @@ extension ParseIndex {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
         func append(_ text: String) { out.append(contentsOf: text.utf8) }
-        append("{\n  \"batch_id\" : \(JSONText.quoted(batchID)),\n")
-        append("  \"docs_dir\" : \(JSONText.quoted(docsDirectory)),\n")
+        append("{\n  \"batch_id\" : \(JSONText.quote(batchID)),\n")
+        append("  \"docs_dir\" : \(JSONText.quote(docsDirectory)),\n")
         append("  \"failed\" : \(failed),\n")
         append("  \"finals\" : [")
         for (offset, final) in finals.enumerated() {
             append(offset == 0 ? "\n    " : ",\n    ")
-            append(JSONText.quoted(final))
+            append(JSONText.quote(final))
         }
         append(finals.isEmpty ? "],\n" : "\n  ],\n")
         append("  \"items\" : [")
         for (offset, item) in items.enumerated() {
             append(offset == 0 ? "\n    {\n" : ",\n    {\n")
-            append("      \"custom_id\" : \(item.customID.map(JSONText.quoted) ?? "null"),\n")
+            append("      \"custom_id\" : \(item.customID.map(JSONText.quote) ?? "null"),\n")
             if let error = item.error {
-                append("      \"error\" : {\n        \"code\" : \(JSONText.quoted(error.code)),\n")
-                append("        \"message\" : \(JSONText.quoted(error.message))\n      },\n")
+                append("      \"error\" : {\n        \"code\" : \(JSONText.quote(error.code)),\n")
+                append("        \"message\" : \(JSONText.quote(error.message))\n      },\n")
             }
-            append("      \"file\" : \(item.file.map(JSONText.quoted) ?? "null"),\n")
-            if let source = item.source { append("      \"source\" : \(JSONText.quoted(source)),\n") }
+            append("      \"file\" : \(item.file.map(JSONText.quote) ?? "null"),\n")
+            if let source = item.source { append("      \"source\" : \(JSONText.quote(source)),\n") }
             append("      \"status\" : \"\(item.status.rawValue)\"\n    }")
             if out.count >= 1 << 16 { try sink(&out) }
         }
