@@ -49,7 +49,7 @@ struct ParseCommand: AsyncParsableCommand {
     @Option(name: .customLong("only"), help: ArgumentHelp("Parse only this custom_id (repeat for several).", valueName: "custom_id"))
     var only: [String] = []
 
-    @Option(help: ArgumentHelp("The outputs folder (default: $BATCH_OPENAI_OUTPUTS or ./outputs).", valueName: "dir"))
+    @Option(help: ArgumentHelp("The outputs folder (default: BATCH_OPENAI_OUTPUTS from the environment or .env, else ./outputs).", valueName: "dir"))
     var outputs: String?
 
     @Option(help: ArgumentHelp("Prompt templates whose `format: puml` topics become .puml files (default: ./prompts when present).", valueName: "dir"))
@@ -58,6 +58,8 @@ struct ParseCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON on stdout (for scripts).")
     var json = false
 
+    @OptionGroup var common: CommonOptions
+
     func validate() throws {
         if batchID.isEmpty || batchID.contains("/") || batchID == "." || batchID == ".." {
             throw ValidationError("'\(batchID)' is not a batch id (it must be a plain folder name such as batch_abc123)")
@@ -65,7 +67,8 @@ struct ParseCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let outputsDirectory = outputs ?? ProcessInfo.processInfo.environment["BATCH_OPENAI_OUTPUTS"] ?? "outputs"
+        // --outputs, else BATCH_OPENAI_OUTPUTS from the environment or .env, else ./outputs.
+        let outputsDirectory = try outputs ?? common.settings().outputsDirectory
         let batchDirectory = outputsDirectory + "/" + batchID
         var logger = Logger(label: "batch-openai.parse")
         // Keep stdout clean for --json; warnings still show.
