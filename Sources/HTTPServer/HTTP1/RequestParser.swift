@@ -98,6 +98,14 @@ public struct RequestParser: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Drops the buffer's storage when nothing is pending, so a connection waiting for its next request
+    /// does not keep the last read's array (up to the read size) alive while idle.
+    public mutating func releaseSpareCapacity() {
+        guard readIndex == buffer.count, buffer.capacity > 0 else { return }
+        buffer = []
+        readIndex = 0
+    }
+
     /// Adds bytes read from the connection from any collection (a slice, a raw buffer).
     public mutating func append<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
         compactIfWorthwhile()

@@ -74,6 +74,7 @@ final class Connection: RequestBodySource, @unchecked Sendable {
                 }
                 return head
             }
+            if headDeadline == nil { parser.releaseSpareCapacity() }
             let deadline = headDeadline ?? .now + configuration.idleTimeout
             let bytes: [UInt8]
             do {

@@ -66,7 +66,7 @@ struct ServerTimeoutTests {
         let server = try TestServer.start(configure: Self.configure, routes: TestRoutes.standard)
         let client = try await server.connect()
         try await client.send("GET /hello HTTP/1.1\r\nHost: x\r\n")
-        let response = try await client.readResponse(timeout: .seconds(5))
+        let response = try await client.readResponse(timeout: .seconds(12))
         #expect(response.status == 408)
         #expect(await client.isClosed())
         try await server.stop()
