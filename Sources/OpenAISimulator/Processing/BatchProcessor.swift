@@ -1,0 +1,166 @@
+import Foundation
+import Logging
+import OpenAIClient
+
+/// Runs one batch from `validating` to a terminal state: validates the input file, runs each request
+/// through the responder (with the configured latency and failure rate), moves the counts as requests
+/// finish, and writes the output and error files in the reference's line formats. Every input line
+/// ends up in exactly one of them (requests that never ran as `batch_expired`/`batch_cancelled`).
+struct BatchProcessor: Sendable {
+    let store: SimulatorStore
+    let responder: any Responder
+    let configuration: SimulatorConfiguration
+    let logger: Logger
+
+    func run(batchID: String) async {
+        do {
+            try await process(batchID)
+        } catch is CancellationError {
+            logger.debug("batch \(batchID): processing stopped")
+        } catch {
+            logger.error("batch \(batchID): processing failed: \(error)")
+        }
+    }
+
+    private func process(_ id: String) async throws {
+        try await pause(configuration.validationDelay)
+        guard let record = await store.record(id) else { return }
+        if record.lifecycle.status == .cancelling {
+            try await pause(configuration.cancellationDelay)
+            try await store.apply(.resultsWritten(outputFileID: nil, errorFileID: nil, unfinished: 0), to: id)
+            return
+        }
+        guard let input = await store.file(record.inputFileID) else {
+            try await store.apply(.validationFailed([BatchError(
+                code: "invalid_input_file", message: "The input file \(record.inputFileID) no longer exists.", param: "input_file_id"
+            )]), to: id)
+            return
+        }
+        let (report, errors) = try await InputFileValidation.validate(path: input.path, endpoint: record.endpoint)
+        guard report.isValid else {
+            try await store.apply(.validationFailed(errors), to: id)
+            return
+        }
+        await store.setModel(id, report.model)
+        do {
+            try await store.apply(.validationPassed(total: report.requestCount), to: id)
+        } catch is BatchLifecycle.TransitionError {
+            // Cancelled while validating.
+            try await pause(configuration.cancellationDelay)
+            try await store.apply(.resultsWritten(outputFileID: nil, errorFileID: nil, unfinished: 0), to: id)
+            return
+        }
+        try await runRequests(id, record: record, inputPath: input.path)
+    }
+
+    private func runRequests(_ id: String, record: BatchRecord, inputPath: String) async throws {
+        let directory = store.filesDirectory
+        var output = try BufferedFileWriter(path: "\(directory)/.\(id)-output.partial")
+        var errors = try BufferedFileWriter(path: "\(directory)/.\(id)-error.partial")
+        var reader = try LineReader(path: inputPath)
+        let decoder = JSONDecoder()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        var stopCode: String?
+        var unfinished = 0
+        var lineIndex = 0
+
+        while let line = try reader.next() {
+            lineIndex += 1
+            try Task.checkCancellation()
+            let request = try? decoder.decode(BatchRequestLine.self, from: Data(line))
+            let customID = request?.customID ?? "line-\(lineIndex)"
+            if stopCode == nil { stopCode = await store.checkpoint(id) }
+            if let code = stopCode {
+                if code == "batch_cancelled", !configuration.listCancelledRequests { continue }
+                let result = BatchResultLine(
+                    id: Identifiers.batchRequest(), customID: customID, error: .init(code: code, message: Self.message(for: code))
+                )
+                try errors.writeLine(try encoder.encode(result))
+                unfinished += 1
+                continue
+            }
+            try await pause(configuration.requestLatency)
+            let answer = await answer(request, line: lineIndex, endpoint: record.endpoint)
+            let result = BatchResultLine(
+                id: Identifiers.batchRequest(), customID: customID,
+                response: .init(statusCode: answer.statusCode, requestID: Identifiers.request(), body: answer.body)
+            )
+            let encoded = try encoder.encode(result)
+            if answer.isSuccess { try output.writeLine(encoded) } else { try errors.writeLine(encoded) }
+            try await store.apply(.requestFinished(succeeded: answer.isSuccess, usage: answer.usage), to: id)
+        }
+
+        if stopCode == nil {
+            do {
+                try await store.apply(.allRequestsFinished, to: id)
+                try await pause(configuration.finalizingDelay)
+                _ = await store.checkpoint(id)  // the window may pass while finalizing
+            } catch is BatchLifecycle.TransitionError {
+                stopCode = await store.checkpoint(id)  // a cancel or the deadline came after the last request
+            }
+        }
+        if stopCode == "batch_cancelled" { try await pause(configuration.cancellationDelay) }
+
+        try output.finish()
+        try errors.finish()
+        let expiry = record.outputExpiresAfter?.seconds ?? configuration.defaultFileExpirySeconds
+        var outputID: String?
+        var errorID: String?
+        if output.lineCount > 0 {
+            outputID = try await store.addFile(
+                movingFrom: output.path, bytes: output.byteCount, filename: "batch_\(id)_output.jsonl",
+                purpose: "batch_output", expiresAfter: expiry
+            ).id
+        } else {
+            unlink(output.path)
+        }
+        if errors.lineCount > 0 {
+            errorID = try await store.addFile(
+                movingFrom: errors.path, bytes: errors.byteCount, filename: "batch_\(id)_error.jsonl",
+                purpose: "batch_output", expiresAfter: expiry
+            ).id
+        } else {
+            unlink(errors.path)
+        }
+        try await store.apply(.resultsWritten(outputFileID: outputID, errorFileID: errorID, unfinished: unfinished), to: id)
+    }
+
+    /// The responder's answer, or an injected failure for the configured fraction of lines.
+    private func answer(_ request: BatchRequestLine?, line: Int, endpoint: String) async -> ResponderResult {
+        guard let request else {
+            return .error(400, message: "This line is not a valid request.", code: "invalid_request")
+        }
+        if configuration.requestFailureRate > 0, !configuration.requestFailureStatuses.isEmpty {
+            var generator = SeededGenerator(seed: configuration.seed ^ (UInt64(line) &* 0x9E37_79B9_7F4A_7C15))
+            if generator.nextUnit() < configuration.requestFailureRate {
+                let statuses = configuration.requestFailureStatuses
+                let status = statuses[Int(generator.next() % UInt64(statuses.count))]
+                return Self.injectedFailure(status)
+            }
+        }
+        return await responder.respond(endpoint: endpoint, body: request.body)
+    }
+
+    static func injectedFailure(_ status: Int) -> ResponderResult {
+        switch status {
+        case 429:
+            return .error(429, message: "Rate limit reached for requests.", type: "rate_limit_error", code: "rate_limit_exceeded")
+        case 500...:
+            return .error(status, message: "The server had an error while processing your request. Sorry about that!", type: "server_error")
+        default:
+            return .error(status, message: "The request was rejected by the simulator's failure injection.", code: "simulated_failure")
+        }
+    }
+
+    static func message(for code: String) -> String {
+        switch code {
+        case "batch_expired": "This request could not be executed before the completion window expired."
+        default: "This request was not executed because the batch was cancelled."
+        }
+    }
+
+    private func pause(_ duration: Duration) async throws {
+        if duration > .zero { try await Task.sleep(for: duration) }
+    }
+}
