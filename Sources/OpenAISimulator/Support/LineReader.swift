@@ -1,11 +1,14 @@
 import Glibc
 
-/// Reads a file's lines in large chunks (1 MiB reads), so memory stays bounded on a 200 MB file.
-/// Lines come without their `\n` (and a trailing `\r`); the last line may lack a newline.
+/// Reads a file's lines through one 1 MiB buffer (grown only for a longer line), so memory stays
+/// bounded on a 200 MB file. Lines come without their `\n` (and a trailing `\r`); the last line may
+/// lack a newline.
 struct LineReader: ~Copyable {
     private let fd: Int32
-    private var buffer: [UInt8] = []
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
     private var start = 0
+    private var end = 0
     private var atEnd = false
     static let chunkSize = 1 << 20
 
@@ -13,47 +16,60 @@ struct LineReader: ~Copyable {
     init(path: String) throws {
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileIOError(call: "open", path: path, errno: errno) }
+        capacity = Self.chunkSize
+        storage = .allocate(capacity: capacity)
     }
 
-    deinit { close(fd) }
+    deinit {
+        close(fd)
+        storage.deallocate()
+    }
 
     /// The next line, or nil at the end of the file.
-    mutating func next() throws -> ArraySlice<UInt8>? {
+    mutating func next() throws -> [UInt8]? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0A) {
-                var line = buffer[start..<newline]
+            if start < end, let found = memchr(storage + start, 0x0A, end - start) {
+                let newline = storage.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                let line = line(upTo: newline)
                 start = newline + 1
-                if line.last == 0x0D { line = line.dropLast() }
                 return line
             }
             if atEnd {
-                guard start < buffer.count else { return nil }
-                var line = buffer[start...]
-                start = buffer.count
-                if line.last == 0x0D { line = line.dropLast() }
+                guard start < end else { return nil }
+                let line = line(upTo: end)
+                start = end
                 return line
             }
             try fill()
         }
     }
 
+    private func line(upTo stop: Int) -> [UInt8] {
+        var stop = stop
+        if stop > start, storage[stop - 1] == 0x0D { stop -= 1 }
+        return Array(UnsafeBufferPointer(start: storage + start, count: stop - start))
+    }
+
     private mutating func fill() throws {
         if start > 0 {
-            buffer.removeFirst(start)
+            memmove(storage, storage + start, end - start)
+            end -= start
             start = 0
         }
-        let previous = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: Self.chunkSize))
-        let n = buffer.withUnsafeMutableBytes { raw in
-            read(fd, raw.baseAddress! + previous, Self.chunkSize)
+        if end == capacity {
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+            grown.update(from: storage, count: end)
+            storage.deallocate()
+            storage = grown
+            capacity *= 2
         }
-        guard n >= 0 else {
-            buffer.removeLast(Self.chunkSize)
+        let n = read(fd, storage + end, capacity - end)
+        if n < 0 {
             if errno == EINTR { return }
             throw FileIOError(call: "read", path: "", errno: errno)
         }
-        buffer.removeLast(Self.chunkSize - n)
         if n == 0 { atEnd = true }
+        end += n
     }
 }
 
