@@ -16,6 +16,7 @@ struct BatchOpenAICommand: AsyncParsableCommand {
             ConfigCommand.self,
             ValidateCommand.self,
             BenchServerCommand.self,
+            SimCommand.self,
         ]
     )
 

@@ -197,7 +197,8 @@ public struct TemplateResponder: Responder {
         var seen = Set<String>()
         let candidates = prompt.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" })
             .map(String.init)
-            .filter { $0.count > 3 && $0.first?.isUppercase == true && seen.insert($0).inserted }
+            .filter { $0.count > 3 && $0.first?.isUppercase == true && !Self.instructionWords.contains($0.lowercased()) }
+            .filter { seen.insert($0).inserted }
             .prefix(4)
         let participants = candidates.isEmpty ? ["Service", "Store"] : Array(candidates)
         var lines = ["@startuml", "title \(title(of: prompt).replacingOccurrences(of: "\"", with: "'"))", "actor User"]
@@ -210,6 +211,12 @@ public struct TemplateResponder: Responder {
         lines.append("@enduml")
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// Words that ask for the diagram rather than name something in it.
+    static let instructionWords: Set<String> = [
+        "draw", "create", "make", "write", "show", "generate", "please", "give", "explain", "describe", "produce",
+        "this", "that", "there", "with", "from", "diagram", "sequence", "plantuml", "desenhe", "crie", "gere", "diagrama",
+    ]
 
     static func clip(_ text: String, _ length: Int) -> String {
         text.count <= length ? text : String(text.prefix(length - 1)) + "…"
