@@ -56,7 +56,7 @@ let package = Package(
         // Helpers shared by the test targets (loopback clients, temporary directories).
         .target(name: "TestSupport", dependencies: ["HTTPServer"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
 
-        .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
+        .testTarget(name: "GzipTests", dependencies: ["Gzip", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Gzip", "TestSupport", logging], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "CCurl", "HTTPServer", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BatchCoreTests", dependencies: ["BatchCore"], swiftSettings: swiftSettings),

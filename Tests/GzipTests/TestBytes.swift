@@ -1,33 +1,11 @@
-/// Deterministic test data: SplitMix64 so failures reproduce.
-struct TestBytes {
-    private var state: UInt64
+import TestSupport
 
-    init(seed: UInt64) { state = seed }
+/// Deterministic test data for the gzip tests, from the shared seeded generator so failures reproduce.
+typealias TestBytes = SeededGenerator
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SeededGenerator {
     /// `count` random bytes.
-    mutating func random(_ count: Int) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        bytes.withUnsafeMutableBytes { raw in
-            var offset = 0
-            while offset + 8 <= count {
-                raw.storeBytes(of: next(), toByteOffset: offset, as: UInt64.self)
-                offset += 8
-            }
-            while offset < count {
-                raw[offset] = UInt8(truncatingIfNeeded: next())
-                offset += 1
-            }
-        }
-        return bytes
-    }
+    mutating func random(_ count: Int) -> [UInt8] { bytes(count) }
 
     /// Half random, half repetitive text: compresses somewhat and exercises both deflate paths.
     mutating func mixed(_ count: Int) -> [UInt8] {

@@ -1,3 +1,4 @@
+import TestSupport
 @testable import HTTPServer
 import Testing
 
