@@ -51,8 +51,17 @@ public final class Simulator: Sendable {
         for sub in ["files", "uploads"] {
             try fileManager.createDirectory(atPath: dataDirectory + "/" + sub, withIntermediateDirectories: true)
         }
-        store = SimulatorStore(clock: clock, configuration: configuration, filesDirectory: dataDirectory + "/files")
+        // Only a directory the user named outlives the process, so only then is state kept.
+        let persistent = configuration.dataDirectory != nil
+        let state = persistent ? try SimulatorState.load(from: dataDirectory) : SimulatorState()
+        store = SimulatorStore(
+            clock: clock, configuration: configuration, filesDirectory: dataDirectory + "/files",
+            stateDirectory: persistent ? dataDirectory : nil, restoring: state, logger: logger
+        )
         faults = FaultInjector(configuration: configuration.faults, seed: configuration.seed)
+        for record in state.batches where !record.lifecycle.isTerminal {
+            startProcessing(record.id, resuming: true)
+        }
     }
 
     /// The middleware every route runs behind: OpenAI's error envelope outermost, then the API key,
@@ -90,11 +99,15 @@ public final class Simulator: Sendable {
     }
 
     /// Starts the background processing of a batch.
-    func startProcessing(_ id: String) {
+    func startProcessing(_ id: String, resuming: Bool = false) {
         let processor = BatchProcessor(store: store, responder: responder, configuration: configuration, logger: logger)
         tasks.withLock { tasks in
             tasks[id] = Task { [weak self] in
-                await processor.run(batchID: id)
+                if resuming {
+                    await processor.resume(batchID: id)
+                } else {
+                    await processor.run(batchID: id)
+                }
                 self?.tasks.withLock { _ = $0.removeValue(forKey: id) }
             }
         }

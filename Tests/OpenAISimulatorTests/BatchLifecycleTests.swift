@@ -96,6 +96,27 @@ import Testing
         #expect(lifecycle.finalizingAt == Int(t0))
     }
 
+    @Test func resumeStartsTheRequestsOver() throws {
+        var running = try Self.lifecycle(in: .inProgress)
+        _ = try running.handle(.requestFinished(succeeded: true, usage: BatchUsage(inputTokens: 1)), at: t0)
+        #expect(try running.handle(.resumed, at: t0 + 5) == [.startProcessing])
+        #expect(running.requestCounts == BatchRequestCounts(total: 2))
+        #expect(running.usage == BatchUsage())
+        #expect(running.status == .inProgress)
+
+        var cancelling = try Self.lifecycle(in: .cancelling)
+        #expect(try cancelling.handle(.resumed, at: t0) == [.stopProcessing(unfinishedCode: "batch_cancelled")])
+        var finalizing = try Self.lifecycle(in: .finalizing)
+        #expect(try finalizing.handle(.resumed, at: t0) == [.writeResults])
+        #expect(finalizing.requestCounts.completed == 1)
+        var validating = try Self.lifecycle(in: .validating)
+        #expect(try validating.handle(.resumed, at: t0) == [])
+        for status in [BatchStatus.completed, .failed, .expired, .cancelled] {
+            var done = try Self.lifecycle(in: status)
+            #expect(throws: BatchLifecycle.TransitionError.self) { try done.handle(.resumed, at: t0) }
+        }
+    }
+
     @Test func timestampsNeverGoBackwards() throws {
         var lifecycle = BatchLifecycle(createdAt: t0 + 10)
         _ = try lifecycle.handle(.validationPassed(total: 1), at: t0)  // a clock that went back

@@ -13,7 +13,7 @@ import OpenAIClient
 /// Timestamps are set only for states visited and never go backwards. Result file ids appear only
 /// with `resultsWritten`. An event that does not apply in the current state throws
 /// `BatchLifecycle.TransitionError` and leaves the value unchanged.
-public struct BatchLifecycle: Sendable, Equatable {
+public struct BatchLifecycle: Sendable, Equatable, Codable {
     /// What happened to the batch.
     public enum Event: Sendable, Equatable {
         /// The input file is valid and holds `total` requests.
@@ -31,6 +31,9 @@ public struct BatchLifecycle: Sendable, Equatable {
         /// Result files are written; `unfinished` requests were written to the error file as not run
         /// (expired or cancelled) and count as failed.
         case resultsWritten(outputFileID: String?, errorFileID: String?, unfinished: Int)
+        /// The simulator restarted while the batch was running: the requests run again from the
+        /// first (results of the lost run are gone), so counts of a running batch start over.
+        case resumed
     }
 
     /// What the owner of the lifecycle must do next.
@@ -161,6 +164,22 @@ public struct BatchLifecycle: Sendable, Equatable {
                 completedAt = stamp
             }
             return [.finished(status)]
+
+        case (.validating, .resumed):
+            return []
+
+        case (.inProgress, .resumed):
+            requestCounts = BatchRequestCounts(total: requestCounts.total)
+            usage = BatchUsage()
+            return [expiring ? .stopProcessing(unfinishedCode: "batch_expired") : .startProcessing]
+
+        case (.cancelling, .resumed):
+            requestCounts = BatchRequestCounts(total: requestCounts.total)
+            usage = BatchUsage()
+            return [.stopProcessing(unfinishedCode: "batch_cancelled")]
+
+        case (.finalizing, .resumed):
+            return [.writeResults]
 
         default:
             throw TransitionError(status: status, event: event)

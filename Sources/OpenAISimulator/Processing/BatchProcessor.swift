@@ -22,6 +22,32 @@ struct BatchProcessor: Sendable {
         }
     }
 
+    /// Picks up a batch that was running when the simulator stopped (`--data-dir`): requests run
+    /// again from the first, since the results of the lost run are gone.
+    func resume(batchID id: String) async {
+        do {
+            guard let record = await store.record(id), let input = await store.file(record.inputFileID) else { return }
+            logger.info("batch \(id): resuming in status \(record.lifecycle.status)")
+            let actions = try await store.apply(.resumed, to: id)
+            switch (record.lifecycle.status, actions.first) {
+            case (.validating, _):
+                try await process(id)
+            case (_, .startProcessing?):
+                try await runRequests(id, record: record, inputPath: input.path, mode: .run)
+            case (_, .stopProcessing(let code)?):
+                try await runRequests(id, record: record, inputPath: input.path, mode: .stopped(code))
+            case (_, .writeResults?):
+                try await runRequests(id, record: record, inputPath: input.path, mode: .rewrite)
+            default:
+                break
+            }
+        } catch is CancellationError {
+            logger.debug("batch \(id): processing stopped")
+        } catch {
+            logger.error("batch \(id): processing failed: \(error)")
+        }
+    }
+
     private func process(_ id: String) async throws {
         try await pause(configuration.validationDelay)
         guard let record = await store.record(id) else { return }
@@ -50,10 +76,20 @@ struct BatchProcessor: Sendable {
             try await store.apply(.resultsWritten(outputFileID: nil, errorFileID: nil, unfinished: 0), to: id)
             return
         }
-        try await runRequests(id, record: record, inputPath: input.path)
+        try await runRequests(id, record: record, inputPath: input.path, mode: .run)
     }
 
-    private func runRequests(_ id: String, record: BatchRecord, inputPath: String) async throws {
+    /// How the requests of a batch are gone through.
+    enum Mode: Equatable {
+        /// Run each, counting it, until the batch is stopped.
+        case run
+        /// Run each again without counting (a resumed `finalizing` batch: its counts are final).
+        case rewrite
+        /// List each as not run, under this code.
+        case stopped(String)
+    }
+
+    private func runRequests(_ id: String, record: BatchRecord, inputPath: String, mode: Mode) async throws {
         let directory = store.filesDirectory
         var output = try BufferedFileWriter(path: "\(directory)/.\(id)-output.partial")
         var errors = try BufferedFileWriter(path: "\(directory)/.\(id)-error.partial")
@@ -62,6 +98,7 @@ struct BatchProcessor: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         var stopCode: String?
+        if case .stopped(let code) = mode { stopCode = code }
         var unfinished = 0
         var lineIndex = 0
 
@@ -70,7 +107,7 @@ struct BatchProcessor: Sendable {
             try Task.checkCancellation()
             let request = try? decoder.decode(BatchRequestLine.self, from: Data(line))
             let customID = request?.customID ?? "line-\(lineIndex)"
-            if stopCode == nil { stopCode = await store.checkpoint(id) }
+            if stopCode == nil, mode == .run { stopCode = await store.checkpoint(id) }
             if let code = stopCode {
                 if code == "batch_cancelled", !configuration.listCancelledRequests { continue }
                 let result = BatchResultLine(
@@ -88,10 +125,12 @@ struct BatchProcessor: Sendable {
             )
             let encoded = try encoder.encode(result)
             if answer.isSuccess { try output.writeLine(encoded) } else { try errors.writeLine(encoded) }
-            try await store.apply(.requestFinished(succeeded: answer.isSuccess, usage: answer.usage), to: id)
+            if mode == .run {
+                try await store.apply(.requestFinished(succeeded: answer.isSuccess, usage: answer.usage), to: id)
+            }
         }
 
-        if stopCode == nil {
+        if stopCode == nil, mode == .run {
             do {
                 try await store.apply(.allRequestsFinished, to: id)
                 try await pause(configuration.finalizingDelay)

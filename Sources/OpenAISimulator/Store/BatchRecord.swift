@@ -1,7 +1,7 @@
 import OpenAIClient
 
 /// A batch the simulator holds: what the client asked for and its lifecycle.
-struct BatchRecord: Sendable {
+struct BatchRecord: Sendable, Codable {
     var id: String
     var endpoint: String
     var inputFileID: String

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import OpenAIClient
 
 /// Every file and batch of the simulator. An actor: handlers and batch processors share it.
@@ -11,10 +12,31 @@ actor SimulatorStore {
     private var batches: [String: BatchRecord] = [:]
     private var sequence = 0
 
-    init(clock: any SimulatorClock, configuration: SimulatorConfiguration, filesDirectory: String) {
+    /// Where `state.json` is saved, when persistence is on.
+    let stateDirectory: String?
+    let logger: Logger
+
+    init(clock: any SimulatorClock, configuration: SimulatorConfiguration, filesDirectory: String,
+         stateDirectory: String? = nil, restoring state: SimulatorState = SimulatorState(), logger: Logger) {
+        self.logger = logger
         self.clock = clock
         self.configuration = configuration
         self.filesDirectory = filesDirectory
+        self.stateDirectory = stateDirectory
+        files = Dictionary(state.files.map { ($0.object.id, $0) }, uniquingKeysWith: { _, last in last })
+        batches = Dictionary(state.batches.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        sequence = state.sequence
+    }
+
+    /// Saves the state when persistence is on; a failure is reported, not fatal (the API goes on).
+    private func save() {
+        guard let stateDirectory else { return }
+        let state = SimulatorState(files: Array(files.values), batches: Array(batches.values), sequence: sequence)
+        do {
+            try state.save(to: stateDirectory)
+        } catch {
+            logger.error("cannot save the simulator's state: \(error)")
+        }
     }
 
     // MARK: - Files
@@ -32,6 +54,7 @@ actor SimulatorStore {
         )
         sequence += 1
         files[id] = StoredFile(object: object, path: path, sequence: sequence)
+        save()
         return object
     }
 
@@ -41,6 +64,7 @@ actor SimulatorStore {
     func deleteFile(_ id: String) -> Bool {
         guard let file = files.removeValue(forKey: id) else { return false }
         unlink(file.path)
+        save()
         return true
     }
 
@@ -65,6 +89,7 @@ actor SimulatorStore {
             outputExpiresAfter: request.outputExpiresAfter, model: nil, lifecycle: lifecycle, sequence: sequence
         )
         batches[id] = record
+        save()
         return record.batch
     }
 
@@ -74,6 +99,7 @@ actor SimulatorStore {
 
     func setModel(_ id: String, _ model: String?) {
         batches[id]?.model = model
+        save()
     }
 
     /// Applies an event to a batch's lifecycle at the clock's time.
@@ -82,6 +108,7 @@ actor SimulatorStore {
         guard var record = batches[id] else { throw APIError.notFound("Batch", id) }
         let actions = try record.lifecycle.handle(event, at: clock.now())
         batches[id] = record
+        if case .requestFinished = event {} else { save() }
         return actions
     }
 
@@ -94,6 +121,7 @@ actor SimulatorStore {
         if clock.now() >= record.lifecycle.deadline,
            let actions = try? record.lifecycle.handle(.deadlinePassed, at: clock.now()) {
             batches[id] = record
+            save()
             for case .stopProcessing(let code) in actions { return code }
         }
         return nil
