@@ -27,7 +27,7 @@ public struct TemplateResponder: Responder {
         case "/v1/moderations": return moderation(body, model: model)
         default:
             return ResponderResult(statusCode: 200, body: [
-                "id": .string(Self.id("sim", body)), "object": "simulated", "model": .string(model),
+                "id": .string(Self.id("sim", endpoint + model)), "object": "simulated", "model": .string(model),
                 "note": .string("The simulator does not generate content for \(endpoint)."),
             ])
         }
@@ -44,7 +44,7 @@ public struct TemplateResponder: Responder {
         let content = Self.compose(prompt: user, context: prompt, model: model)
         let usage = Self.usage(prompt: prompt, output: content)
         return ResponderResult(statusCode: 200, body: [
-            "id": .string(Self.id("chatcmpl-", body)),
+            "id": .string(Self.id("chatcmpl-", model + prompt)),
             "object": "chat.completion",
             "created": 0,
             "model": .string(model),
@@ -74,7 +74,7 @@ public struct TemplateResponder: Responder {
         let text = Self.compose(prompt: prompt, context: prompt, model: model)
         let usage = Self.usage(prompt: prompt, output: text)
         return ResponderResult(statusCode: 200, body: [
-            "id": .string(Self.id("cmpl-", body)), "object": "text_completion", "created": 0, "model": .string(model),
+            "id": .string(Self.id("cmpl-", model + prompt)), "object": "text_completion", "created": 0, "model": .string(model),
             "choices": [["text": .string(text), "index": 0, "logprobs": nil, "finish_reason": "stop"]],
             "usage": [
                 "prompt_tokens": .number(Double(usage.inputTokens)),
@@ -98,10 +98,10 @@ public struct TemplateResponder: Responder {
         let text = Self.compose(prompt: prompt, context: context, model: model)
         let usage = Self.usage(prompt: context, output: text)
         return ResponderResult(statusCode: 200, body: [
-            "id": .string(Self.id("resp_", body)), "object": "response", "created_at": 0, "status": "completed",
+            "id": .string(Self.id("resp_", model + context)), "object": "response", "created_at": 0, "status": "completed",
             "model": .string(model), "error": nil, "incomplete_details": nil,
             "output": [[
-                "type": "message", "id": .string(Self.id("msg_", body)), "status": "completed", "role": "assistant",
+                "type": "message", "id": .string(Self.id("msg_", context + model)), "status": "completed", "role": "assistant",
                 "content": [["type": "output_text", "text": .string(text), "annotations": []]],
             ]],
             "usage": [
@@ -148,7 +148,7 @@ public struct TemplateResponder: Responder {
         let count = body["input"]?.arrayValue?.count ?? 1
         let result: JSONValue = ["flagged": false, "categories": [:], "category_scores": [:]]
         return ResponderResult(statusCode: 200, body: [
-            "id": .string(Self.id("modr-", body)), "model": .string(model),
+            "id": .string(Self.id("modr-", model + String(count))), "model": .string(model),
             "results": .array(Array(repeating: result, count: count)),
         ])
     }
@@ -165,37 +165,83 @@ public struct TemplateResponder: Responder {
         }
     }
 
-    /// Markdown, or PlantUML when the prompt asks for a diagram.
+    /// Markdown, or PlantUML when the prompt asks for a diagram. Only the first KiB of the prompt
+    /// shape the text, so a request costs the same whatever its size (the simulator's overhead stays
+    /// far below the cost of reading the file).
     static func compose(prompt: String, context: String, model: String) -> String {
-        let lowered = context.lowercased()
-        let wantsDiagram = ["plantuml", "@startuml", "diagram", "diagrama", " uml", "sequence chart"].contains { lowered.contains($0) }
-        return wantsDiagram ? plantUML(prompt: prompt) : markdown(prompt: prompt, model: model)
+        // An ask for a diagram sits in the system prompt or near the start of the user's.
+        let promptHead = Array(prompt.utf8.prefix(1024))
+        var lowered = Array(context.utf8.prefix(4096))
+        lowered.append(0x0A)
+        lowered.append(contentsOf: promptHead)
+        for index in lowered.indices where lowered[index] >= 0x41 && lowered[index] <= 0x5A { lowered[index] |= 0x20 }
+        let wantsDiagram = diagramMarkers.contains { containsLowercased(lowered, $0) }
+        let head = String(decoding: promptHead, as: UTF8.self)
+        return wantsDiagram ? plantUML(prompt: head) : markdown(prompt: head, bytes: prompt.utf8.count, model: model)
+    }
+
+    static let diagramMarkers: [[UInt8]] = ["plantuml", "@startuml", "diagram", " uml", "sequence chart"].map { Array($0.utf8) }
+
+    /// Whether `haystack` contains `needle` (lowercase ASCII), ignoring ASCII case.
+    static func containsASCIICaseInsensitive(_ haystack: String.UTF8View, _ needle: [UInt8]) -> Bool {
+        containsLowercased(lowercasedASCII(haystack), needle)
+    }
+
+    static func lowercasedASCII(_ text: String.UTF8View) -> [UInt8] {
+        text.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }
+    }
+
+    static func containsLowercased(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, bytes.count >= needle.count else { return needle.isEmpty }
+        var index = 0
+        let last = bytes.count - needle.count
+        while index <= last {
+            guard let found = bytes[index...last].firstIndex(of: first) else { return false }
+            if bytes[found..<(found + needle.count)].elementsEqual(needle) { return true }
+            index = found + 1
+        }
+        return false
+    }
+
+    /// The non-empty lines of a text, trimmed of spaces and of `trim`, worked out on bytes (Foundation's
+    /// trimming and String's generic decoding cost more than the rest of a request).
+    static func lines(_ text: String, trimming trim: Set<UInt8> = [], limit: Int = .max) -> [String] {
+        let bytes = Array(text.utf8)
+        var result: [String] = []
+        var start = 0
+        let strip: Set<UInt8> = trim.union([0x20, 0x09, 0x0D])
+        while start <= bytes.count, result.count < limit {
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            var low = start
+            var high = end
+            while low < high, strip.contains(bytes[low]) { low += 1 }
+            while high > low, strip.contains(bytes[high - 1]) { high -= 1 }
+            if low < high { result.append(String(decoding: bytes[low..<high], as: UTF8.self)) }
+            start = end + 1
+        }
+        return result
     }
 
     static func title(of prompt: String) -> String {
-        let first = prompt.split(whereSeparator: \.isNewline).lazy
-            .map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "#>*- ")) }
-            .first { !$0.isEmpty } ?? "Response"
-        return clip(first, 80)
+        clip(lines(prompt, trimming: Set("#>*-".utf8), limit: 1).first ?? "Response", 80)
     }
 
-    static func markdown(prompt: String, model: String) -> String {
-        let lines = prompt.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let words = prompt.split(whereSeparator: { $0.isWhitespace }).count
+    static func markdown(prompt: String, bytes: Int, model: String) -> String {
+        let lines = lines(prompt)
         var seen = Set<String>()
         let points = lines.dropFirst().filter { seen.insert($0).inserted }.prefix(5).map { "- " + clip($0, 120) }
-        let summary = clip(lines.joined(separator: " "), 400)
+        let summary = clip(lines.prefix(8).joined(separator: " "), 400)
         var text = "# \(title(of: prompt))\n\n"
         text += "## Summary\n\n\(summary.isEmpty ? "(empty prompt)" : summary)\n\n"
         if !points.isEmpty { text += "## Key points\n\n" + points.joined(separator: "\n") + "\n\n" }
-        text += "## Notes\n\nGenerated by the batch-openai simulator for model `\(model)` from a prompt of \(words) words"
-        text += " in \(lines.count) lines.\n"
+        text += "## Notes\n\nGenerated by the batch-openai simulator for model `\(model)` from a prompt of \(bytes) bytes.\n"
         return text
     }
 
     static func plantUML(prompt: String) -> String {
         var seen = Set<String>()
         let candidates = prompt.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" })
+            .lazy
             .map(String.init)
             .filter { $0.count > 3 && $0.first?.isUppercase == true && !Self.instructionWords.contains($0.lowercased()) }
             .filter { seen.insert($0).inserted }
@@ -219,7 +265,8 @@ public struct TemplateResponder: Responder {
     ]
 
     static func clip(_ text: String, _ length: Int) -> String {
-        text.count <= length ? text : String(text.prefix(length - 1)) + "…"
+        if text.utf8.count <= length { return text }  // bytes ≥ characters: surely short enough
+        return text.count <= length ? text : String(text.prefix(length - 1)) + "…"
     }
 
     /// About four bytes of text per token, as OpenAI's rule of thumb says.
@@ -243,12 +290,9 @@ public struct TemplateResponder: Responder {
         return raw.map { norm > 0 ? ($0 / norm * 1e6).rounded() / 1e6 : 0 }
     }
 
-    /// A deterministic id from the body, so the same request gets the same answer.
-    static func id(_ prefix: String, _ body: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let canonical = (try? encoder.encode(body)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let hex = String(hash(canonical), radix: 16)
+    /// A deterministic id from the request's text, so the same request gets the same answer.
+    static func id(_ prefix: String, _ seed: String) -> String {
+        let hex = String(hash(String(decoding: seed.utf8.prefix(2048), as: UTF8.self)) ^ UInt64(seed.utf8.count), radix: 16)
         return prefix + String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
