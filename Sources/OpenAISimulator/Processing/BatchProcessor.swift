@@ -95,8 +95,6 @@ struct BatchProcessor: Sendable {
         var errors = try BufferedFileWriter(path: "\(directory)/.\(id)-error.partial")
         var reader = try LineReader(path: inputPath)
         let decoder = JSONDecoder()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
         var stopCode: String?
         if case .stopped(let code) = mode { stopCode = code }
         var unfinished = 0
@@ -110,20 +108,19 @@ struct BatchProcessor: Sendable {
             if stopCode == nil, mode == .run { stopCode = await store.checkpoint(id) }
             if let code = stopCode {
                 if code == "batch_cancelled", !configuration.listCancelledRequests { continue }
-                let result = BatchResultLine(
-                    id: Identifiers.batchRequest(), customID: customID, error: .init(code: code, message: Self.message(for: code))
-                )
-                try errors.writeLine(try encoder.encode(result))
+                try errors.writeLine(JSONWriter.resultLine(
+                    id: Identifiers.batchRequest(), customID: customID, response: nil,
+                    error: .init(code: code, message: Self.message(for: code))
+                ))
                 unfinished += 1
                 continue
             }
             try await pause(configuration.requestLatency)
             let answer = await answer(request, line: lineIndex, endpoint: record.endpoint)
-            let result = BatchResultLine(
+            let encoded = JSONWriter.resultLine(
                 id: Identifiers.batchRequest(), customID: customID,
-                response: .init(statusCode: answer.statusCode, requestID: Identifiers.request(), body: answer.body)
+                response: .init(statusCode: answer.statusCode, requestID: Identifiers.request(), body: answer.body), error: nil
             )
-            let encoded = try encoder.encode(result)
             if answer.isSuccess { try output.writeLine(encoded) } else { try errors.writeLine(encoded) }
             if mode == .run {
                 try await store.apply(.requestFinished(succeeded: answer.isSuccess, usage: answer.usage), to: id)
