@@ -87,6 +87,11 @@ public final class Simulator: Sendable {
         await store.batch(id)
     }
 
+    /// Makes the next `count` batches fail with `token_limit_exceeded` (reference §6.3).
+    public func failNextBatchesWithTokenLimit(_ count: Int = 1) async {
+        await store.failNextBatchesWithTokenLimit(count)
+    }
+
     /// Stops every batch processor and waits for them; removes a temporary data directory.
     public func shutdown() async {
         let running = tasks.withLock { tasks in

@@ -19,6 +19,9 @@ public struct SimulatorConfiguration: Sendable {
     /// Whether requests that never ran in a cancelled batch are listed in its error file as
     /// `batch_cancelled` (so every input line lands in exactly one result file).
     public var listCancelledRequests = true
+    /// How many of the next batches fail validation with `token_limit_exceeded` (the organisation's
+    /// queue of enqueued tokens is full, reference §6.3): a transient, batch-level failure without a line.
+    public var tokenLimitFailures = 0
     /// Faults on the API's own responses.
     public var faults = FaultConfiguration()
     /// The seed of every random choice (failures, faults): the same seed gives the same run.

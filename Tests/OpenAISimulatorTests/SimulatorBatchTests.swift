@@ -97,6 +97,20 @@ import Testing
         #expect(byLine[1] == nil && byLine[7] == nil)
     }
 
+    @Test func queueLimitFailure() async throws {
+        let harness = try SimulatorHarness.start { $0.tokenLimitFailures = 1 }
+        defer { Task { try await harness.stop() } }
+        let file = try await harness.uploadFile(SimulatorHarness.chatLines(2))
+        let failed = try await harness.waitFor(try await harness.createBatch(fileID: file.id).id)
+        #expect(failed.status == .failed)
+        let error = try #require(failed.errors?.data.first)
+        #expect(error.code == "token_limit_exceeded")
+        #expect(error.line == nil && error.param == nil)
+        #expect(try await harness.waitFor(try await harness.createBatch(fileID: file.id).id).status == .completed)
+        await harness.simulator.failNextBatchesWithTokenLimit()
+        #expect(try await harness.waitFor(try await harness.createBatch(fileID: file.id).id).status == .failed)
+    }
+
     @Test func emptyFileFails() async throws {
         let harness = try SimulatorHarness.start()
         defer { Task { try await harness.stop() } }

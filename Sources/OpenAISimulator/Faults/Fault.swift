@@ -11,6 +11,7 @@ public enum Fault: Sendable, Equatable, CustomStringConvertible {
     /// `429` with `Retry-After`.
     public static func rateLimited(retryAfter: Int = 1) -> Fault { .status(429, retryAfter: retryAfter) }
 
+    /// The fault in the `--fault` notation.
     public var description: String {
         switch self {
         case .status(let code, let retryAfter): "status \(code)" + (retryAfter.map { " retry-after \($0)" } ?? "")

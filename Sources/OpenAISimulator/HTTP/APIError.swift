@@ -21,6 +21,7 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
     /// The problem document, for a server that does not convert it (the simulator always does).
     public var problem: ProblemDetails { ProblemDetails(status: status, detail: body.message) }
 
+    /// The status, type and message.
     public var description: String { "\(status.code) \(body.type): \(body.message)" }
 
     /// The response with the envelope.

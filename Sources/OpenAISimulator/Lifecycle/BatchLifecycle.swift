@@ -56,6 +56,7 @@ public struct BatchLifecycle: Sendable, Equatable, Codable {
         /// The event that was refused.
         public let event: Event
 
+        /// The event and the state that refused it.
         public var description: String { "event \(event) is not allowed in status \(status.rawValue)" }
     }
 

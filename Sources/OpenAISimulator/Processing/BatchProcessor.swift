@@ -68,6 +68,15 @@ struct BatchProcessor: Sendable {
             return
         }
         await store.setModel(id, report.model)
+        if await store.takeTokenLimitFailure() {
+            let model = report.model ?? "the model"
+            try await store.apply(.validationFailed([BatchError(
+                code: "token_limit_exceeded",
+                message: "Enqueued token limit reached for \(model) in organization org-simulator. Limit: 90,000 enqueued tokens. "
+                    + "Please try again once some in_progress batches have been completed."
+            )]), to: id)
+            return
+        }
         do {
             try await store.apply(.validationPassed(total: report.requestCount), to: id)
         } catch is BatchLifecycle.TransitionError {

@@ -11,6 +11,7 @@ public struct TemplateResponder: Responder {
     /// Creates the responder.
     public init() {}
 
+    /// Answers as the endpoint would, deterministically.
     public func respond(endpoint: String, body: JSONValue) async -> ResponderResult {
         guard case .object = body else {
             return .error(400, message: "The request body must be a JSON object.")

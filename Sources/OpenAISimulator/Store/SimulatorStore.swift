@@ -11,6 +11,7 @@ actor SimulatorStore {
     private var files: [String: StoredFile] = [:]
     private var batches: [String: BatchRecord] = [:]
     private var sequence = 0
+    private var tokenLimitFailuresLeft = 0
 
     /// Where `state.json` is saved, when persistence is on.
     let stateDirectory: String?
@@ -26,6 +27,19 @@ actor SimulatorStore {
         files = Dictionary(state.files.map { ($0.object.id, $0) }, uniquingKeysWith: { _, last in last })
         batches = Dictionary(state.batches.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         sequence = state.sequence
+        tokenLimitFailuresLeft = configuration.tokenLimitFailures
+    }
+
+    /// Makes the next `count` batches fail with `token_limit_exceeded`.
+    func failNextBatchesWithTokenLimit(_ count: Int) {
+        tokenLimitFailuresLeft += count
+    }
+
+    /// Whether this batch is to fail on the queue limit (consumes one).
+    func takeTokenLimitFailure() -> Bool {
+        guard tokenLimitFailuresLeft > 0 else { return false }
+        tokenLimitFailuresLeft -= 1
+        return true
     }
 
     /// Saves the state when persistence is on; a failure is reported, not fatal (the API goes on).

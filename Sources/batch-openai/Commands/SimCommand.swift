@@ -54,6 +54,9 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Statuses failed requests get, comma-separated.", valueName: "codes"))
     var failureStatuses: String = "500"
 
+    @Option(help: ArgumentHelp("The next N batches fail with token_limit_exceeded (the queue-limit failure).", valueName: "n"))
+    var tokenLimitFailures: Int = 0
+
     @Option(name: .customLong("fault-429"), help: ArgumentHelp("Probability of 429 with Retry-After on any API call.", valueName: "p"))
     var fault429: Double = 0
 
@@ -118,6 +121,8 @@ struct SimCommand: AsyncParsableCommand {
             guard let fault = ScheduledFault(parsing: spec) else { throw ValidationError("--fault \(spec): not a fault spec") }
             return fault
         }
+        guard tokenLimitFailures >= 0 else { throw ValidationError("--token-limit-failures must be zero or more") }
+        configuration.tokenLimitFailures = tokenLimitFailures
         configuration.seed = seed
         configuration.apiKey = apiKey
         configuration.dataDirectory = dataDir
