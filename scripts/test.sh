@@ -5,4 +5,6 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 swift build --build-tests
+# The command line's own checks first, so the Swift test summary is the last thing printed.
+scripts/test-cli.sh "$(swift build --show-bin-path)/batch-openai"
 swift test --skip-build

@@ -13,8 +13,10 @@ struct BatchOpenAICommand: AsyncParsableCommand {
         """,
         subcommands: [
             ServeCommand.self,
-            ConfigCommand.self,
             ValidateCommand.self,
+            BuildInputCommand.self,
+            ParseCommand.self,
+            ConfigCommand.self,
             BenchServerCommand.self,
             SimCommand.self,
         ]

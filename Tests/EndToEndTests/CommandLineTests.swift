@@ -133,3 +133,23 @@ struct ValidateCommandTests {
         #expect(missing.stderr.contains("No such file"))
     }
 }
+
+@Suite("parse command and .env")
+struct ParseCommandEnvironmentTests {
+    @Test func findsTheOutputsFolderNamedInDotEnv() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let batch = directory.path + "/results/batch_env1"
+        try FileManager.default.createDirectory(atPath: batch, withIntermediateDirectories: true)
+        let line = ##"{"id":"r1","custom_id":"Billing.total.m3type_business","response":{"status_code":200,"request_id":"q","body":{"choices":[{"message":{"role":"assistant","content":"# Total"}}]}},"error":null}"##
+        try (line + "\n").write(toFile: batch + "/output.jsonl", atomically: true, encoding: .utf8)
+        try "BATCH_OPENAI_OUTPUTS=results\n".write(toFile: directory.path + "/.env", atomically: true, encoding: .utf8)
+        let result = try await ChildProcess.run(
+            ChildProcess.batchOpenAIBinary, ["parse", "batch_env1"], directory: directory.path,
+            removingEnvironment: ["BATCH_OPENAI_OUTPUTS"]
+        )
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: batch + "/docs/Billing.total.m3type_business.business.md"))
+        #expect(FileManager.default.fileExists(atPath: batch + "/index.json"))
+    }
+}

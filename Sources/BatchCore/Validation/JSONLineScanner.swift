@@ -222,6 +222,8 @@ struct JSONLineScanner {
         index += 1
         var escaped = false
         while index < bytes.count {
+            skipPlainASCII()
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
@@ -239,6 +241,24 @@ struct JSONLineScanner {
             }
         }
         throw fail("the string is not closed")
+    }
+
+    /// Skips eight bytes at a time while none is a quote, a backslash, a control character or non-ASCII
+    /// (SWAR: the test works on a whole 64-bit word). Prompts are long runs of plain text; this is the hot loop.
+    @inline(__always)
+    private mutating func skipPlainASCII() {
+        guard let base = bytes.baseAddress else { return }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            // A byte is zero in `quote`/`backslash` where it matched; below 0x20 where it is a control character.
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (word &- ones &* 0x20) | word
+            if special & highs != 0 { return }
+            index += 8
+        }
     }
 
     private mutating func skipEscape() throws(Failure) {

@@ -7,7 +7,7 @@ import HTTPServer
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the REST service (for now /healthz; the /batches routes arrive with the service).",
+        abstract: "Run the REST service (for now /healthz and /metrics; the /batches routes arrive with the service).",
         discussion: """
         Binds to BATCH_OPENAI_HOST:BATCH_OPENAI_PORT (default 127.0.0.1:8000); --host and --port override them.
         With BATCH_OPENAI_TOKEN set, every route but /healthz needs "Authorization: Bearer <token>".
@@ -32,13 +32,14 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = try common.logger(label: "batch-openai.serve")
         var configuration = Server.Configuration(host: host ?? settings.host, port: port ?? settings.port)
         configuration.maxBodyBytes = settings.maxJSONBytes
+        let metrics = MetricsRegistry()
         var router = Router()
-        ServiceRoutes.register(into: &router)
+        ServiceRoutes.register(into: &router, metrics: metrics)
         var middleware: [any Middleware] = []
         if let token = settings.token {
             middleware.append(BearerTokenMiddleware(token: token, exemptPaths: ["/healthz"]))
         }
-        let server = Server(configuration: configuration, router: router, middleware: middleware, logger: logger)
+        let server = Server(configuration: configuration, router: router, middleware: middleware, observer: metrics, logger: logger)
         try server.start()
         if let address = server.localAddress {
             // One line on stdout that scripts wait for; the port is the real one even with --port 0.

@@ -130,3 +130,25 @@ struct InputValidatorTests {
         #expect(Self.validate(line).isValid)
     }
 }
+
+@Suite("InputValidator: word-at-a-time string scanning")
+struct InputValidatorStringScanTests {
+    static func line(content: String) -> String {
+        "{\"custom_id\":\"a\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"m\",\"x\":\"\(content)\"}}"
+    }
+
+    @Test("special bytes are seen at every position within an 8-byte word", arguments: 0..<17)
+    func seesSpecialBytesAtEveryOffset(offset: Int) {
+        let padding = String(repeating: "a", count: offset)
+        let tail = String(repeating: "b", count: 9)
+        #expect(InputValidatorTests.validate(Self.line(content: padding + "\\\"q\\\\" + tail)).isValid)
+        #expect(InputValidatorTests.validate(Self.line(content: padding + "é😀" + tail)).isValid)
+        #expect(!InputValidatorTests.validate(Self.line(content: padding + "\t" + tail)).isValid)
+        #expect(!InputValidatorTests.validate(Self.line(content: padding + "\u{01}" + tail)).isValid)
+        // An unescaped quote ends the string early, leaving text that is not JSON.
+        #expect(!InputValidatorTests.validate(Self.line(content: padding + "\"" + tail)).isValid)
+        var validator = InputValidator()
+        validator.consume(Array(Self.line(content: padding).utf8).dropLast(3) + [0xFF] + Array("bb\"}}".utf8))
+        #expect(validator.finish().issues.first?.message.contains("UTF-8") == true)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import HTTPServer
+import Synchronization
+
+/// The service's metrics, rendered as Prometheus text (exposition format 0.0.4) on `GET /metrics`.
+///
+/// Requests are counted by method, route pattern (never the raw path, so ids do not explode the label
+/// set) and status, with a latency histogram; the batch service reports batches by status and the bytes
+/// it moves up and down.
+public final class MetricsRegistry: RequestObserver, Sendable {
+    /// Histogram bucket bounds, in seconds.
+    public static let latencyBuckets: [Double] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120]
+
+    private struct RequestKey: Hashable {
+        let method: String
+        let route: String
+        let status: Int
+    }
+
+    private struct Histogram {
+        var buckets = [UInt64](repeating: 0, count: MetricsRegistry.latencyBuckets.count)
+        var count: UInt64 = 0
+        var sum: Double = 0
+    }
+
+    private struct State {
+        var requests: [RequestKey: UInt64] = [:]
+        var latency: [String: Histogram] = [:]
+        var batchesByStatus: [String: Int] = [:]
+        var bytesUploaded: UInt64 = 0
+        var bytesDownloaded: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// An empty registry.
+    public init() {}
+
+    public func requestFinished(_ record: RequestRecord) {
+        let route = record.route ?? "unmatched"
+        let seconds = Double(record.duration.components.seconds) + Double(record.duration.components.attoseconds) / 1e18
+        state.withLock { state in
+            state.requests[RequestKey(method: record.method.rawValue, route: route, status: record.status), default: 0] += 1
+            var histogram = state.latency[route] ?? Histogram()
+            for (index, bound) in Self.latencyBuckets.enumerated() where seconds <= bound {
+                histogram.buckets[index] += 1
+            }
+            histogram.count += 1
+            histogram.sum += seconds
+            state.latency[route] = histogram
+        }
+    }
+
+    /// Replaces the count of batches in each status (from the service's view of `outputs/`).
+    public func setBatches(byStatus counts: [String: Int]) {
+        state.withLock { $0.batchesByStatus = counts }
+    }
+
+    /// Adds bytes sent to the backend (uploads) and received from it (downloads).
+    public func addTransfer(uploaded: UInt64 = 0, downloaded: UInt64 = 0) {
+        state.withLock {
+            $0.bytesUploaded += uploaded
+            $0.bytesDownloaded += downloaded
+        }
+    }
+
+    /// The Prometheus text of every metric, in a stable order.
+    public func render() -> String {
+        let snapshot = state.withLock { $0 }
+        var lines: [String] = []
+        lines.append("# HELP batch_openai_http_requests_total HTTP requests served, by method, route and status.")
+        lines.append("# TYPE batch_openai_http_requests_total counter")
+        for (key, count) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
+            lines.append("batch_openai_http_requests_total{method=\"\(key.method)\",route=\"\(Self.escape(key.route))\",status=\"\(key.status)\"} \(count)")
+        }
+        lines.append("# HELP batch_openai_http_request_duration_seconds Time from request head to response end.")
+        lines.append("# TYPE batch_openai_http_request_duration_seconds histogram")
+        for (route, histogram) in snapshot.latency.sorted(by: { $0.key < $1.key }) {
+            let label = "route=\"\(Self.escape(route))\""
+            for (index, bound) in Self.latencyBuckets.enumerated() {
+                lines.append("batch_openai_http_request_duration_seconds_bucket{\(label),le=\"\(Self.format(bound))\"} \(histogram.buckets[index])")
+            }
+            lines.append("batch_openai_http_request_duration_seconds_bucket{\(label),le=\"+Inf\"} \(histogram.count)")
+            lines.append("batch_openai_http_request_duration_seconds_sum{\(label)} \(Self.format(histogram.sum))")
+            lines.append("batch_openai_http_request_duration_seconds_count{\(label)} \(histogram.count)")
+        }
+        lines.append("# HELP batch_openai_batches Batches known locally, by status.")
+        lines.append("# TYPE batch_openai_batches gauge")
+        for (status, count) in snapshot.batchesByStatus.sorted(by: { $0.key < $1.key }) {
+            lines.append("batch_openai_batches{status=\"\(Self.escape(status))\"} \(count)")
+        }
+        lines.append("# HELP batch_openai_backend_bytes_total Bytes moved to (up) and from (down) the Batch API.")
+        lines.append("# TYPE batch_openai_backend_bytes_total counter")
+        lines.append("batch_openai_backend_bytes_total{direction=\"up\"} \(snapshot.bytesUploaded)")
+        lines.append("batch_openai_backend_bytes_total{direction=\"down\"} \(snapshot.bytesDownloaded)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Label values escape backslash, quote and newline (exposition format).
+    static func escape(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Plain POSIX file operations under one `docs/` directory, relative to its descriptor (a class,
+/// because it owns that descriptor).
+///
+/// A crash never leaves half a document in `docs/`:
+/// - when `docs/` does not exist yet (the first parse of a batch), the whole tree is written into
+///   a staging directory `.docs.partial` with plain open/write/close and published by one rename
+///   in `publish()`, after one `syncfs`: per file this costs what a bare write loop costs;
+/// - when `docs/` exists (re-runs, `force`), each document is written to a temporary name and
+///   renamed into place.
+/// Nothing is fsynced per file (a per-file fsync costs ~9×).
+final class DocumentStore {
+    /// Path of `docs/`, for messages.
+    let root: String
+    /// True when this run creates `docs/`: then nothing exists that the run did not write, and
+    /// existence checks are skipped.
+    let isFresh: Bool
+    /// The staging directory published as `root`, for a fresh `docs/`.
+    private let staging: String?
+    private let directory: Int32
+    private var createdDirectories: Set<String> = []
+
+    init(root: String) throws(ParseError) {
+        self.root = root
+        if access(root, F_OK) == 0 {
+            isFresh = false
+            staging = nil
+        } else {
+            let slash = root.lastIndex(of: "/")
+            let parent = slash.map { String(root[..<$0]) } ?? "."
+            let name = slash.map { String(root[root.index(after: $0)...]) } ?? root
+            let path = parent + "/." + name + ".partial"
+            // Left by a run that crashed: none of it was ever published.
+            if access(path, F_OK) == 0 { try? FileManager.default.removeItem(atPath: path) }
+            guard mkdir(path, 0o755) == 0 else { throw .system("mkdir", path: path, errno: errno) }
+            isFresh = true
+            staging = path
+        }
+        directory = open(staging ?? root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { throw .system("open", path: staging ?? root, errno: errno) }
+    }
+
+    deinit {
+        close(directory)
+    }
+
+    /// True when `relativePath` exists.
+    func exists(_ relativePath: String) -> Bool {
+        if isFresh { return false }
+        return faccessat(directory, relativePath, F_OK, 0) == 0
+    }
+
+    /// Writes `bytes` to `relativePath` through a temporary name and `renameat(2)`.
+    func write(_ bytes: [UInt8], to relativePath: String) throws(ParseError) {
+        let slash = relativePath.lastIndex(of: "/")
+        let folder = slash.map { String(relativePath[..<$0]) } ?? ""
+        if !folder.isEmpty { try ensureDirectory(folder) }
+        if isFresh {
+            // Unpublished staging tree: a plain write is already crash-safe.
+            let fd = openat(directory, relativePath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw .system("open", path: root + "/" + relativePath, errno: errno) }
+            defer { close(fd) }
+            try Self.writeAll(bytes, to: fd, path: root + "/" + relativePath)
+            return
+        }
+        let name = slash.map { String(relativePath[relativePath.index(after: $0)...]) } ?? relativePath
+        // Sanitised names never start with a dot, so the temporary name cannot be a document's.
+        let temporary = (folder.isEmpty ? "" : folder + "/") + "." + name + ".tmp"
+        let fd = openat(directory, temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .system("open", path: root + "/" + temporary, errno: errno) }
+        do throws(ParseError) {
+            try Self.writeAll(bytes, to: fd, path: root + "/" + temporary)
+        } catch {
+            close(fd)
+            unlinkat(directory, temporary, 0)
+            throw error
+        }
+        close(fd)
+        guard renameat(directory, temporary, directory, relativePath) == 0 else {
+            let code = errno
+            unlinkat(directory, temporary, 0)
+            throw .system("rename", path: root + "/" + relativePath, errno: code)
+        }
+    }
+
+    /// Reads a whole file, or `nil` when it does not exist (segments, when assembling `final.md`).
+    func read(_ relativePath: String) throws(ParseError) -> [UInt8]? {
+        let fd = openat(directory, relativePath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw .system("open", path: root + "/" + relativePath, errno: errno)
+        }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .system("read", path: root + "/" + relativePath, errno: errno)
+            }
+            if count == 0 { return result }
+            result.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    /// Makes the run's documents durable with one `syncfs`, then, for a fresh `docs/`, publishes
+    /// the staging directory under its name.
+    func publish() throws(ParseError) {
+        if let syncfs = Self.syncfs {
+            guard syncfs(directory) == 0 else { throw .system("syncfs", path: root, errno: errno) }
+        } else {
+            sync()  // Older C libraries: flush everything rather than nothing.
+        }
+        guard let staging else { return }
+        guard rename(staging, root) == 0 else { throw .system("rename", path: root, errno: errno) }
+        let slash = root.lastIndex(of: "/")
+        let parent = open(slash.map { String(root[..<$0]) } ?? ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if parent >= 0 {
+            fsync(parent)
+            close(parent)
+        }
+    }
+
+    /// glibc declares `syncfs` only under `_GNU_SOURCE`, which the Swift Glibc module does not
+    /// define, so it is looked up once at run time.
+    private static let syncfs: (@convention(c) (Int32) -> Int32)? = {
+        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "syncfs") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+    }()
+
+    private func ensureDirectory(_ relative: String) throws(ParseError) {
+        if createdDirectories.contains(relative) { return }
+        var partial = ""
+        for component in relative.split(separator: "/") {
+            partial += partial.isEmpty ? String(component) : "/" + component
+            if createdDirectories.contains(partial) { continue }
+            if mkdirat(directory, partial, 0o755) != 0 && errno != EEXIST {
+                throw .system("mkdir", path: root + "/" + partial, errno: errno)
+            }
+            createdDirectories.insert(partial)
+        }
+    }
+
+    /// `write(2)` until done, retrying short writes and `EINTR`.
+    static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(ParseError) {
+        var failure: ParseError?
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let count = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = .system("write", path: path, errno: errno)
+                    return
+                }
+                offset += count
+            }
+        }
+        if let failure { throw failure }
+    }
+}

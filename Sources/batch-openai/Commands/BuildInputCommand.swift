@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import InputBuilder
+
+/// `batch-openai build-input`: payload + prompt templates → a JSONL file of Batch API requests.
+struct BuildInputCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build-input",
+        abstract: "Build a JSONL file of Batch API requests from a payload and prompt templates.",
+        discussion: """
+        The payload is JSON:
+
+          {
+            "model": "gpt-4o-mini",
+            "defaults": { "temperature": 0.2 },     merged into every body
+            "processes": [{
+              "id": "billing", "title": "Monthly billing",
+              "topics": ["business", "tech"],       default: every template
+              "context": "..."                      or "sources":
+                                                    [{"path", "content"}]
+              "max_segment_chars": 12000
+            }],
+            "methods": [{
+              "class_path": "com.acme.Foo", "method": "bar", "code": "...",
+              "types": ["business", "tech_resume"]  default: prompts/methods/
+            }]
+          }
+
+        A process's context is cut into segments on line boundaries (at most \
+        max_segment_chars each). One request per process x topic x segment, \
+        custom_id <proc>/<topic>/seg-001; one per method x type, custom_id \
+        <class_path>.<method>.m3type_<type>.
+
+        Templates: <prompts>/<topic>.md for topics; for method types \
+        <prompts>/methods/<type>.md, then methods/<prefix>.md (tech_resume -> \
+        tech), then the topic templates. A template may start with front \
+        matter (system: ..., format: md|puml, model: ...) and uses \
+        {{process.id}}, {{process.title}}, {{segment}}, {{segment.index}}, \
+        {{segment.count}}, {{class_path}}, {{method}}, {{code}}.
+
+        The same payload and templates always give the same bytes. With \
+        --persist-context each compiled prompt is also written to \
+        <context-dir>/<proc>/<topic>/seg-NNN.md.
+
+        Example:
+          batch-openai build-input --payload inputs/sample_payload.json \\
+            --out inputs/payloads/sample.jsonl --persist-context
+
+        Exit status: 0 success; 1 invalid payload or template (the message \
+        names the place); 2 usage.
+        """
+    )
+
+    @Option(help: ArgumentHelp("The payload JSON file.", valueName: "file"))
+    var payload: String
+
+    @Option(help: ArgumentHelp("Where to write the JSONL (e.g. inputs/payloads/x.jsonl).", valueName: "file"))
+    var out: String
+
+    @Option(help: ArgumentHelp("The prompt templates folder.", valueName: "dir"))
+    var prompts = "prompts"
+
+    @Flag(help: "Also write each compiled prompt under --context-dir.")
+    var persistContext = false
+
+    @Option(help: ArgumentHelp("Where --persist-context writes.", valueName: "dir"))
+    var contextDir = "inputs/by_process"
+
+    @Option(help: ArgumentHelp("The endpoint every line targets.", valueName: "url"))
+    var endpoint = "/v1/chat/completions"
+
+    @Flag(help: "Print the result as JSON on stdout (for scripts).")
+    var json = false
+
+    func run() async throws {
+        do {
+            let library = try PromptLibrary.load(directory: prompts)
+            let builder = RequestBuilder(prompts: library, endpoint: endpoint)
+            let output = try builder.build(
+                payloadPath: payload, outputPath: out, contextDirectory: persistContext ? contextDir : nil
+            )
+            if json {
+                var report: [String: Any] = ["out": out, "requests": output.requests.count, "model": output.model]
+                if persistContext { report["context_dir"] = contextDir }
+                let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .withoutEscapingSlashes])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                print("wrote \(output.requests.count) requests (model \(output.model)) to \(out)")
+                if persistContext { print("compiled prompts under \(contextDir)") }
+            }
+        } catch {
+            FileHandle.standardError.write(Data("batch-openai build-input: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
