@@ -182,3 +182,21 @@ import Testing
         #expect(try envelope(missing).param == "messages")
     }
 }
+
+/// A download cut off midway announces the whole length and delivers less.
+@Suite struct SimulatorDropTests {
+    @Test func droppedDownloadIsShort() async throws {
+        let harness = try SimulatorHarness.start()
+        defer { Task { try await harness.stop() } }
+        let content = String(repeating: "0123456789abcdef\n", count: 20_000)
+        let file = try await harness.uploadFile(content)
+        harness.simulator.faults.schedule([ScheduledFault(.dropConnection, pathPrefix: "/v1/files/\(file.id)/content")])
+        let client = try await RawClient.connect(to: harness.address)
+        try await client.send("GET /v1/files/\(file.id)/content HTTP/1.1\r\nHost: x\r\n\r\n")
+        let received = try await client.readToEnd()
+        let text = String(decoding: received, as: UTF8.self)
+        #expect(text.contains("Content-Length: \(content.utf8.count)"))
+        #expect(received.count < content.utf8.count)
+        #expect(try await harness.request("GET", "/v1/files/\(file.id)/content").body.count == content.utf8.count)
+    }
+}

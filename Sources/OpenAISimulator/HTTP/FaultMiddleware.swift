@@ -39,9 +39,21 @@ struct FaultMiddleware: Middleware {
         case .bytes(let body): bytes = body
         case .empty: bytes = []
         case .file(let file):
-            bytes = [UInt8](repeating: 0, count: Int(min(file.size, 1 << 20)))
-            let n = bytes.withUnsafeMutableBytes { pread(file.fileDescriptor, $0.baseAddress, $0.count, 0) }
-            bytes = Array(bytes.prefix(max(n, 0)))
+            // The whole length is announced and half the file is sent, in 64 KiB reads.
+            var cut = response
+            cut.body = .stream(contentLength: file.size) { writer in
+                var offset: Int64 = 0
+                var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+                while offset < file.size / 2 {
+                    let want = Int(min(Int64(chunk.count), file.size / 2 - offset))
+                    let n = chunk.withUnsafeMutableBytes { pread(file.fileDescriptor, $0.baseAddress, want, off_t(offset)) }
+                    guard n > 0 else { break }
+                    try await writer.write(Array(chunk[0..<n]))
+                    offset += Int64(n)
+                }
+                throw FaultInjected()
+            }
+            return cut
         case .stream:
             bytes = Array("{\"partial\": true, \"padding\": \"................\"}".utf8)
         }
