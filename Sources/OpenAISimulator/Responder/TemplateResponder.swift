@@ -45,7 +45,7 @@ public struct TemplateResponder: Responder {
         let content = Self.compose(prompt: user, context: prompt, model: model)
         let usage = Self.usage(prompt: prompt, output: content)
         return ResponderResult(statusCode: 200, body: [
-            "id": .string(Self.id("chatcmpl-", model + prompt)),
+            "id": .string(Self.id("chatcmpl-", model, prompt)),
             "object": "chat.completion",
             "created": 0,
             "model": .string(model),
@@ -75,7 +75,7 @@ public struct TemplateResponder: Responder {
         let text = Self.compose(prompt: prompt, context: prompt, model: model)
         let usage = Self.usage(prompt: prompt, output: text)
         return ResponderResult(statusCode: 200, body: [
-            "id": .string(Self.id("cmpl-", model + prompt)), "object": "text_completion", "created": 0, "model": .string(model),
+            "id": .string(Self.id("cmpl-", model, prompt)), "object": "text_completion", "created": 0, "model": .string(model),
             "choices": [["text": .string(text), "index": 0, "logprobs": nil, "finish_reason": "stop"]],
             "usage": [
                 "prompt_tokens": .number(Double(usage.inputTokens)),
@@ -99,10 +99,10 @@ public struct TemplateResponder: Responder {
         let text = Self.compose(prompt: prompt, context: context, model: model)
         let usage = Self.usage(prompt: context, output: text)
         return ResponderResult(statusCode: 200, body: [
-            "id": .string(Self.id("resp_", model + context)), "object": "response", "created_at": 0, "status": "completed",
+            "id": .string(Self.id("resp_", model, context)), "object": "response", "created_at": 0, "status": "completed",
             "model": .string(model), "error": nil, "incomplete_details": nil,
             "output": [[
-                "type": "message", "id": .string(Self.id("msg_", context + model)), "status": "completed", "role": "assistant",
+                "type": "message", "id": .string(Self.id("msg_", "msg" + model, context)), "status": "completed", "role": "assistant",
                 "content": [["type": "output_text", "text": .string(text), "annotations": []]],
             ]],
             "usage": [
@@ -171,10 +171,12 @@ public struct TemplateResponder: Responder {
     /// far below the cost of reading the file).
     static func compose(prompt: String, context: String, model: String) -> String {
         // An ask for a diagram sits in the system prompt or near the start of the user's.
-        let promptHead = Array(prompt.utf8.prefix(1024))
-        var lowered = Array(context.utf8.prefix(4096))
-        lowered.append(0x0A)
-        lowered.append(contentsOf: promptHead)
+        let promptHead = prefixBytes(prompt, 1024)
+        var lowered = prefixBytes(context, 1024)
+        if context.utf8.count != prompt.utf8.count {  // otherwise the context is the prompt itself
+            lowered.append(0x0A)
+            lowered.append(contentsOf: promptHead)
+        }
         for index in lowered.indices where lowered[index] >= 0x41 && lowered[index] <= 0x5A { lowered[index] |= 0x20 }
         let wantsDiagram = diagramMarkers.contains { containsLowercased(lowered, $0) }
         let head = String(decoding: promptHead, as: UTF8.self)
@@ -206,17 +208,18 @@ public struct TemplateResponder: Responder {
 
     /// The non-empty lines of a text, trimmed of spaces and of `trim`, worked out on bytes (Foundation's
     /// trimming and String's generic decoding cost more than the rest of a request).
-    static func lines(_ text: String, trimming trim: Set<UInt8> = [], limit: Int = .max) -> [String] {
+    static func lines(_ text: String, trimming trim: [UInt8] = [], limit: Int = .max) -> [String] {
         let bytes = Array(text.utf8)
         var result: [String] = []
         var start = 0
-        let strip: Set<UInt8> = trim.union([0x20, 0x09, 0x0D])
+        var strip = [Bool](repeating: false, count: 256)
+        for byte in trim + [0x20, 0x09, 0x0D] { strip[Int(byte)] = true }
         while start <= bytes.count, result.count < limit {
             let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
             var low = start
             var high = end
-            while low < high, strip.contains(bytes[low]) { low += 1 }
-            while high > low, strip.contains(bytes[high - 1]) { high -= 1 }
+            while low < high, strip[Int(bytes[low])] { low += 1 }
+            while high > low, strip[Int(bytes[high - 1])] { high -= 1 }
             if low < high { result.append(String(decoding: bytes[low..<high], as: UTF8.self)) }
             start = end + 1
         }
@@ -224,7 +227,7 @@ public struct TemplateResponder: Responder {
     }
 
     static func title(of prompt: String) -> String {
-        clip(lines(prompt, trimming: Set("#>*-".utf8), limit: 1).first ?? "Response", 80)
+        clip(lines(prompt, trimming: Array("#>*-".utf8), limit: 1).first ?? "Response", 80)
     }
 
     static func markdown(prompt: String, bytes: Int, model: String) -> String {
@@ -279,9 +282,19 @@ public struct TemplateResponder: Responder {
 
     /// FNV-1a of the text.
     static func hash(_ text: String) -> UInt64 {
+        hash(bytes: prefixBytes(text, .max))
+    }
+
+    static func hash(bytes: [UInt8]) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return hash
+    }
+
+    /// The first `count` bytes of a text's UTF-8, copied in one go.
+    static func prefixBytes(_ text: String, _ count: Int) -> [UInt8] {
+        if let bytes = text.utf8.withContiguousStorageIfAvailable({ Array($0.prefix(count)) }) { return bytes }
+        return Array(text.utf8.prefix(count))
     }
 
     static func vector(_ text: String, _ dimensions: Int) -> [Double] {
@@ -292,8 +305,9 @@ public struct TemplateResponder: Responder {
     }
 
     /// A deterministic id from the request's text, so the same request gets the same answer.
-    static func id(_ prefix: String, _ seed: String) -> String {
-        let hex = String(hash(String(decoding: seed.utf8.prefix(2048), as: UTF8.self)) ^ UInt64(seed.utf8.count), radix: 16)
+    static func id(_ prefix: String, _ seed: String, _ text: String = "") -> String {
+        let mixed = hash(bytes: prefixBytes(seed, 256)) ^ (hash(bytes: prefixBytes(text, 512)) &* 31) ^ UInt64(text.utf8.count)
+        let hex = String(mixed, radix: 16)
         return prefix + String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
