@@ -168,7 +168,12 @@ struct BatchProcessor: Sendable {
         } else {
             unlink(errors.path)
         }
-        try await store.apply(.resultsWritten(outputFileID: outputID, errorFileID: errorID, unfinished: unfinished), to: id)
+        let actions = try await store.apply(
+            .resultsWritten(outputFileID: outputID, errorFileID: errorID, unfinished: unfinished), to: id
+        )
+        for case .finished(let status) in actions {
+            logger.info("batch \(id) \(status): \(output.lineCount) results, \(errors.lineCount) errors")
+        }
     }
 
     /// The responder's answer, or an injected failure for the configured fraction of lines.
