@@ -16,12 +16,13 @@ struct SimulatorHarness {
 
     static func start(
         _ configure: (inout SimulatorConfiguration) -> Void = { _ in },
-        clock: any SimulatorClock = SystemSimulatorClock()
+        clock: any SimulatorClock = SystemSimulatorClock(),
+        responder: any Responder = TemplateResponder()
     ) throws -> SimulatorHarness {
         var configuration = SimulatorConfiguration.instant
         configure(&configuration)
         let logger = Logger(label: "sim-test") { _ in SwiftLogNoOpLogHandler() }
-        let simulator = try Simulator(configuration: configuration, clock: clock, logger: logger)
+        let simulator = try Simulator(configuration: configuration, responder: responder, clock: clock, logger: logger)
         let server = simulator.makeServer(host: "127.0.0.1", port: 0) { $0.accessLog = false }
         try server.start()
         let task = Task { try await server.run() }

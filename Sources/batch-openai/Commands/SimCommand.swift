@@ -87,6 +87,15 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Require 'Authorization: Bearer KEY' (401 otherwise).", valueName: "key"))
     var apiKey: String?
 
+    @Option(help: ArgumentHelp("Forward each request to this OpenAI-compatible server (plain http, numeric host or localhost), e.g. http://127.0.0.1:11434/v1.", valueName: "url"))
+    var upstream: String?
+
+    @Option(help: ArgumentHelp("Bearer token for the upstream.", valueName: "key"))
+    var upstreamKey: String?
+
+    @Option(help: ArgumentHelp("Most requests in flight to the upstream at once.", valueName: "n"))
+    var upstreamConcurrency: Int = 4
+
     @Option(help: ArgumentHelp("Keep files under this directory (default: a temporary one, removed at exit).", valueName: "path"))
     var dataDir: String?
 
@@ -127,7 +136,17 @@ struct SimCommand: AsyncParsableCommand {
         configuration.apiKey = apiKey
         configuration.dataDirectory = dataDir
 
-        let simulator = try Simulator(configuration: configuration, logger: logger)
+        let responder: any Responder
+        if let upstream {
+            do {
+                responder = try UpstreamResponder(url: upstream, apiKey: upstreamKey, maxConcurrentRequests: upstreamConcurrency)
+            } catch {
+                throw ValidationError("--upstream \(upstream): \(error)")
+            }
+        } else {
+            responder = TemplateResponder()
+        }
+        let simulator = try Simulator(configuration: configuration, responder: responder, logger: logger)
         let server = simulator.makeServer(host: host, port: port)
         try server.start()
         if let address = server.localAddress {
