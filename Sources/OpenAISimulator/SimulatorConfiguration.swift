@@ -4,6 +4,8 @@ public struct SimulatorConfiguration: Sendable {
     public var validationDelay: Duration = .milliseconds(500)
     /// How long each request takes.
     public var requestLatency: Duration = .milliseconds(20)
+    /// How many requests of one batch run at once (an upstream model server may take several).
+    public var requestConcurrency = 1
     /// How long `finalizing` lasts before results appear.
     public var finalizingDelay: Duration = .milliseconds(500)
     /// How long `cancelling` lasts (in-flight work draining) before `cancelled`.

@@ -58,6 +58,41 @@ import Testing
         #expect(again.requestCounts == batch.requestCounts)
     }
 
+    @Test func concurrentRequestsAreAllAccountedFor() async throws {
+        let harness = try SimulatorHarness.start {
+            $0.requestConcurrency = 8
+            $0.requestLatency = .milliseconds(10)
+            $0.requestFailureRate = 0.25
+        }
+        defer { Task { try await harness.stop() } }
+        let file = try await harness.uploadFile(SimulatorHarness.chatLines(64))
+        let batch = try await harness.waitFor(try await harness.createBatch(fileID: file.id).id)
+        #expect(batch.status == .completed)
+        let output = try await harness.content(try #require(batch.outputFileID))
+        let errors = try await harness.content(try #require(batch.errorFileID))
+        #expect(Set((output + errors).map(\.customID)) == Set((1...64).map { "request-\($0)" }))
+        #expect(batch.requestCounts == BatchRequestCounts(total: 64, completed: output.count, failed: errors.count))
+    }
+
+    @Test func cancelWithRequestsInFlight() async throws {
+        let harness = try SimulatorHarness.start {
+            $0.requestConcurrency = 4
+            $0.requestLatency = .milliseconds(20)
+        }
+        defer { Task { try await harness.stop() } }
+        let file = try await harness.uploadFile(SimulatorHarness.chatLines(80))
+        let created = try await harness.createBatch(fileID: file.id)
+        _ = try await harness.waitFor(created.id) { ($0.requestCounts?.completed ?? 0) >= 4 }
+        _ = try await harness.json(Batch.self, "POST", "/v1/batches/\(created.id)/cancel")
+        let batch = try await harness.waitFor(created.id)
+        #expect(batch.status == .cancelled)
+        let output = try await harness.content(try #require(batch.outputFileID))
+        let errors = try await harness.content(try #require(batch.errorFileID))
+        #expect(output.count + errors.count == 80)
+        #expect(Set((output + errors).map(\.customID)).count == 80)
+        #expect(batch.requestCounts == BatchRequestCounts(total: 80, completed: output.count, failed: errors.count))
+    }
+
     @Test func allSucceedingBatchHasNoErrorFile() async throws {
         let harness = try SimulatorHarness.start()
         defer { Task { try await harness.stop() } }

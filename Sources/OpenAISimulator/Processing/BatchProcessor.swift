@@ -100,32 +100,18 @@ struct BatchProcessor: Sendable {
 
     private func runRequests(_ id: String, record: BatchRecord, inputPath: String, mode: Mode) async throws {
         let directory = store.filesDirectory
-        var output = try BufferedFileWriter(path: "\(directory)/.\(id)-output.partial")
-        var errors = try BufferedFileWriter(path: "\(directory)/.\(id)-error.partial")
-        var reader = try LineReader(path: inputPath)
+        let output = try BufferedFileWriter(path: "\(directory)/.\(id)-output.partial")
+        let errors = try BufferedFileWriter(path: "\(directory)/.\(id)-error.partial")
+        let reader = try LineReader(path: inputPath)
         let decoder = JSONDecoder()
         var stopCode: String?
         if case .stopped(let code) = mode { stopCode = code }
         var unfinished = 0
         var lineIndex = 0
+        let concurrency = max(1, configuration.requestConcurrency)
 
-        while let line = try reader.next() {
-            lineIndex += 1
-            try Task.checkCancellation()
-            let request = try? decoder.decode(BatchRequestLine.self, from: Data(line))
-            let customID = request?.customID ?? "line-\(lineIndex)"
-            if stopCode == nil, mode == .run { stopCode = await store.checkpoint(id) }
-            if let code = stopCode {
-                if code == "batch_cancelled", !configuration.listCancelledRequests { continue }
-                try errors.writeLine(JSONWriter.resultLine(
-                    id: Identifiers.batchRequest(), customID: customID, response: nil,
-                    error: .init(code: code, message: Self.message(for: code))
-                ))
-                unfinished += 1
-                continue
-            }
-            try await pause(configuration.requestLatency)
-            let answer = await answer(request, line: lineIndex, endpoint: record.endpoint)
+        /// Writes one answer to its file and counts it.
+        func keep(_ customID: String, _ answer: ResponderResult) async throws {
             let encoded = JSONWriter.resultLine(
                 id: Identifiers.batchRequest(), customID: customID,
                 response: .init(statusCode: answer.statusCode, requestID: Identifiers.request(), body: answer.body), error: nil
@@ -133,6 +119,47 @@ struct BatchProcessor: Sendable {
             if answer.isSuccess { try output.writeLine(encoded) } else { try errors.writeLine(encoded) }
             if mode == .run {
                 try await store.apply(.requestFinished(succeeded: answer.isSuccess, usage: answer.usage), to: id)
+            }
+        }
+
+        // Up to `concurrency` requests run at once; the output's order may then differ from the
+        // input's, as the real service's does. Stopping lets those in flight finish (the drain).
+        try await withThrowingTaskGroup(of: (String, ResponderResult).self) { group in
+            var inFlight = 0
+            while let line = try reader.next() {
+                lineIndex += 1
+                try Task.checkCancellation()
+                let request = try? decoder.decode(BatchRequestLine.self, from: Data(line))
+                let customID = request?.customID ?? "line-\(lineIndex)"
+                if stopCode == nil, mode == .run { stopCode = await store.checkpoint(id) }
+                if let code = stopCode {
+                    if code == "batch_cancelled", !configuration.listCancelledRequests { continue }
+                    try errors.writeLine(JSONWriter.resultLine(
+                        id: Identifiers.batchRequest(), customID: customID, response: nil,
+                        error: .init(code: code, message: Self.message(for: code))
+                    ))
+                    unfinished += 1
+                    continue
+                }
+                if concurrency == 1 {
+                    try await pause(configuration.requestLatency)
+                    try await keep(customID, await answer(request, line: lineIndex, endpoint: record.endpoint))
+                    continue
+                }
+                if inFlight >= concurrency, let (doneID, answer) = try await group.next() {
+                    inFlight -= 1
+                    try await keep(doneID, answer)
+                }
+                let index = lineIndex
+                let endpoint = record.endpoint
+                group.addTask {
+                    try await pause(configuration.requestLatency)
+                    return (customID, await answer(request, line: index, endpoint: endpoint))
+                }
+                inFlight += 1
+            }
+            while let (doneID, answer) = try await group.next() {
+                try await keep(doneID, answer)
             }
         }
 

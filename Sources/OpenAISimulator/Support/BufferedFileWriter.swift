@@ -1,7 +1,7 @@
 import Glibc
 
 /// Appends bytes to a new file through a 1 MiB buffer: few `write(2)` calls, bounded memory.
-struct BufferedFileWriter: ~Copyable {
+final class BufferedFileWriter {
     let path: String
     private let fd: Int32
     private var buffer: [UInt8] = []
@@ -23,7 +23,7 @@ struct BufferedFileWriter: ~Copyable {
     deinit { if !closed { close(fd) } }
 
     /// Appends one line and its `\n`.
-    mutating func writeLine(_ bytes: some Collection<UInt8>) throws {
+    func writeLine(_ bytes: some Collection<UInt8>) throws {
         buffer.append(contentsOf: bytes)
         buffer.append(0x0A)
         byteCount += Int64(bytes.count + 1)
@@ -32,7 +32,7 @@ struct BufferedFileWriter: ~Copyable {
     }
 
     /// Writes what is buffered.
-    mutating func flush() throws {
+    func flush() throws {
         var offset = 0
         while offset < buffer.count {
             let n = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
@@ -46,7 +46,7 @@ struct BufferedFileWriter: ~Copyable {
     }
 
     /// Flushes and closes.
-    mutating func finish() throws {
+    func finish() throws {
         try flush()
         closed = true
         close(fd)

@@ -3,7 +3,7 @@ import Glibc
 /// Reads a file's lines through one 1 MiB buffer (grown only for a longer line), so memory stays
 /// bounded on a 200 MB file. Lines come without their `\n` (and a trailing `\r`); the last line may
 /// lack a newline.
-struct LineReader: ~Copyable {
+final class LineReader {
     private let fd: Int32
     private var storage: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -26,7 +26,7 @@ struct LineReader: ~Copyable {
     }
 
     /// The next line, or nil at the end of the file.
-    mutating func next() throws -> [UInt8]? {
+    func next() throws -> [UInt8]? {
         while true {
             if start < end, let found = memchr(storage + start, 0x0A, end - start) {
                 let newline = storage.distance(to: found.assumingMemoryBound(to: UInt8.self))
@@ -50,7 +50,7 @@ struct LineReader: ~Copyable {
         return Array(UnsafeBufferPointer(start: storage + start, count: stop - start))
     }
 
-    private mutating func fill() throws {
+    private func fill() throws {
         if start > 0 {
             memmove(storage, storage + start, end - start)
             end -= start

@@ -39,6 +39,9 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds each request takes (0 for none).", valueName: "seconds"))
     var requestLatency: Double = 0.02
 
+    @Option(help: ArgumentHelp("Requests of one batch that run at once.", valueName: "n"))
+    var concurrency: Int = 1
+
     @Option(help: ArgumentHelp("Seconds finalizing takes.", valueName: "seconds"))
     var finalizingDelay: Double = 0.5
 
@@ -105,6 +108,8 @@ struct SimCommand: AsyncParsableCommand {
         configuration.validationDelay = try Self.duration(validationDelay, "--validation-delay")
         configuration.requestLatency = try Self.duration(requestLatency, "--request-latency")
         configuration.finalizingDelay = try Self.duration(finalizingDelay, "--finalizing-delay")
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        configuration.requestConcurrency = concurrency
         configuration.cancellationDelay = try Self.duration(cancellationDelay, "--cancellation-delay")
         guard windowSpeed > 0 else { throw ValidationError("--window-speed must be positive") }
         configuration.windowSpeedFactor = windowSpeed
