@@ -129,7 +129,7 @@ struct BatchProcessor: Sendable {
             while let line = try reader.next() {
                 lineIndex += 1
                 try Task.checkCancellation()
-                let request = try? decoder.decode(BatchRequestLine.self, from: Data(line))
+                let request = Self.requestLine(line, decoder: decoder)
                 let customID = request?.customID ?? "line-\(lineIndex)"
                 if stopCode == nil, mode == .run { stopCode = await store.checkpoint(id) }
                 if let code = stopCode {
@@ -217,6 +217,15 @@ struct BatchProcessor: Sendable {
             }
         }
         return await responder.respond(endpoint: endpoint, body: request.body)
+    }
+
+    /// The request on a line: the fast reader first, `JSONDecoder` when it refuses the line.
+    static func requestLine(_ line: [UInt8], decoder: JSONDecoder) -> BatchRequestLine? {
+        if let value = JSONReader.parse(line), let customID = value["custom_id"]?.stringValue,
+           let url = value["url"]?.stringValue, let body = value["body"] {
+            return BatchRequestLine(customID: customID, method: value["method"]?.stringValue ?? "POST", url: url, body: body)
+        }
+        return try? decoder.decode(BatchRequestLine.self, from: Data(line))
     }
 
     static func injectedFailure(_ status: Int) -> ResponderResult {
