@@ -184,37 +184,3 @@ import Testing
         return l
     }
 }
-
-/// The hand-written JSON of result lines reads back as the same values.
-@Suite struct JSONWriterTests {
-    @Test func resultLinesRoundTrip() throws {
-        let body: JSONValue = ["text": "quote \" backslash \\ newline \n tab \t bell \u{07} é 😀", "n": 3, "x": 2.5, "ok": true, "none": nil, "list": [1, "a"]]
-        let line = JSONWriter.resultLine(
-            id: "batch_req_1", customID: "c\"1", response: .init(statusCode: 200, requestID: "req_1", body: body), error: nil
-        )
-        let decoded = try JSONDecoder().decode(BatchResultLine.self, from: Data(line))
-        #expect(decoded == BatchResultLine(id: "batch_req_1", customID: "c\"1", response: .init(statusCode: 200, requestID: "req_1", body: body)))
-        let failed = JSONWriter.resultLine(id: "i", customID: "c", response: nil, error: .init(code: "batch_expired", message: "m"))
-        #expect(String(decoding: failed, as: UTF8.self)
-            == #"{"id":"i","custom_id":"c","response":null,"error":{"code":"batch_expired","message":"m"}}"#)
-    }
-}
-
-/// The fast reader agrees with `JSONDecoder`, and refuses what is not JSON.
-@Suite struct JSONReaderTests {
-    @Test(arguments: [
-        #"{"a": 1, "b": [true, false, null, -2.5e3, 0, 12], "c": {"d": "x\"y\\z\/\n\t\u00e9\ud83d\ude00"}, "e": []}"#,
-        #"  {"custom_id": "r1", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "m", "messages": [{"role": "user", "content": "héllo 😀"}]}}  "#,
-        #"[1, 2, {"k": {}}]"#,
-        #""plain""#,
-    ])
-    func agreesWithJSONDecoder(_ text: String) throws {
-        let expected = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-        #expect(JSONReader.parse(Array(text.utf8)) == expected)
-    }
-
-    @Test(arguments: [#"{"a": }"#, #"{"a": 1,}"#, #"[1 2]"#, #"{"a": "\x"}"#, "01", #"{"a": 1} x"#, "", #""\ud800""#, "tru"])
-    func refusesInvalid(_ text: String) {
-        #expect(JSONReader.parse(Array(text.utf8)) == nil)
-    }
-}

@@ -72,12 +72,3 @@ final class LineReader {
         end += n
     }
 }
-
-/// A failed file call, with the call and errno.
-struct FileIOError: Error, CustomStringConvertible {
-    let call: String
-    let path: String
-    let errno: Int32
-
-    var description: String { "\(call)(\(path)) failed: \(String(cString: strerror(errno)))" }
-}
