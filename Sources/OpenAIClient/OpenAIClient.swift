@@ -1,1 +1,1 @@
-// Placeholder: the OpenAIClient target is built by a later issue (see DESIGN.md §3 for its job).
+// OpenAIClient: a typed client of the OpenAI Files + Batches API and the models it exchanges.

@@ -1,0 +1,252 @@
+import Foundation
+import Logging
+import OpenAIClient
+
+/// Runs one batch from `validating` to a terminal state: validates the input file, runs each request
+/// through the responder (with the configured latency and failure rate), moves the counts as requests
+/// finish, and writes the output and error files in the reference's line formats. Every input line
+/// ends up in exactly one of them (requests that never ran as `batch_expired`/`batch_cancelled`).
+struct BatchProcessor: Sendable {
+    let store: SimulatorStore
+    let responder: any Responder
+    let configuration: SimulatorConfiguration
+    let logger: Logger
+
+    func run(batchID: String) async {
+        do {
+            try await process(batchID)
+        } catch is CancellationError {
+            logger.debug("batch \(batchID): processing stopped")
+        } catch {
+            logger.error("batch \(batchID): processing failed: \(error)")
+        }
+    }
+
+    /// Picks up a batch that was running when the simulator stopped (`--data-dir`): requests run
+    /// again from the first, since the results of the lost run are gone.
+    func resume(batchID id: String) async {
+        do {
+            guard let record = await store.record(id), let input = await store.file(record.inputFileID) else { return }
+            logger.info("batch \(id): resuming in status \(record.lifecycle.status)")
+            let actions = try await store.apply(.resumed, to: id)
+            switch (record.lifecycle.status, actions.first) {
+            case (.validating, _):
+                try await process(id)
+            case (_, .startProcessing?):
+                try await runRequests(id, record: record, inputPath: input.path, mode: .run)
+            case (_, .stopProcessing(let code)?):
+                try await runRequests(id, record: record, inputPath: input.path, mode: .stopped(code))
+            case (_, .writeResults?):
+                try await runRequests(id, record: record, inputPath: input.path, mode: .rewrite)
+            default:
+                break
+            }
+        } catch is CancellationError {
+            logger.debug("batch \(id): processing stopped")
+        } catch {
+            logger.error("batch \(id): processing failed: \(error)")
+        }
+    }
+
+    private func process(_ id: String) async throws {
+        try await pause(configuration.validationDelay)
+        guard let record = await store.record(id) else { return }
+        if record.lifecycle.status == .cancelling {
+            try await pause(configuration.cancellationDelay)
+            try await store.apply(.resultsWritten(outputFileID: nil, errorFileID: nil, unfinished: 0), to: id)
+            return
+        }
+        guard let input = await store.file(record.inputFileID) else {
+            try await store.apply(.validationFailed([BatchError(
+                code: "invalid_input_file", message: "The input file \(record.inputFileID) no longer exists.", param: "input_file_id"
+            )]), to: id)
+            return
+        }
+        let (report, errors) = try await InputFileValidation.validate(path: input.path, endpoint: record.endpoint)
+        guard report.isValid else {
+            try await store.apply(.validationFailed(errors), to: id)
+            return
+        }
+        await store.setModel(id, report.model)
+        if await store.takeTokenLimitFailure() {
+            let model = report.model ?? "the model"
+            try await store.apply(.validationFailed([BatchError(
+                code: "token_limit_exceeded",
+                message: "Enqueued token limit reached for \(model) in organization org-simulator. Limit: 90,000 enqueued tokens. "
+                    + "Please try again once some in_progress batches have been completed."
+            )]), to: id)
+            return
+        }
+        do {
+            try await store.apply(.validationPassed(total: report.requestCount), to: id)
+        } catch is BatchLifecycle.TransitionError {
+            // Cancelled while validating.
+            try await pause(configuration.cancellationDelay)
+            try await store.apply(.resultsWritten(outputFileID: nil, errorFileID: nil, unfinished: 0), to: id)
+            return
+        }
+        try await runRequests(id, record: record, inputPath: input.path, mode: .run)
+    }
+
+    /// How the requests of a batch are gone through.
+    enum Mode: Equatable {
+        /// Run each, counting it, until the batch is stopped.
+        case run
+        /// Run each again without counting (a resumed `finalizing` batch: its counts are final).
+        case rewrite
+        /// List each as not run, under this code.
+        case stopped(String)
+    }
+
+    private func runRequests(_ id: String, record: BatchRecord, inputPath: String, mode: Mode) async throws {
+        let directory = store.filesDirectory
+        let output = try BufferedFileWriter(path: "\(directory)/.\(id)-output.partial")
+        let errors = try BufferedFileWriter(path: "\(directory)/.\(id)-error.partial")
+        let reader = try LineReader(path: inputPath)
+        let decoder = JSONDecoder()
+        var stopCode: String?
+        if case .stopped(let code) = mode { stopCode = code }
+        var unfinished = 0
+        var lineIndex = 0
+        let concurrency = max(1, configuration.requestConcurrency)
+
+        /// Writes one answer to its file and counts it.
+        func keep(_ customID: String, _ answer: ResponderResult) async throws {
+            let encoded = JSONWriter.resultLine(
+                id: Identifiers.batchRequest(), customID: customID,
+                response: .init(statusCode: answer.statusCode, requestID: Identifiers.request(), body: answer.body), error: nil
+            )
+            if answer.isSuccess { try output.writeLine(encoded) } else { try errors.writeLine(encoded) }
+            if mode == .run {
+                try await store.apply(.requestFinished(succeeded: answer.isSuccess, usage: answer.usage), to: id)
+            }
+        }
+
+        // Up to `concurrency` requests run at once; the output's order may then differ from the
+        // input's, as the real service's does. Stopping lets those in flight finish (the drain).
+        try await withThrowingTaskGroup(of: (String, ResponderResult).self) { group in
+            var inFlight = 0
+            while let line = try reader.next() {
+                lineIndex += 1
+                try Task.checkCancellation()
+                let request = Self.requestLine(line, decoder: decoder)
+                let customID = request?.customID ?? "line-\(lineIndex)"
+                if stopCode == nil, mode == .run { stopCode = await store.checkpoint(id) }
+                if let code = stopCode {
+                    if code == "batch_cancelled", !configuration.listCancelledRequests { continue }
+                    try errors.writeLine(JSONWriter.resultLine(
+                        id: Identifiers.batchRequest(), customID: customID, response: nil,
+                        error: .init(code: code, message: Self.message(for: code))
+                    ))
+                    unfinished += 1
+                    continue
+                }
+                if concurrency == 1 {
+                    try await pause(configuration.requestLatency)
+                    try await keep(customID, await answer(request, line: lineIndex, endpoint: record.endpoint))
+                    continue
+                }
+                if inFlight >= concurrency, let (doneID, answer) = try await group.next() {
+                    inFlight -= 1
+                    try await keep(doneID, answer)
+                }
+                let index = lineIndex
+                let endpoint = record.endpoint
+                group.addTask {
+                    try await pause(configuration.requestLatency)
+                    return (customID, await answer(request, line: index, endpoint: endpoint))
+                }
+                inFlight += 1
+            }
+            while let (doneID, answer) = try await group.next() {
+                try await keep(doneID, answer)
+            }
+        }
+
+        if stopCode == nil, mode == .run {
+            do {
+                try await store.apply(.allRequestsFinished, to: id)
+                try await pause(configuration.finalizingDelay)
+                _ = await store.checkpoint(id)  // the window may pass while finalizing
+            } catch is BatchLifecycle.TransitionError {
+                stopCode = await store.checkpoint(id)  // a cancel or the deadline came after the last request
+            }
+        }
+        if stopCode == "batch_cancelled" { try await pause(configuration.cancellationDelay) }
+
+        try output.finish()
+        try errors.finish()
+        let expiry = record.outputExpiresAfter?.seconds ?? configuration.defaultFileExpirySeconds
+        var outputID: String?
+        var errorID: String?
+        if output.lineCount > 0 {
+            outputID = try await store.addFile(
+                movingFrom: output.path, bytes: output.byteCount, filename: "batch_\(id)_output.jsonl",
+                purpose: "batch_output", expiresAfter: expiry
+            ).id
+        } else {
+            unlink(output.path)
+        }
+        if errors.lineCount > 0 {
+            errorID = try await store.addFile(
+                movingFrom: errors.path, bytes: errors.byteCount, filename: "batch_\(id)_error.jsonl",
+                purpose: "batch_output", expiresAfter: expiry
+            ).id
+        } else {
+            unlink(errors.path)
+        }
+        let actions = try await store.apply(
+            .resultsWritten(outputFileID: outputID, errorFileID: errorID, unfinished: unfinished), to: id
+        )
+        for case .finished(let status) in actions {
+            logger.info("batch \(id) \(status): \(output.lineCount) results, \(errors.lineCount) errors")
+        }
+    }
+
+    /// The responder's answer, or an injected failure for the configured fraction of lines.
+    private func answer(_ request: BatchRequestLine?, line: Int, endpoint: String) async -> ResponderResult {
+        guard let request else {
+            return .error(400, message: "This line is not a valid request.", code: "invalid_request")
+        }
+        if configuration.requestFailureRate > 0, !configuration.requestFailureStatuses.isEmpty {
+            var generator = SeededGenerator(seed: configuration.seed ^ (UInt64(line) &* 0x9E37_79B9_7F4A_7C15))
+            if generator.nextUnit() < configuration.requestFailureRate {
+                let statuses = configuration.requestFailureStatuses
+                let status = statuses[Int(generator.next() % UInt64(statuses.count))]
+                return Self.injectedFailure(status)
+            }
+        }
+        return await responder.respond(endpoint: endpoint, body: request.body)
+    }
+
+    /// The request on a line: the fast reader first, `JSONDecoder` when it refuses the line.
+    static func requestLine(_ line: [UInt8], decoder: JSONDecoder) -> BatchRequestLine? {
+        if let value = JSONReader.parse(line), let customID = value["custom_id"]?.stringValue,
+           let url = value["url"]?.stringValue, let body = value["body"] {
+            return BatchRequestLine(customID: customID, method: value["method"]?.stringValue ?? "POST", url: url, body: body)
+        }
+        return try? decoder.decode(BatchRequestLine.self, from: Data(line))
+    }
+
+    static func injectedFailure(_ status: Int) -> ResponderResult {
+        switch status {
+        case 429:
+            return .error(429, message: "Rate limit reached for requests.", type: "rate_limit_error", code: "rate_limit_exceeded")
+        case 500...:
+            return .error(status, message: "The server had an error while processing your request. Sorry about that!", type: "server_error")
+        default:
+            return .error(status, message: "The request was rejected by the simulator's failure injection.", code: "simulated_failure")
+        }
+    }
+
+    static func message(for code: String) -> String {
+        switch code {
+        case "batch_expired": "This request could not be executed before the completion window expired."
+        default: "This request was not executed because the batch was cancelled."
+        }
+    }
+
+    private func pause(_ duration: Duration) async throws {
+        if duration > .zero { try await Task.sleep(for: duration) }
+    }
+}

@@ -1,0 +1,313 @@
+import Foundation
+import OpenAIClient
+
+/// The default responder: deterministic, useful text derived from the prompt, with usage.
+///
+/// Chat, completions and responses get Markdown built from the prompt (a title, a summary and key
+/// points); a prompt that asks for a diagram (PlantUML, UML, "diagram"/"diagrama") gets a PlantUML
+/// block `@startuml … @enduml`. Embeddings are unit vectors hashed from the text. A body missing a
+/// required parameter gets the endpoint's 400. The same body always gives the same content.
+public struct TemplateResponder: Responder {
+    /// Creates the responder.
+    public init() {}
+
+    /// Answers as the endpoint would, deterministically.
+    public func respond(endpoint: String, body: JSONValue) async -> ResponderResult {
+        guard case .object = body else {
+            return .error(400, message: "The request body must be a JSON object.")
+        }
+        guard let model = body["model"]?.stringValue, !model.isEmpty else {
+            if endpoint == "/v1/moderations" { return moderation(body, model: "omni-moderation-latest") }
+            return .error(400, message: "you must provide a model parameter", param: "model", code: "missing_required_parameter")
+        }
+        switch endpoint {
+        case "/v1/chat/completions": return chat(body, model: model)
+        case "/v1/completions": return completion(body, model: model)
+        case "/v1/responses": return responses(body, model: model)
+        case "/v1/embeddings": return embeddings(body, model: model)
+        case "/v1/moderations": return moderation(body, model: model)
+        default:
+            return ResponderResult(statusCode: 200, body: [
+                "id": .string(Self.id("sim", endpoint + model)), "object": "simulated", "model": .string(model),
+                "note": .string("The simulator does not generate content for \(endpoint)."),
+            ])
+        }
+    }
+
+    // MARK: - Endpoints
+
+    private func chat(_ body: JSONValue, model: String) -> ResponderResult {
+        guard let messages = body["messages"]?.arrayValue, !messages.isEmpty else {
+            return .error(400, message: "Missing required parameter: 'messages'.", param: "messages", code: "missing_required_parameter")
+        }
+        let prompt = messages.map { Self.text(of: $0["content"]) }.joined(separator: "\n")
+        let user = messages.last { $0["role"]?.stringValue == "user" }.map { Self.text(of: $0["content"]) } ?? prompt
+        let content = Self.compose(prompt: user, context: prompt, model: model)
+        let usage = Self.usage(prompt: prompt, output: content)
+        return ResponderResult(statusCode: 200, body: [
+            "id": .string(Self.id("chatcmpl-", model, prompt)),
+            "object": "chat.completion",
+            "created": 0,
+            "model": .string(model),
+            "choices": [[
+                "index": 0,
+                "message": ["role": "assistant", "content": .string(content), "refusal": nil, "annotations": []],
+                "logprobs": nil,
+                "finish_reason": "stop",
+            ]],
+            "usage": [
+                "prompt_tokens": .number(Double(usage.inputTokens)),
+                "completion_tokens": .number(Double(usage.outputTokens)),
+                "total_tokens": .number(Double(usage.totalTokens)),
+                "prompt_tokens_details": ["cached_tokens": 0, "audio_tokens": 0],
+                "completion_tokens_details": ["reasoning_tokens": 0, "audio_tokens": 0],
+            ],
+            "service_tier": "default",
+            "system_fingerprint": "fp_simulator",
+        ], usage: usage)
+    }
+
+    private func completion(_ body: JSONValue, model: String) -> ResponderResult {
+        guard let promptValue = body["prompt"] else {
+            return .error(400, message: "Missing required parameter: 'prompt'.", param: "prompt", code: "missing_required_parameter")
+        }
+        let prompt = Self.text(of: promptValue)
+        let text = Self.compose(prompt: prompt, context: prompt, model: model)
+        let usage = Self.usage(prompt: prompt, output: text)
+        return ResponderResult(statusCode: 200, body: [
+            "id": .string(Self.id("cmpl-", model, prompt)), "object": "text_completion", "created": 0, "model": .string(model),
+            "choices": [["text": .string(text), "index": 0, "logprobs": nil, "finish_reason": "stop"]],
+            "usage": [
+                "prompt_tokens": .number(Double(usage.inputTokens)),
+                "completion_tokens": .number(Double(usage.outputTokens)),
+                "total_tokens": .number(Double(usage.totalTokens)),
+            ],
+        ], usage: usage)
+    }
+
+    private func responses(_ body: JSONValue, model: String) -> ResponderResult {
+        guard let input = body["input"] else {
+            return .error(400, message: "Missing required parameter: 'input'.", param: "input", code: "missing_required_parameter")
+        }
+        let prompt: String
+        if let items = input.arrayValue {
+            prompt = items.map { Self.text(of: $0["content"] ?? $0) }.joined(separator: "\n")
+        } else {
+            prompt = Self.text(of: input)
+        }
+        let context = [body["instructions"].map { Self.text(of: $0) }, prompt].compactMap { $0 }.joined(separator: "\n")
+        let text = Self.compose(prompt: prompt, context: context, model: model)
+        let usage = Self.usage(prompt: context, output: text)
+        return ResponderResult(statusCode: 200, body: [
+            "id": .string(Self.id("resp_", model, context)), "object": "response", "created_at": 0, "status": "completed",
+            "model": .string(model), "error": nil, "incomplete_details": nil,
+            "output": [[
+                "type": "message", "id": .string(Self.id("msg_", "msg" + model, context)), "status": "completed", "role": "assistant",
+                "content": [["type": "output_text", "text": .string(text), "annotations": []]],
+            ]],
+            "usage": [
+                "input_tokens": .number(Double(usage.inputTokens)),
+                "input_tokens_details": ["cached_tokens": 0],
+                "output_tokens": .number(Double(usage.outputTokens)),
+                "output_tokens_details": ["reasoning_tokens": 0],
+                "total_tokens": .number(Double(usage.totalTokens)),
+            ],
+        ], usage: usage)
+    }
+
+    private func embeddings(_ body: JSONValue, model: String) -> ResponderResult {
+        guard let input = body["input"] else {
+            return .error(400, message: "Missing required parameter: 'input'.", param: "input", code: "missing_required_parameter")
+        }
+        let texts: [String]
+        switch input {
+        case .string(let text): texts = [text]
+        case .array(let items):
+            if items.allSatisfy({ $0.stringValue != nil }) {
+                texts = items.compactMap(\.stringValue)
+            } else if items.allSatisfy({ $0.intValue != nil }) {
+                texts = [items.compactMap(\.intValue).map(String.init).joined(separator: " ")]
+            } else {
+                texts = items.map { Self.text(of: $0) }
+            }
+        default:
+            return .error(400, message: "'input' must be a string or an array.", param: "input")
+        }
+        guard !texts.isEmpty else { return .error(400, message: "'input' must not be empty.", param: "input") }
+        let dimensions = max(1, min(body["dimensions"]?.intValue ?? 16, 4096))
+        let data: [JSONValue] = texts.enumerated().map { index, text in
+            ["object": "embedding", "index": .number(Double(index)), "embedding": .array(Self.vector(text, dimensions).map(JSONValue.number))]
+        }
+        let tokens = texts.reduce(0) { $0 + Self.tokens($1) }
+        return ResponderResult(statusCode: 200, body: [
+            "object": "list", "data": .array(data), "model": .string(model),
+            "usage": ["prompt_tokens": .number(Double(tokens)), "total_tokens": .number(Double(tokens))],
+        ], usage: BatchUsage(inputTokens: tokens))
+    }
+
+    private func moderation(_ body: JSONValue, model: String) -> ResponderResult {
+        let count = body["input"]?.arrayValue?.count ?? 1
+        let result: JSONValue = ["flagged": false, "categories": [:], "category_scores": [:]]
+        return ResponderResult(statusCode: 200, body: [
+            "id": .string(Self.id("modr-", model + String(count))), "model": .string(model),
+            "results": .array(Array(repeating: result, count: count)),
+        ])
+    }
+
+    // MARK: - Text
+
+    /// The text of a message `content`: a string, or the `text` of its parts.
+    static func text(of content: JSONValue?) -> String {
+        switch content {
+        case .string(let text)?: return text
+        case .array(let parts)?: return parts.map { $0["text"]?.stringValue ?? $0.stringValue ?? "" }.joined(separator: "\n")
+        case .object?: return content?["text"]?.stringValue ?? ""
+        default: return ""
+        }
+    }
+
+    /// Markdown, or PlantUML when the prompt asks for a diagram. Only the first KiB of the prompt
+    /// shape the text, so a request costs the same whatever its size (the simulator's overhead stays
+    /// far below the cost of reading the file).
+    static func compose(prompt: String, context: String, model: String) -> String {
+        // An ask for a diagram sits in the system prompt or near the start of the user's.
+        let promptHead = prefixBytes(prompt, 1024)
+        var lowered = prefixBytes(context, 1024)
+        if context.utf8.count != prompt.utf8.count {  // otherwise the context is the prompt itself
+            lowered.append(0x0A)
+            lowered.append(contentsOf: promptHead)
+        }
+        for index in lowered.indices where lowered[index] >= 0x41 && lowered[index] <= 0x5A { lowered[index] |= 0x20 }
+        let wantsDiagram = diagramMarkers.contains { containsLowercased(lowered, $0) }
+        let head = String(decoding: promptHead, as: UTF8.self)
+        return wantsDiagram ? plantUML(prompt: head) : markdown(prompt: head, bytes: prompt.utf8.count, model: model)
+    }
+
+    static let diagramMarkers: [[UInt8]] = ["plantuml", "@startuml", "diagram", " uml", "sequence chart"].map { Array($0.utf8) }
+
+    /// Whether `haystack` contains `needle` (lowercase ASCII), ignoring ASCII case.
+    static func containsASCIICaseInsensitive(_ haystack: String.UTF8View, _ needle: [UInt8]) -> Bool {
+        containsLowercased(lowercasedASCII(haystack), needle)
+    }
+
+    static func lowercasedASCII(_ text: String.UTF8View) -> [UInt8] {
+        text.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }
+    }
+
+    static func containsLowercased(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, bytes.count >= needle.count else { return needle.isEmpty }
+        var index = 0
+        let last = bytes.count - needle.count
+        while index <= last {
+            guard let found = bytes[index...last].firstIndex(of: first) else { return false }
+            if bytes[found..<(found + needle.count)].elementsEqual(needle) { return true }
+            index = found + 1
+        }
+        return false
+    }
+
+    /// The non-empty lines of a text, trimmed of spaces and of `trim`, worked out on bytes (Foundation's
+    /// trimming and String's generic decoding cost more than the rest of a request).
+    static func lines(_ text: String, trimming trim: [UInt8] = [], limit: Int = .max) -> [String] {
+        let bytes = Array(text.utf8)
+        var result: [String] = []
+        var start = 0
+        var strip = [Bool](repeating: false, count: 256)
+        for byte in trim + [0x20, 0x09, 0x0D] { strip[Int(byte)] = true }
+        while start <= bytes.count, result.count < limit {
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            var low = start
+            var high = end
+            while low < high, strip[Int(bytes[low])] { low += 1 }
+            while high > low, strip[Int(bytes[high - 1])] { high -= 1 }
+            if low < high { result.append(String(decoding: bytes[low..<high], as: UTF8.self)) }
+            start = end + 1
+        }
+        return result
+    }
+
+    static func title(of prompt: String) -> String {
+        clip(lines(prompt, trimming: Array("#>*-".utf8), limit: 1).first ?? "Response", 80)
+    }
+
+    static func markdown(prompt: String, bytes: Int, model: String) -> String {
+        let lines = lines(prompt)
+        var seen = Set<String>()
+        let points = lines.dropFirst().filter { seen.insert($0).inserted }.prefix(5).map { "- " + clip($0, 120) }
+        let summary = clip(lines.prefix(8).joined(separator: " "), 400)
+        var text = "# \(title(of: prompt))\n\n"
+        text += "## Summary\n\n\(summary.isEmpty ? "(empty prompt)" : summary)\n\n"
+        if !points.isEmpty { text += "## Key points\n\n" + points.joined(separator: "\n") + "\n\n" }
+        text += "## Notes\n\nGenerated by the batch-openai simulator for model `\(model)` from a prompt of \(bytes) bytes.\n"
+        return text
+    }
+
+    static func plantUML(prompt: String) -> String {
+        var seen = Set<String>()
+        let candidates = prompt.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" })
+            .lazy
+            .map(String.init)
+            .filter { $0.count > 3 && $0.first?.isUppercase == true && !Self.instructionWords.contains($0.lowercased()) }
+            .filter { seen.insert($0).inserted }
+            .prefix(4)
+        let participants = candidates.isEmpty ? ["Service", "Store"] : Array(candidates)
+        var lines = ["@startuml", "title \(title(of: prompt).replacingOccurrences(of: "\"", with: "'"))", "actor User"]
+        for (index, name) in participants.enumerated() { lines.append("participant \"\(name)\" as P\(index + 1)") }
+        lines.append("User -> P1: request")
+        for index in 1..<max(participants.count, 1) where index < participants.count {
+            lines.append("P\(index) -> P\(index + 1): \(participants[index].lowercased())")
+        }
+        lines.append("P1 --> User: result")
+        lines.append("@enduml")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Words that ask for the diagram rather than name something in it.
+    static let instructionWords: Set<String> = [
+        "draw", "create", "make", "write", "show", "generate", "please", "give", "explain", "describe", "produce",
+        "this", "that", "there", "with", "from", "diagram", "sequence", "plantuml", "desenhe", "crie", "gere", "diagrama",
+    ]
+
+    static func clip(_ text: String, _ length: Int) -> String {
+        if text.utf8.count <= length { return text }  // bytes ≥ characters: surely short enough
+        return text.count <= length ? text : String(text.prefix(length - 1)) + "…"
+    }
+
+    /// About four bytes of text per token, as OpenAI's rule of thumb says.
+    static func tokens(_ text: String) -> Int { max(1, (text.utf8.count + 3) / 4) }
+
+    static func usage(prompt: String, output: String) -> BatchUsage {
+        BatchUsage(inputTokens: tokens(prompt), outputTokens: tokens(output))
+    }
+
+    /// FNV-1a of the text.
+    static func hash(_ text: String) -> UInt64 {
+        hash(bytes: prefixBytes(text, .max))
+    }
+
+    static func hash(bytes: [UInt8]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
+
+    /// The first `count` bytes of a text's UTF-8, copied in one go.
+    static func prefixBytes(_ text: String, _ count: Int) -> [UInt8] {
+        if let bytes = text.utf8.withContiguousStorageIfAvailable({ Array($0.prefix(count)) }) { return bytes }
+        return Array(text.utf8.prefix(count))
+    }
+
+    static func vector(_ text: String, _ dimensions: Int) -> [Double] {
+        var generator = SeededGenerator(seed: hash(text))
+        let raw = (0..<dimensions).map { _ in generator.nextUnit() * 2 - 1 }
+        let norm = raw.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return raw.map { norm > 0 ? ($0 / norm * 1e6).rounded() / 1e6 : 0 }
+    }
+
+    /// A deterministic id from the request's text, so the same request gets the same answer.
+    static func id(_ prefix: String, _ seed: String, _ text: String = "") -> String {
+        let mixed = hash(bytes: prefixBytes(seed, 256)) ^ (hash(bytes: prefixBytes(text, 512)) &* 31) ^ UInt64(text.utf8.count)
+        let hex = String(mixed, radix: 16)
+        return prefix + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
