@@ -83,6 +83,11 @@ struct ServiceFixture {
         FileManager.default.contents(atPath: path).map(Array.init)
     }
 
+    /// A file's text; empty when there is no path or no file (the test's other checks then fail).
+    static func text(_ path: String?) -> String {
+        path.flatMap(bytes).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
     /// Every regular file under `root`, relative path → bytes.
     static func tree(_ root: String) -> [String: [UInt8]] {
         var files: [String: [UInt8]] = [:]
