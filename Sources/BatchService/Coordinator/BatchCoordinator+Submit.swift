@@ -79,7 +79,14 @@ extension BatchCoordinator {
     private func earlierSubmission(_ key: SubmissionKey, prepared: PreparedInput) async throws(BatchServiceError) -> Submission? {
         guard let id = await submissionIndex()[key], let batchID = try? BatchID(id) else { return nil }
         let folder = folder(batchID)
-        let batch = try await backendCall("retrieve batch \(id)") { try await backend.retrieveBatch(id: id) }
+        let batch: Batch
+        do {
+            batch = try await backendCall("retrieve batch \(id)") { try await backend.retrieveBatch(id: id) }
+        } catch where error.kind == .notFound {
+            // The backend no longer knows it (another backend, a simulator restarted without state).
+            logger.info("earlier batch of this input is unknown to the backend; submitting again", metadata: ["batch_id": "\(id)"])
+            return nil
+        }
         guard batch.status != .failed else {
             logger.info("earlier batch of this input failed; submitting again", metadata: ["batch_id": "\(id)"])
             return nil

@@ -115,6 +115,19 @@ struct SubmitTests {
         #expect(Set(fixture.outputEntries()) == [first.batch.id, other.batch.id, forced.batch.id])
     }
 
+    @Test func aSubmissionTheBackendForgotIsMadeAgain() async throws {
+        let fixture = try ServiceFixture.start()
+        defer { Task { try await fixture.stop() } }
+        let path = try fixture.writeInput(ServiceFixture.chatLines(2))
+        let first = try await fixture.coordinator().submit(SubmitRequest(input: .path(path), jobName: "j"))
+        // Another backend (a simulator restarted without state) over the same folders.
+        let other = try ServiceFixture.start()
+        defer { Task { try await other.stop() } }
+        let coordinator = BatchCoordinator(backend: other.client(), workspace: fixture.workspace, logger: fixture.logs.logger)
+        let again = try await coordinator.submit(SubmitRequest(input: .path(path), jobName: "j"))
+        #expect(!again.reused && again.batch.id != first.batch.id)
+    }
+
     @Test func identicalSubmissionsAtOnceMakeOneBatch() async throws {
         let fixture = try ServiceFixture.start()
         defer { Task { try await fixture.stop() } }
