@@ -79,6 +79,11 @@ extension BatchCoordinator {
     private func earlierSubmission(_ key: SubmissionKey, prepared: PreparedInput) async throws(BatchServiceError) -> Submission? {
         guard let id = await submissionIndex()[key], let batchID = try? BatchID(id) else { return nil }
         let folder = folder(batchID)
+        guard await BlockingWork.run("exists", { folder.readSubmission()?.key == key }) else {
+            // Its folder was removed (or replaced) since: nothing here to reuse.
+            state.withLock { _ = $0.submissions?.removeValue(forKey: key) }
+            return nil
+        }
         let batch: Batch
         do {
             batch = try await backendCall("retrieve batch \(id)") { try await backend.retrieveBatch(id: id) }

@@ -148,6 +148,22 @@ struct StepTests {
         #expect(one.processed == 1 && one.items.first?.customID == "request-2")
     }
 
+    @Test func pumlTopicsOfThePromptTemplatesBecomeDiagrams() async throws {
+        let fixture = try ServiceFixture.start()
+        defer { Task { try await fixture.stop() } }
+        let prompts = fixture.directory.path + "/prompts"
+        try FileManager.default.createDirectory(atPath: prompts, withIntermediateDirectories: true)
+        try Data("---\nformat: puml\n---\nDraw {{segment}}\n".utf8).write(to: URL(fileURLWithPath: prompts + "/diagram.md"))
+        let coordinator = BatchCoordinator(backend: fixture.client(), workspace: fixture.workspace, logger: fixture.logs.logger, promptsDirectory: prompts)
+        let lines = ["diagram", "summary"].map { topic in
+            #"{"custom_id":"billing/\#(topic)/seg-001","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}]}}"#
+        }
+        let result = try await coordinator.run(RunRequest(submission: SubmitRequest(input: .lines(lines)), pollInterval: 0.02))
+        let files = Set(try #require(result.index).items.compactMap(\.file))
+        #expect(files == ["billing/diagram/seg-001.puml", "billing/summary/seg-001.md"])
+        #expect(FileManager.default.fileExists(atPath: result.outputDirectory + "/docs/billing/final.md"))
+    }
+
     @Test func listShowsWhatExistsLocally() async throws {
         let fixture = try ServiceFixture.start()
         defer { Task { try await fixture.stop() } }

@@ -78,6 +78,38 @@ struct SubmitTests {
         #expect(fixture.outputEntries().isEmpty)
     }
 
+    @Test func theBatchAPILimitOf50000RequestsHolds() async throws {
+        let fixture = try ServiceFixture.start()
+        defer { Task { try await fixture.stop() } }
+        let line = #"{"custom_id":"r%d","method":"POST","url":"/v1/embeddings","body":{"model":"m","input":"x"}}"#
+        let text = (1...50_001).map { String(format: line, $0) }.joined(separator: "\n") + "\n"
+        let path = try fixture.writeInput(text)
+        let error = try #require(await serviceError { try await fixture.coordinator().submit(SubmitRequest(input: .path(path))) })
+        #expect(error.kind == .tooLarge)
+        #expect(error.message.contains("50000"))
+        #expect(fixture.outputEntries().isEmpty)
+    }
+
+    @Test func refusesCompressedInputWithAClearMessage() async throws {
+        let fixture = try ServiceFixture.start()
+        defer { Task { try await fixture.stop() } }
+        try Data([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00]).write(to: URL(fileURLWithPath: fixture.workspace.inputsDirectory + "/x.jsonl.gz"))
+        let error = try #require(await serviceError { try await fixture.coordinator().submit(SubmitRequest(input: .path("inputs/x.jsonl.gz"))) })
+        #expect(error.kind == .badRequest)
+        #expect(error.message.contains("gzip"))
+    }
+
+    @Test func aRemovedBatchFolderIsNotReused() async throws {
+        let fixture = try ServiceFixture.start()
+        defer { Task { try await fixture.stop() } }
+        let path = try fixture.writeInput(ServiceFixture.chatLines(2))
+        let coordinator = fixture.coordinator()
+        let first = try await coordinator.submit(SubmitRequest(input: .path(path)))
+        try FileManager.default.removeItem(atPath: first.outputDirectory)
+        let again = try await coordinator.submit(SubmitRequest(input: .path(path)))
+        #expect(!again.reused && again.batch.id != first.batch.id)
+    }
+
     @Test func refusesPathsOutsideTheInputsFolder() async throws {
         let fixture = try ServiceFixture.start()
         defer { Task { try await fixture.stop() } }
