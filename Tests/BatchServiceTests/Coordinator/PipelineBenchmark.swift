@@ -15,11 +15,11 @@ struct PipelineBenchmark {
         let fixture = try ServiceFixture.start()
         defer { Task { try await fixture.stop() } }
         let count = Int(ProcessInfo.processInfo.environment["BATCH_SERVICE_BENCH"] ?? "") ?? 50_000
-        let filler = String(repeating: "lorem ipsum dolor sit amet ", count: 150)
+        let filler = String(repeating: "lorem ipsum dolor sit amet ", count: 140)
         var text = ""
         text.reserveCapacity(count * 4200)
         for index in 1...count {
-            text += #"{"custom_id":"proc\#(index % 50)/topic/seg-\#(index)","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"\#(index) \#(filler)"}]}}"#
+            text += #"{"custom_id":"request-\#(index)","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"\#(index) \#(filler)"}]}}"#
             text += "\n"
         }
         let path = try fixture.writeInput(text, name: "bench.jsonl")
