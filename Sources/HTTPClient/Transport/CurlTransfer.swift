@@ -291,8 +291,10 @@ final class CurlTransfer: @unchecked Sendable {
             let detail = String(cString: errorBuffer)
             return .failure(.curl(code, detail: detail, requestSent: requestSize > 0, cancelled: wasCancelled))
         }
-        var code = 0
-        if ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK, code > 0 { status = code }
+        var responseCode = 0
+        if ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode) == CURLE_OK, responseCode > 0 {
+            status = responseCode
+        }
         let downloaded = sinkFD >= 0 && (200..<300).contains(status)
         if downloaded, let announced = headers.first(where: { $0.name.caseInsensitiveEquals("Content-Length") })
             .flatMap({ Int64($0.value) }), announced != written {
