@@ -81,10 +81,14 @@ awk -v n="$REQUESTS" -v size="$LINE_BYTES" 'BEGIN {
 }' > "$INPUT"
 INPUT_BYTES=$(stat -c %s "$INPUT")
 
-# The cost of touching those bytes once: read them and write a copy (page cache, no fsync).
-START=$(now); cat "$INPUT" > "$BENCH_DIR/copy.jsonl"; END=$(now)
-COPY_SECONDS=$(awk -v a="$START" -v b="$END" 'BEGIN { printf "%.4f", b - a }')
-rm -f "$BENCH_DIR/copy.jsonl"
+# The cost of touching those bytes once: read them and write a copy (page cache, no fsync); median.
+COPIES=()
+for _ in $(seq 1 "$ROUNDS"); do
+    START=$(now); cat "$INPUT" > "$BENCH_DIR/copy.jsonl"; END=$(now)
+    COPIES+=("$(awk -v a="$START" -v b="$END" 'BEGIN { printf "%.4f", b - a }')")
+    rm -f "$BENCH_DIR/copy.jsonl"
+done
+COPY_SECONDS=$(printf '%s\n' "${COPIES[@]}" | median)
 
 "$BIN" sim --host 127.0.0.1 --port 0 --api-key "$KEY" --request-latency 0 --validation-delay 0 \
     --finalizing-delay 0 --log-level warning --data-dir "$BENCH_DIR/sim" > "$BENCH_DIR/sim.out" 2> "$BENCH_DIR/sim.err" &
