@@ -87,7 +87,7 @@ struct CLIUsageTests {
         (["create", "--input", "x.jsonl", "--model", "gpt-4o"], "--model applies to --requests and --file"),
         (["create", "--requests", "user: a", "--metadata", "novalue"], "--metadata 'novalue': expected key=value"),
         (["run", "in.jsonl", "--poll-interval", "0"], "--poll-interval 0.0: expected seconds"),
-        (["run", "in.jsonl", "--timeout", "-1"], "--timeout -1.0: expected a positive number"),
+        (["run", "in.jsonl", "--timeout", "0"], "--timeout 0.0: expected a positive number"),
         (["run"], "Missing expected argument '<input.jsonl>'"),
     ])
     func exitsWith2NamingWhatWasExpected(arguments: [String], message: String) async throws {
