@@ -121,7 +121,7 @@ struct CLIUsageTests {
     }
 
     @Test func aMissingKeyOrSpecFileIsAFailureNotAUsageError() async throws {
-        let noKey = try await CLI.run(["list"], environment: ["OPENAI_BASE_URL": "http://127.0.0.1:9/v1"])
+        let noKey = try await CLI.run(["list"])
         #expect(noKey.status == 1)
         #expect(noKey.stderr.contains("OPENAI_API_KEY is not set"))
         let noFile = try await CLI.run(["create", "--file", "/nonexistent/requests.txt"], environment: ["OPENAI_API_KEY": "sk-x"])
@@ -158,7 +158,7 @@ struct CLIBatchCommandTests {
         #expect(got.status == 0, "\(got.stderr)")
         let batch = try CLI.object(got)
         #expect(batch["id"] as? String == String(id))
-        #expect(batch["metadata"] as? [String: String] == ["project": "demo"])
+        #expect((batch["metadata"] as? [String: String])?["project"] == "demo")
         let counts = try #require(batch["request_counts"] as? [String: Any])
         #expect(counts["total"] as? Int == 2 || batch["status"] as? String == "validating")
         try await sim.stop()
@@ -208,7 +208,7 @@ struct CLIBatchCommandTests {
 
     @Test func cancelsARunningBatchAndRefusesToCancelAFinishedOne() async throws {
         // Slow requests keep the batch running long enough to cancel it.
-        let sim = try await CLISimulator(["--request-latency", "2", "--cancellation-delay", "0.2"])
+        let sim = try await CLISimulator(["--request-latency", "1", "--cancellation-delay", "0.2"])
         let created = try await CLI.run(["create", "--requests", "user: One /// user: Two /// user: Three", "--json"], environment: sim.environment)
         let id = try #require(try CLI.object(created)["id"] as? String)
         let cancelled = try await CLI.run(["cancel", "--id", id], environment: sim.environment)

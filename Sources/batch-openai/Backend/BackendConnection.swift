@@ -8,24 +8,24 @@ struct BackendConnection {
     let settings: Settings
     /// The Files + Batches API.
     let backend: any BatchBackend
-    /// The command's logger (stderr).
+    /// The command's logger (stderr; warnings and worse unless `--log-level` says otherwise).
     let logger: Logger
 
-    /// Connects as the settings say; a missing key is a failure that says where to put one.
+    /// Connects as the settings say. The public API needs a key, so its absence is reported before any
+    /// request; a compatible server (the simulator, a local gateway) may do without one.
     static func make(common: CommonOptions, label: String) throws -> BackendConnection {
         let settings = try common.settings()
-        let logger = try common.logger(label: label)
-        guard let key = settings.openAIAPIKey else {
+        let logger = try common.logger(label: label, defaultLevel: .warning)
+        if settings.openAIAPIKey == nil, settings.openAIBaseURL.contains("api.openai.com") {
             throw CommandFailure(
-                "OPENAI_API_KEY is not set: put it in ./.env (or --env-file) or the environment"
-                    + " (any value works against `batch-openai sim`)"
+                "OPENAI_API_KEY is not set: put it in ./.env (or --env-file) or the environment;"
+                    + " or point OPENAI_BASE_URL at `batch-openai sim`, which needs none"
             )
         }
-        // The libcurl client arrives from branch `client`; until it is merged here, say so instead of pretending.
-        _ = key
-        let client: any BatchBackend
-        throw CommandFailure("this build has no OpenAI client yet (branch client is not merged into cli)")
-        return BackendConnection(settings: settings, backend: client, logger: logger)
+        var configuration = OpenAI.Configuration(baseURL: settings.openAIBaseURL, apiKey: settings.openAIAPIKey)
+        configuration.organization = settings.openAIOrganization
+        configuration.project = settings.openAIProject
+        return BackendConnection(settings: settings, backend: OpenAI(configuration: configuration, logger: logger), logger: logger)
     }
 
     /// Runs one call, turning its error into a message that names `action`, the status, OpenAI's message

@@ -35,7 +35,6 @@ struct RunCommand: AsyncParsableCommand {
         Against the local simulator (no key needed, no cost):
           batch-openai sim --port 8100 &
           export OPENAI_BASE_URL=http://127.0.0.1:8100/v1
-          export OPENAI_API_KEY=sk-sim
           batch-openai run inputs/sample_input.jsonl --poll-interval 1
 
         Exit status: 0 the batch completed and its documents are written; \
@@ -178,7 +177,7 @@ struct RunCommand: AsyncParsableCommand {
                 say("Documents: \(index.processed) written, \(index.skipped) already there, \(index.failed) failed results")
                 say("  docs:  \(index.docsDirectory)")
                 say("  index: \(submitted.outputDirectory)/index.json")
-                for final in index.finals { say("  final: \(final)") }
+                for final in index.finals { say("  final: docs/\(final)") }
             }
         }
         report.succeeded = batch.status == .completed

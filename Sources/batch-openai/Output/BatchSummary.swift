@@ -41,7 +41,9 @@ struct BatchSummary {
         if let errorFile = batch.errorFileID { add("🧾", "Error file", errorFile) }
         add("⏰", "Window", batch.completionWindow)
         for (emoji, label, time) in Self.milestones(batch) { add(emoji, label, Self.timestamp(time)) }
-        if let metadata = batch.metadata, !metadata.isEmpty {
+        // The client's idempotency key is bookkeeping, not the user's metadata (`--json` still shows it).
+        let metadata = (batch.metadata ?? [:]).filter { $0.key != OpenAI.submissionMetadataKey }
+        if !metadata.isEmpty {
             add("🏷️", "Metadata", metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         }
         for error in batch.errors?.data ?? [] {
@@ -65,7 +67,8 @@ struct BatchSummary {
         if let output = batch.outputFileID { add("📤", "Output", output) }
         if let errorFile = batch.errorFileID { add("🧾", "Errors", errorFile) }
         add("⏰", "Window", batch.completionWindow)
-        for (emoji, label, time) in Self.milestones(batch) { add(emoji, label, Self.timestamp(time)) }
+        // As the Go example: only how it ended, not every step on the way.
+        for (emoji, label, time) in Self.milestones(batch) where Self.endings.contains(label) { add(emoji, label, Self.timestamp(time)) }
         if let job = batch.metadata?["job_name"] { add("🏷️", "Job", job) }
         return lines
     }
@@ -80,6 +83,8 @@ struct BatchSummary {
         let counts = batch.requestCounts ?? BatchRequestCounts()
         return "total=\(counts.total)\(separator)ok=\(counts.completed)\(separator)fail=\(counts.failed)"
     }
+
+    static let endings: Set<String> = ["Completed", "Failed", "Expired", "Cancelled"]
 
     /// The lifecycle times after creation that are set, in lifecycle order.
     static func milestones(_ batch: Batch) -> [(String, String, Int)] {
