@@ -208,7 +208,7 @@ struct CLIBatchCommandTests {
 
     @Test func cancelsARunningBatchAndRefusesToCancelAFinishedOne() async throws {
         // Slow requests keep the batch running long enough to cancel it.
-        let sim = try await CLISimulator(["--request-latency", "1", "--cancellation-delay", "0.2"])
+        let sim = try await CLISimulator(["--request-latency", "0.5", "--cancellation-delay", "0.1"])
         let created = try await CLI.run(["create", "--requests", "user: One /// user: Two /// user: Three", "--json"], environment: sim.environment)
         let id = try #require(try CLI.object(created)["id"] as? String)
         let cancelled = try await CLI.run(["cancel", "--id", id], environment: sim.environment)

@@ -135,4 +135,21 @@ struct CLIRunCommandTests {
         #expect(result.stderr.contains("batch-openai get --id batch_"))
         try await sim.stop()
     }
+
+    @Test func ctrlCStopsFollowingAndSaysTheBatchGoesOn() async throws {
+        let sim = try await CLISimulator(["--request-latency", "5"])
+        let directory = try project([CLI.line("slow")])
+        defer { directory.remove() }
+        let child = try ChildProcess(
+            ChildProcess.batchOpenAIBinary, ["run", "inputs/jobs.jsonl", "--poll-interval", "0.1"],
+            directory: directory.path, environment: sim.environment, removingEnvironment: CLI.cleared
+        )
+        _ = try await child.waitForOutput(containing: "in_progress")
+        child.signal(SIGINT)
+        let result = try await child.result(timeout: .seconds(20))
+        #expect(result.status == 130)
+        #expect(result.stderr.contains("Stopped following batch batch_"), "\(result.stderr)")
+        #expect(result.stderr.contains("it goes on on the server"))
+        try await sim.stop()
+    }
 }

@@ -20,30 +20,32 @@ enum BackendFailure {
 
     /// `get batch batch_x failed: HTTP 404 (invalid_request_error): No batch found … [request req_1]; expected …`.
     static func describe(_ error: OpenAIError, action: String, baseURL: String) -> String {
+        // The client's messages read "<operation> failed: <detail>"; the action here already names the operation.
+        let detail = error.message.range(of: " failed: ").map { String(error.message[$0.upperBound...]) } ?? error.message
         switch error.kind {
         case .api:
             var text = "\(action) failed: HTTP \(error.status.map(String.init) ?? "error")"
             if let body = error.error {
                 let kind = [body.type, body.code ?? ""].filter { !$0.isEmpty }.joined(separator: ", ")
                 if !kind.isEmpty { text += " (\(kind))" }
-                text += ": " + (body.message.isEmpty ? error.message : body.message)
+                text += ": " + (body.message.isEmpty ? detail : body.message)
             } else {
-                text += ": " + error.message
+                text += ": " + detail
             }
             if let requestID = error.requestID { text += " [request id \(requestID)]" }
             if let hint = hint(status: error.status) { text += "; " + hint }
             return text
         case .connection:
-            return "\(action) failed: cannot reach \(redacted(baseURL)): \(error.message); check OPENAI_BASE_URL"
+            return "\(action) failed: cannot reach \(redacted(baseURL)): \(detail); check OPENAI_BASE_URL"
         case .timeout:
-            return "\(action) failed: \(redacted(baseURL)) did not answer in time: \(error.message)"
+            return "\(action) failed: \(redacted(baseURL)) did not answer in time: \(detail)"
         case .cancelled:
             return "\(action) was cancelled"
         case .decoding:
-            return "\(action) failed: the server's answer is not what the OpenAI API sends: \(error.message)"
+            return "\(action) failed: the server's answer is not what the OpenAI API sends: \(detail)"
                 + (error.requestID.map { " [request id \($0)]" } ?? "")
         case .invalidRequest:
-            return "\(action) failed: \(error.message)"
+            return "\(action) failed: \(detail)"
         }
     }
 

@@ -82,6 +82,9 @@ struct RunCommand: AsyncParsableCommand {
         if let timeout, !(timeout.isFinite && timeout > 0) {
             throw ValidationError("--timeout \(timeout): expected a positive number of seconds")
         }
+        guard completionWindow == "24h" else {
+            throw ValidationError("--completion-window \(completionWindow): the Batch API offers only 24h")
+        }
         if let jobName, jobName.isEmpty || jobName.count > 512 {
             throw ValidationError("--job-name: expected 1 to 512 characters")
         }
@@ -135,7 +138,10 @@ struct RunCommand: AsyncParsableCommand {
             say("Batch \(id) created (input file \(submitted.batch.inputFileID)); results go to \(submitted.outputDirectory)")
         }
 
+        let notice = InterruptNotice(message: "Stopped following batch \(id); it goes on on the server. "
+            + "`batch-openai get --id \(id)` shows it; the same `run` command (without --force) follows it again and writes the documents.")
         let batch = try await follow(id: id, first: submitted.batch, coordinator: coordinator, progress: progress, elapsed: elapsed)
+        withExtendedLifetime(notice) {}
         let counts = BatchSummary.counts(batch)
         say("Batch \(id) \(batch.status.rawValue) after \(ProgressDisplay.clock(elapsed())): \(counts)")
         for error in batch.errors?.data ?? [] {
