@@ -37,7 +37,9 @@ struct CLIRunCommandTests {
         }
         CLI.expectNoKey(result)
 
-        // The same input and job name follow the same batch; nothing is rewritten.
+        // The same input and job name follow the same batch; its finished run is reported, nothing is rewritten.
+        let document = folder + "/docs/plain-id.md"
+        let written = try FileManager.default.attributesOfItem(atPath: document)[.modificationDate] as? Date
         let again = try await CLI.run(
             ["run", "inputs/jobs.jsonl", "--job-name", "cli-e2e", "--poll-interval", "0.1", "--outputs", "out", "--json"],
             environment: sim.environment, directory: directory.path
@@ -46,8 +48,11 @@ struct CLIRunCommandTests {
         let report = try CLI.object(again)
         #expect((report["batch"] as? [String: Any])?["id"] as? String == String(id))
         #expect(report["reused"] as? Bool == true)
-        #expect(report["skipped"] as? Int == 3)
-        #expect(report["processed"] as? Int == 0)
+        #expect(report["succeeded"] as? Bool == true)
+        #expect(report["docs_dir"] as? String == folder + "/docs")
+        #expect(try FileManager.default.attributesOfItem(atPath: document)[.modificationDate] as? Date == written)
+        let run = try #require(FileManager.default.contents(atPath: folder + "/run.json"))
+        #expect(String(decoding: run, as: UTF8.self).contains("completed"))
         try await sim.stop()
     }
 
@@ -150,6 +155,26 @@ struct CLIRunCommandTests {
         #expect(result.status == 130)
         #expect(result.stderr.contains("Stopped following batch batch_"), "\(result.stderr)")
         #expect(result.stderr.contains("it goes on on the server"))
+        try await sim.stop()
+    }
+
+    @Test func theSameCommandAfterCtrlCFollowsTheSameBatchToItsDocuments() async throws {
+        let sim = try await CLISimulator(["--request-latency", "0.4"])
+        let directory = try project([CLI.line("first"), CLI.line("second")])
+        defer { directory.remove() }
+        let arguments = ["run", "inputs/jobs.jsonl", "--job-name", "resume", "--poll-interval", "0.1"]
+        let child = try ChildProcess(
+            ChildProcess.batchOpenAIBinary, arguments, directory: directory.path, environment: sim.environment, removingEnvironment: CLI.cleared
+        )
+        let output = try await child.waitForOutput(containing: " validating")
+        child.signal(SIGINT)
+        #expect(try await child.result(timeout: .seconds(20)).status == 130)
+        let id = try #require(output.firstMatch(of: /Batch (batch_\S+) created/)).1
+
+        let again = try await CLI.run(arguments, environment: sim.environment, directory: directory.path)
+        #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
+        #expect(again.stdout.contains("Following batch \(id), made earlier"), "\(again.stdout)")
+        #expect(FileManager.default.fileExists(atPath: directory.path + "/outputs/\(id)/docs/second.md"))
         try await sim.stop()
     }
 }

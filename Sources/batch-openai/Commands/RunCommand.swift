@@ -20,11 +20,13 @@ struct RunCommand: AsyncParsableCommand {
 
           outputs/<batch_id>/
             batch.json  input.jsonl  output.jsonl  errors.jsonl
-            docs/       index.json
+            docs/       index.json   run.json     submission.json
 
-        The same input and --job-name again follow the batch made the \
-        first time instead of paying for a second one (--force submits \
-        anew). Ctrl-C stops following; the batch goes on on the server.
+        Each step is recorded in run.json, so a run cut short (Ctrl-C, \
+        --timeout, a crash) loses nothing: the batch goes on on the server, \
+        and the same command again follows the batch made the first time \
+        (same input and --job-name) instead of paying for a second one, \
+        then downloads and parses. --force submits anew.
 
         Examples:
           batch-openai run inputs/sample_input.jsonl --job-name sample
@@ -125,9 +127,13 @@ struct RunCommand: AsyncParsableCommand {
         let submission = SubmitRequest(
             input: staged.submission, jobName: jobName, completionWindow: completionWindow, metadata: metadataPairs, force: force
         )
+        // A durable run: the coordinator drives submit → wait → download → parse and records each step in
+        // outputs/<batch_id>/run.json, so a run cut short (Ctrl-C, --timeout, a crash) is picked up again by
+        // `serve` or by this same command. This process only watches it.
+        let request = RunRequest(submission: submission, pollInterval: pollInterval, timeout: nil, doParse: !noParse)
         let submitted: SubmitResult
         do {
-            submitted = try await coordinator.submit(submission)
+            submitted = try await coordinator.startRun(request)
         } catch {
             throw Self.failure(error, action: "submitting \(input)")
         }
@@ -140,86 +146,81 @@ struct RunCommand: AsyncParsableCommand {
 
         let notice = InterruptNotice(message: "Stopped following batch \(id); it goes on on the server. "
             + "`batch-openai get --id \(id)` shows it; the same `run` command (without --force) follows it again and writes the documents.")
-        let batch = try await follow(id: id, first: submitted.batch, coordinator: coordinator, progress: progress, elapsed: elapsed)
+        let folder = RunFolder(path: submitted.outputDirectory)
+        let run = try await follow(id: id, first: submitted.batch, folder: folder, coordinator: coordinator, progress: progress, elapsed: elapsed)
         withExtendedLifetime(notice) {}
-        let counts = BatchSummary.counts(batch)
-        say("Batch \(id) \(batch.status.rawValue) after \(ProgressDisplay.clock(elapsed())): \(counts)")
+
+        let batch = folder.batch() ?? submitted.batch
+        say("Batch \(id) \(batch.status.rawValue) after \(ProgressDisplay.clock(elapsed())): \(BatchSummary.counts(batch))")
         for error in batch.errors?.data ?? [] {
             progress.note("  \(BatchSummary.describe(error))")
         }
-
         var report = RunReport(
             batch: batch, outputDirectory: submitted.outputDirectory, requestCount: submitted.requestCount,
             reused: submitted.reused, succeeded: false
         )
-        if batch.outputFileID != nil || batch.errorFileID != nil {
-            let downloaded: DownloadResult
-            do {
-                downloaded = try await coordinator.download(id: id)
-            } catch {
-                throw Self.failure(error, action: "downloading the results of \(id)")
-            }
-            report.batch = downloaded.batch
-            report.outputFile = downloaded.outputFile
-            report.errorsFile = downloaded.errorsFile
-            report.missingCustomIDs = downloaded.missingCustomIDs
-            say("Downloaded " + [downloaded.outputFile, downloaded.errorsFile].compactMap { $0 }.joined(separator: " and "))
-            if !downloaded.missingCustomIDs.isEmpty {
-                say("  \(downloaded.missingCustomIDs.count) request(s) never ran: \(downloaded.missingCustomIDs.prefix(5).joined(separator: ", "))\(downloaded.missingCustomIDs.count > 5 ? ", …" : "")")
-            }
-            if !noParse {
-                let index: ParseIndex
-                do {
-                    index = try await coordinator.parse(id: id, force: false, only: nil)
-                } catch {
-                    throw Self.failure(error, action: "writing the documents of \(id)")
-                }
-                report.docsDirectory = index.docsDirectory
-                report.indexFile = submitted.outputDirectory + "/index.json"
-                report.processed = index.processed
-                report.skipped = index.skipped
-                report.failed = index.failed
-                report.finals = index.finals
-                say("Documents: \(index.processed) written, \(index.skipped) already there, \(index.failed) failed results")
-                say("  docs:  \(index.docsDirectory)")
-                say("  index: \(submitted.outputDirectory)/index.json")
-                for final in index.finals { say("  final: docs/\(final)") }
-            }
+        report.outputFile = folder.existing("output.jsonl")
+        report.errorsFile = folder.existing("errors.jsonl")
+        let files = [report.outputFile, report.errorsFile].compactMap { $0 }
+        if !files.isEmpty { say("Downloaded " + files.joined(separator: " and ")) }
+        if let counts = batch.requestCounts, batch.status.isTerminal, counts.total > counts.completed + counts.failed {
+            say("  \(counts.total - counts.completed - counts.failed) of \(counts.total) requests never ran")
         }
-        report.succeeded = batch.status == .completed
+        if !noParse, run.phase == .completed, let index = folder.index() {
+            report.docsDirectory = index.docsDirectory
+            report.indexFile = folder.path + "/index.json"
+            report.processed = index.processed
+            report.skipped = index.skipped
+            report.failed = index.failed
+            report.finals = index.finals
+            say("Documents: \(index.processed) written, \(index.skipped) already there, \(index.failed) failed results")
+            say("  docs:  \(index.docsDirectory)")
+            say("  index: \(folder.path)/index.json")
+            for final in index.finals { say("  final: docs/\(final)") }
+        }
+        report.succeeded = run.phase == .completed && batch.status == .completed
         if json { try JSONOutput.print(report) }
         guard report.succeeded else {
-            let partial = report.outputFile != nil || report.errorsFile != nil ? " (the results it has are downloaded)" : ""
-            throw CommandFailure("batch \(id) ended \(batch.status.rawValue)\(partial)")
+            if batch.status.isTerminal, batch.status != .completed {
+                let partial = files.isEmpty ? "" : " (the results it has are downloaded\(noParse ? "" : " and parsed"))"
+                throw CommandFailure("batch \(id) ended \(batch.status.rawValue)\(partial)")
+            }
+            throw CommandFailure("the run of batch \(id) failed: \(run.failure ?? "it stopped in phase \(run.phase.rawValue)")")
         }
     }
 
-    /// Polls until the batch is in a terminal state, redrawing the progress each time.
-    private func follow(id: String, first: Batch, coordinator: BatchCoordinator, progress: ProgressDisplay,
-                        elapsed: () -> Double) async throws -> Batch {
+    /// Watches the run until it ends, redrawing the progress from `batch.json` (which the coordinator
+    /// refreshes at every poll), so watching costs no request of its own.
+    private func follow(id: String, first: Batch, folder: RunFolder, coordinator: BatchCoordinator, progress: ProgressDisplay,
+                        elapsed: () -> Double) async throws -> PipelineRun {
         var batch = first
         let deadline = timeout.map { elapsed() + $0 }
+        // Redraw at least every second so the clock moves on a terminal; a plain log gets a line per change only.
+        let tick = min(pollInterval, 1.0)
         progress.update(batch, elapsed: elapsed())
-        while !batch.status.isTerminal {
+        while true {
+            guard let state = await coordinator.runState(id: id) else {
+                progress.finish()
+                throw CommandFailure("the run of batch \(id) is not recorded in \(folder.path) (run.json is missing)")
+            }
+            if state.phase.isTerminal {
+                if let last = folder.batch() { progress.update(last, elapsed: elapsed()) }
+                progress.finish()
+                // Let the driver finish recording before reading what it wrote.
+                return await coordinator.waitForRun(id: id) ?? state
+            }
             if let deadline, elapsed() >= deadline {
                 progress.finish()
                 throw CommandFailure(
                     "batch \(id) is still \(batch.status.rawValue) after --timeout \(Self.seconds(timeout ?? 0)) s; it goes on on the server:"
-                        + " `batch-openai get --id \(id)` shows it, and running this command again follows it"
+                        + " `batch-openai get --id \(id)` shows it, and running this command again (without --force) follows it"
                 )
             }
-            let pause = deadline.map { min(pollInterval, max(0.05, $0 - elapsed())) } ?? pollInterval
+            let pause = deadline.map { min(tick, max(0.05, $0 - elapsed())) } ?? tick
             try await Task.sleep(for: .milliseconds(Int(pause * 1000)))
-            do {
-                batch = try await coordinator.batch(id: id)
-            } catch {
-                progress.finish()
-                throw Self.failure(error, action: "checking batch \(id)")
-            }
+            if let fresh = folder.batch() { batch = fresh }
             progress.update(batch, elapsed: elapsed())
         }
-        progress.finish()
-        return batch
     }
 
     /// A coordinator error as the message the user reads; invalid lines are listed with their numbers.
