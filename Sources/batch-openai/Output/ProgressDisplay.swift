@@ -22,7 +22,8 @@ final class ProgressDisplay {
         if interactive {
             let bar = Self.bar(done: done, total: counts.total, width: 28)
             let tally = counts.total > 0 ? " \(done)/\(counts.total) ok=\(counts.completed) fail=\(counts.failed)" : ""
-            let line = "⏳ \(batch.status.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) [\(bar)]\(tally) \(Self.clock(elapsed))"
+            let icon = batch.status == .completed ? "✅" : batch.status.isTerminal ? "❌" : "⏳"
+            let line = "\(icon) \(batch.status.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) [\(bar)]\(tally) \(Self.clock(elapsed))"
             Console.write("\r\u{1B}[2K" + line, toStandardError: toStandardError)
             drawn = true
         } else {
