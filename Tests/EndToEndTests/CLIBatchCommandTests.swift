@@ -280,6 +280,21 @@ struct CLIBatchCommandTests {
         try await sim.stop()
     }
 
+    @Test func readsTheBackendFromDotEnv() async throws {
+        let sim = try await CLISimulator()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try "OPENAI_BASE_URL=\(sim.baseURL)\nOPENAI_API_KEY=\(CLISimulator.apiKey)\nOPENAI_PROJECT_ID=proj_cli\n"
+            .write(toFile: directory.path + "/.env", atomically: true, encoding: .utf8)
+        let created = try await CLI.run(["create", "--requests", "user: From dotenv", "--json"], directory: directory.path)
+        #expect(created.status == 0, "\(created.stderr)")
+        let id = try #require(try CLI.object(created)["id"] as? String)
+        let listed = try await CLI.run(["list"], directory: directory.path)
+        #expect(listed.stdout.contains(" 1. id=\(id) "), "\(listed.stdout)")
+        CLI.expectNoKey(listed)
+        try await sim.stop()
+    }
+
     @Test func anUnreachableServerNamesTheBaseURL() async throws {
         let result = try await CLI.run(["get", "--id", "batch_x"], environment: ["OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "sk-x"])
         #expect(result.status == 1)
