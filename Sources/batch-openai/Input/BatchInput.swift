@@ -68,6 +68,9 @@ struct BatchInput {
 
     /// Validates a ready JSONL (`--input`): every bad line is printed with its number and nothing is uploaded.
     static func fromJSONL(_ file: String) throws -> BatchInput {
+        if file.lowercased().hasSuffix(".gz") {
+            throw CommandFailure("--input \(file): the Batch API takes plain JSONL; unpack it first (gunzip -k \(file)) or give it to `batch-openai run`")
+        }
         let report = try InputFileCheck.validate(path: file)
         guard report.isValid else { throw InputFileCheck.rejection(report, file: file) }
         let filename = URL(fileURLWithPath: file).lastPathComponent
