@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the built binary's `build-input` and `parse` against the samples in a scratch directory and
+# Runs the built binary's `build-input`, `parse` and the batch commands (against `sim`) on the samples in a scratch directory and
 # checks outputs and exit codes (0 success, 1 failure, usage errors non-zero).
 # Usage: scripts/test-cli.sh [path/to/batch-openai]   (default .build/debug/batch-openai)
 set -uo pipefail
@@ -61,6 +61,41 @@ grep -q '"processed":1' out.txt || { echo "FAIL --only"; cat out.txt; failures=$
 check "unknown batch exits 1" 1 "$bin" parse batch_missing
 grep -q 'no output.jsonl or errors.jsonl' err.txt || { echo "FAIL missing batch message"; failures=$((failures + 1)); }
 check "hostile batch id is a usage error" "$usage_exit" "$bin" parse ../etc
+
+# create | get | cancel | list | run: usage errors exit 2 before anything is sent.
+check "list --limit 0 is a usage error" "$usage_exit" "$bin" list --limit 0
+grep -q 'expected a number of batches from 1 to 100' err.txt || { echo "FAIL --limit message"; cat err.txt; failures=$((failures + 1)); }
+check "get without --id is a usage error" "$usage_exit" "$bin" get
+check "malformed spec is a usage error" "$usage_exit" "$bin" create --requests "user: Hello /// hello"
+grep -q 'request 2, message 1' err.txt || { echo "FAIL spec error names the request"; cat err.txt; failures=$((failures + 1)); }
+printf '%s\n' '{"custom_id":"a","method":"POST","url":"/v1/chat/completions","body":{"model":"m"}}' '{broken' > bad.jsonl
+check "create --input with a bad line exits 1" 1 env OPENAI_API_KEY=sk-unused "$bin" create --input bad.jsonl
+grep -q 'bad.jsonl:2: invalid_json_line' err.txt || { echo "FAIL bad line number"; cat err.txt; failures=$((failures + 1)); }
+
+# One round trip against the simulator: create, get, list, run to documents.
+"$bin" sim --port 0 --api-key sk-cli-check --validation-delay 0 --request-latency 0 --finalizing-delay 0 --log-level warning > sim.txt 2>&1 &
+sim_pid=$!
+for _ in $(seq 1 100); do grep -q '/v1$' sim.txt && break; sleep 0.1; done
+sim_url=$(sed -n 's/^simulator listening on //p' sim.txt)
+if [ -z "$sim_url" ]; then
+    echo "FAIL simulator did not start"; cat sim.txt; failures=$((failures + 1))
+else
+    export OPENAI_BASE_URL="$sim_url" OPENAI_API_KEY=sk-cli-check
+    check "create --requests" 0 "$bin" create --requests "system: You are helpful. || user: Hello /// user: How are you?" --json
+    batch_id=$(sed -n 's/.*"id":"\(batch_[^"]*\)".*/\1/p' out.txt)
+    [ -n "$batch_id" ] || { echo "FAIL create --json has no id"; cat out.txt; failures=$((failures + 1)); }
+    check "get --id" 0 "$bin" get --id "$batch_id"
+    grep -q "id: *$batch_id" out.txt || { echo "FAIL get prints the id"; cat out.txt; failures=$((failures + 1)); }
+    check "get of an unknown id exits 1" 1 "$bin" get --id batch_missing
+    grep -q 'HTTP 404' err.txt || { echo "FAIL 404 message"; cat err.txt; failures=$((failures + 1)); }
+    check "list" 0 "$bin" list --limit 1
+    grep -q "^ 1. id=$batch_id " out.txt || { echo "FAIL list entry"; cat out.txt; failures=$((failures + 1)); }
+    check "run to documents" 0 "$bin" run inputs/sample_input.jsonl --poll-interval 0.1 --json
+    grep -q '"succeeded":true' out.txt || { echo "FAIL run result"; cat out.txt err.txt; failures=$((failures + 1)); }
+    if grep -q 'sk-cli-check' out.txt err.txt; then echo "FAIL the API key was printed"; failures=$((failures + 1)); fi
+    unset OPENAI_BASE_URL OPENAI_API_KEY
+fi
+kill "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null
 
 [ "$failures" -eq 0 ] && echo "all command-line checks passed" || echo "$failures command-line check(s) failed"
 exit $(( failures > 0 ))

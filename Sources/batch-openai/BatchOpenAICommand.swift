@@ -13,6 +13,11 @@ struct BatchOpenAICommand: AsyncParsableCommand {
         """,
         subcommands: [
             ServeCommand.self,
+            RunCommand.self,
+            CreateCommand.self,
+            GetCommand.self,
+            CancelCommand.self,
+            ListCommand.self,
             ValidateCommand.self,
             BuildInputCommand.self,
             ParseCommand.self,

@@ -25,35 +25,13 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() async throws {
-        let descriptor = open(file, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw ValidationFailure("\(file): \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        var validator = InputValidator(expectedEndpoint: endpoint)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let count = read(descriptor, buffer.baseAddress, buffer.count)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ValidationFailure("\(file): \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { break }
-            validator.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-        }
-        let report = validator.finish()
+        let report = try InputFileCheck.validate(path: file, expectedEndpoint: endpoint)
         if json {
             print(Self.json(report, file: file))
         } else if report.isValid {
             print("\(file): valid — \(report.requestCount) requests to \(report.endpoint ?? "?") with \(report.model ?? "no model"), \(report.byteCount) bytes")
         } else {
-            for issue in report.issues {
-                print("\(file):\(issue.line.map(String.init) ?? "-"): \(issue.code): \(issue.message)")
-            }
-            if report.issueCount > report.issues.count {
-                print("… and \(report.issueCount - report.issues.count) more")
-            }
+            InputFileCheck.issueLines(report.issues, total: report.issueCount, file: file).forEach { print($0) }
         }
         if !report.isValid { throw ExitCode.failure }
     }

@@ -6,18 +6,22 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Read variables from this file instead of ./.env (real environment variables still win).", valueName: "path"))
     var envFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error or critical.", valueName: "level"))
-    var logLevel: String = "info"
+    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error or critical (default: info for serve and sim, warning for the commands that print results).", valueName: "level"))
+    var logLevel: String?
 
     /// The merged environment and the settings read from it; errors name the file and line (exit code 1).
     func settings() throws -> Settings {
         try Settings(environment: EnvironmentLoader.load(envFile: envFile))
     }
 
-    /// A logger writing to stderr at the chosen level.
-    func logger(label: String) throws -> Logger {
-        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
-            throw ValidationError("--log-level \(logLevel): expected trace, debug, info, notice, warning, error or critical")
+    /// A logger writing to stderr at the chosen level, else at `defaultLevel`.
+    func logger(label: String, defaultLevel: Logger.Level = .info) throws -> Logger {
+        var level = defaultLevel
+        if let logLevel {
+            guard let chosen = Logger.Level(rawValue: logLevel.lowercased()) else {
+                throw ValidationError("--log-level \(logLevel): expected trace, debug, info, notice, warning, error or critical")
+            }
+            level = chosen
         }
         var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = level

@@ -1,0 +1,190 @@
+import ArgumentParser
+import BatchCore
+import BatchService
+import Foundation
+import OpenAIClient
+
+/// `batch-openai run`: the whole pipeline from the terminal — validate, upload, create, follow the batch
+/// with a live progress display, download the results and write the documents under `outputs/<batch_id>/`.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a JSONL file of requests through the Batch API and write one document per result.",
+        discussion: """
+        Checks the file against the Batch API's rules (every bad line is \
+        reported with its number), uploads it, creates the batch, follows \
+        it to the end with a progress display (a bar on a terminal, a line \
+        per change otherwise), downloads the results and parses them into \
+        documents (see parse --help for how they are named):
+
+          outputs/<batch_id>/
+            batch.json  input.jsonl  output.jsonl  errors.jsonl
+            docs/       index.json   run.json     submission.json
+
+        Each step is recorded in run.json, so a run cut short (Ctrl-C, \
+        --timeout, a crash) loses nothing: the batch goes on on the server, \
+        and the same command again follows the batch made the first time \
+        (same input and --job-name) instead of paying for a second one, \
+        then downloads and parses. --force submits anew.
+
+        Examples:
+          batch-openai run inputs/sample_input.jsonl --job-name sample
+          batch-openai run inputs/payloads/sample.jsonl --timeout 3600
+          batch-openai run big.jsonl --no-parse --outputs /data/outputs
+          batch-openai run inputs/sample_input.jsonl --json | jq .docs_dir
+
+        Against the local simulator (no key needed, no cost):
+          batch-openai sim --port 8100 &
+          export OPENAI_BASE_URL=http://127.0.0.1:8100/v1
+          batch-openai run inputs/sample_input.jsonl --poll-interval 1
+
+        Exit status: 0 the batch completed and its documents are written; \
+        1 failure (invalid input, the batch failed, expired or was \
+        cancelled, --timeout passed, the backend refused); 2 usage.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The JSONL file of requests (.jsonl, or .jsonl.gz).", valueName: "input.jsonl"))
+    var input: String
+
+    @Option(help: ArgumentHelp("A name for the job, kept in the batch's metadata (job_name).", valueName: "name"))
+    var jobName: String?
+
+    @Flag(name: .customLong("no-parse"), help: "Download the results but do not write documents.")
+    var noParse = false
+
+    @Option(help: ArgumentHelp("Seconds between status checks.", valueName: "seconds"))
+    var pollInterval: Double = 5
+
+    @Option(help: ArgumentHelp("Stop following after this many seconds (the batch goes on; default: until it ends).", valueName: "seconds"))
+    var timeout: Double?
+
+    @Option(help: ArgumentHelp("The outputs folder (default: BATCH_OPENAI_OUTPUTS, else ./outputs).", valueName: "dir"))
+    var outputs: String?
+
+    @Option(help: ArgumentHelp("The completion window.", valueName: "window"))
+    var completionWindow: String = "24h"
+
+    @Option(help: ArgumentHelp("Extra metadata for the batch, key=value (repeatable).", valueName: "key=value"))
+    var metadata: [String] = []
+
+    @Flag(help: "Submit even if the same input and job name already made a batch.")
+    var force = false
+
+    @Flag(help: "Print the result (batch, output_dir, docs_dir, counts) as JSON; progress goes to stderr.")
+    var json = false
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard pollInterval.isFinite, pollInterval >= 0.05, pollInterval <= 3600 else {
+            throw ValidationError("--poll-interval \(pollInterval): expected seconds between 0.05 and 3600")
+        }
+        if let timeout, !(timeout.isFinite && timeout > 0) {
+            throw ValidationError("--timeout \(timeout): expected a positive number of seconds")
+        }
+        guard completionWindow == "24h" else {
+            throw ValidationError("--completion-window \(completionWindow): the Batch API offers only 24h")
+        }
+        if let jobName, jobName.isEmpty || jobName.count > 512 {
+            throw ValidationError("--job-name: expected 1 to 512 characters")
+        }
+        _ = try MetadataOption.parse(metadata)
+    }
+
+    func run() async throws {
+        let started = ContinuousClock.now
+        let elapsed = { () -> Double in
+            let duration = ContinuousClock.now - started
+            return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+        let connection = try BackendConnection.make(common: common, label: "batch-openai.run")
+        let workspace: Workspace
+        do {
+            workspace = try Workspace(
+                outputs: outputs ?? connection.settings.outputsDirectory, inputs: connection.settings.inputsDirectory
+            )
+        } catch {
+            throw CommandFailure("cannot use the outputs/inputs folders: \(error)")
+        }
+        let coordinator = BatchCoordinator(backend: connection.backend, workspace: workspace, logger: connection.logger)
+        let progress = ProgressDisplay(toStandardError: json)
+        let say = { (line: String) in if !json { progress.note(line) } }
+
+        // Check every line before anything is copied or uploaded.
+        var requestCount: Int?
+        if !input.lowercased().hasSuffix(".gz") {
+            let report = try InputFileCheck.validate(path: input)
+            guard report.isValid else { throw InputFileCheck.rejection(report, file: input) }
+            requestCount = report.requestCount
+        }
+        let staged = try RunInput.stage(input, workspace: workspace)
+        defer { staged.cleanUp() }
+
+        say("Submitting \(input)\(requestCount.map { " (\($0) request\($0 == 1 ? "" : "s"))" } ?? "") to \(BackendFailure.redacted(connection.settings.openAIBaseURL)) …")
+        let metadataPairs = try MetadataOption.parse(metadata) ?? [:]
+        let submission = SubmitRequest(
+            input: staged.submission, jobName: jobName, completionWindow: completionWindow, metadata: metadataPairs, force: force
+        )
+        // A durable run: the coordinator drives submit → wait → download → parse and records each step in
+        // outputs/<batch_id>/run.json, so a run cut short (Ctrl-C, --timeout, a crash) is picked up again by
+        // `serve` or by this same command. This process only watches it.
+        let request = RunRequest(submission: submission, pollInterval: pollInterval, timeout: nil, doParse: !noParse)
+        let submitted: SubmitResult
+        do {
+            submitted = try await coordinator.startRun(request)
+        } catch {
+            throw Self.failure(error, action: "submitting \(input)")
+        }
+        let id = submitted.batch.id
+        if submitted.reused {
+            say("Following batch \(id), made earlier from the same input and job name (--force submits anew).")
+        } else {
+            say("Batch \(id) created (input file \(submitted.batch.inputFileID)); results go to \(submitted.outputDirectory)")
+        }
+
+        let notice = InterruptNotice(message: "Stopped following batch \(id); it goes on on the server. "
+            + "`batch-openai get --id \(id)` shows it; the same `run` command (without --force) follows it again and writes the documents.")
+        let folder = RunFolder(path: submitted.outputDirectory)
+        let run = try await follow(id: id, first: submitted.batch, folder: folder, coordinator: coordinator, progress: progress, elapsed: elapsed)
+        withExtendedLifetime(notice) {}
+
+        let batch = folder.batch() ?? submitted.batch
+        say("Batch \(id) \(batch.status.rawValue) after \(ProgressDisplay.clock(elapsed())): \(BatchSummary.counts(batch))")
+        for error in batch.errors?.data ?? [] {
+            progress.note("  \(BatchSummary.describe(error))")
+        }
+        var report = RunReport(
+            batch: batch, outputDirectory: submitted.outputDirectory, requestCount: submitted.requestCount,
+            reused: submitted.reused, succeeded: false
+        )
+        report.outputFile = folder.existing("output.jsonl")
+        report.errorsFile = folder.existing("errors.jsonl")
+        let files = [report.outputFile, report.errorsFile].compactMap { $0 }
+        if !files.isEmpty { say("Downloaded " + files.joined(separator: " and ")) }
+        if let counts = batch.requestCounts, batch.status.isTerminal, counts.total > counts.completed + counts.failed {
+            say("  \(counts.total - counts.completed - counts.failed) of \(counts.total) requests never ran")
+        }
+        if !noParse, run.phase == .completed, let index = folder.index() {
+            report.docsDirectory = index.docsDirectory
+            report.indexFile = folder.path + "/index.json"
+            report.processed = index.processed
+            report.skipped = index.skipped
+            report.failed = index.failed
+            report.finals = index.finals
+            say("Documents: \(index.processed) written, \(index.skipped) already there, \(index.failed) failed results")
+            say("  docs:  \(index.docsDirectory)")
+            say("  index: \(folder.path)/index.json")
+            for final in index.finals { say("  final: docs/\(final)") }
+        }
+        report.succeeded = run.phase == .completed && batch.status == .completed
+        if json { try JSONOutput.print(report) }
+        guard report.succeeded else {
+            if batch.status.isTerminal, batch.status != .completed {
+                let partial = files.isEmpty ? "" : " (the results it has are downloaded\(noParse ? "" : " and parsed"))"
+                throw CommandFailure("batch \(id) ended \(batch.status.rawValue)\(partial)")
+            }
+            throw CommandFailure("the run of batch \(id) failed: \(run.failure ?? "it stopped in phase \(run.phase.rawValue)")")
+        }
+    }
+}

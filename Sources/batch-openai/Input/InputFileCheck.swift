@@ -1,0 +1,46 @@
+import BatchCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs BatchCore's `InputValidator` over a file on disk, streaming (1 MiB at a time), so a 200 MB input
+/// is checked in bounded memory before anything is uploaded.
+enum InputFileCheck {
+    /// The validator's verdict; a file that cannot be read is a `CommandFailure` naming it.
+    static func validate(path: String, expectedEndpoint: String? = nil) throws -> InputValidationReport {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw CommandFailure("\(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var validator = InputValidator(expectedEndpoint: expectedEndpoint)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = read(descriptor, buffer.baseAddress, buffer.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CommandFailure("\(path): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            validator.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        }
+        return validator.finish()
+    }
+
+    /// The report's issues as `file:line: code: message` lines, the way compilers and `validate` print them.
+    static func issueLines(_ issues: [ValidationIssue], total: Int, file: String) -> [String] {
+        var lines = issues.map { issue in
+            "\(file):\(issue.line.map(String.init) ?? "-"): \(issue.code): \(issue.message)"
+        }
+        if total > issues.count { lines.append("… and \(total - issues.count) more") }
+        return lines
+    }
+
+    /// Prints the issues on stderr and returns the failure that ends the command (exit code 1).
+    static func rejection(_ report: InputValidationReport, file: String) -> CommandFailure {
+        for line in issueLines(report.issues, total: report.issueCount, file: file) { Console.error(line) }
+        let lines = report.issueCount == 1 ? "1 problem" : "\(report.issueCount) problems"
+        return CommandFailure("\(file) is not a valid batch input (\(lines), listed above); nothing was uploaded")
+    }
+}
