@@ -58,9 +58,13 @@ let package = Package(
 
         .testTarget(name: "GzipTests", dependencies: ["Gzip", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Gzip", "TestSupport", logging], swiftSettings: swiftSettings),
-        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "CCurl", "HTTPServer", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "CCurl", "HTTPServer", "TestSupport", logging], swiftSettings: swiftSettings),
         .testTarget(name: "BatchCoreTests", dependencies: ["BatchCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "OpenAIClientTests", dependencies: ["OpenAIClient", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OpenAIClientTests",
+            dependencies: ["OpenAIClient", "HTTPClient", "OpenAISimulator", "HTTPServer", "TestSupport", logging],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "InputBuilderTests", dependencies: ["InputBuilder", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "OutputParserTests", dependencies: ["OutputParser", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BatchServiceTests", dependencies: ["BatchService", "TestSupport"], swiftSettings: swiftSettings),

@@ -1,1 +1,0 @@
-// Placeholder: the HTTPClient target is built by a later issue (see DESIGN.md §3 for its job).
