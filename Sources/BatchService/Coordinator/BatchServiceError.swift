@@ -45,13 +45,22 @@ public struct BatchServiceError: Error, Sendable, CustomStringConvertible {
     public let issues: [ValidationIssue]
     /// For `invalidInput`: how many issues there were in all (may exceed `issues.count`).
     public let issueCount: Int
+    /// For `backendFailed` / `timedOut`: the backend's HTTP status, when it answered.
+    public let backendStatus: Int?
+    /// For backend failures: the backend's `x-request-id`, to quote to its support.
+    public let backendRequestID: String?
+    /// Whether trying again later may succeed (set by the backend mapping): a run retries these.
+    var isTransient = false
 
     /// Creates an error.
-    public init(_ kind: Kind, _ message: String, issues: [ValidationIssue] = [], issueCount: Int? = nil) {
+    public init(_ kind: Kind, _ message: String, issues: [ValidationIssue] = [], issueCount: Int? = nil,
+                backendStatus: Int? = nil, backendRequestID: String? = nil) {
         self.kind = kind
         self.message = message
         self.issues = issues
         self.issueCount = issueCount ?? issues.count
+        self.backendStatus = backendStatus
+        self.backendRequestID = backendRequestID
     }
 
     public var description: String { message }

@@ -63,6 +63,12 @@ public struct PipelineRun: Codable, Sendable, Equatable {
     /// Why the run failed, when it did.
     public private(set) var failure: String?
 
+    /// `run.json` spells its keys like the API's objects.
+    enum CodingKeys: String, CodingKey {
+        case batchID = "batch_id", jobName = "job_name", phase, doParse = "do_parse", pollInterval = "poll_interval"
+        case batchStatus = "batch_status", failure
+    }
+
     /// A run that has just submitted its batch.
     public init(batchID: String, jobName: String? = nil, doParse: Bool = true, pollInterval: Double = 5) {
         self.batchID = batchID

@@ -1,0 +1,38 @@
+import Foundation
+import InputBuilder
+import OutputParser
+
+extension BatchCoordinator {
+    /// Parses the downloaded results into `docs/` and `index.json`; `notFound` when nothing was downloaded.
+    /// The parser does file I/O for every document, so it runs on a dedicated thread.
+    public func parse(id: String, force: Bool, only: Set<String>?) async throws(BatchServiceError) -> ParseIndex {
+        let batchID = try checkedID(id)
+        let folder = folder(batchID)
+        let options = ParseOptions(force: force, only: only, topicFormats: topicFormats())
+        let parser = ResultParser(logger: logger)
+        let result: Result<ParseIndex, ParseError> = await BlockingWork.run("parse") {
+            guard folder.exists else { return .failure(.noResults(batchDirectory: folder.path)) }
+            return Result { () throws(ParseError) in try parser.parse(batchDirectory: folder.path, batchID: batchID.rawValue, options: options) }
+        }
+        switch result {
+        case .success(let index):
+            return index
+        case .failure(let error) where error.isMissingResults:
+            throw BatchServiceError(.notFound, "Batch \(id) has no downloaded results; download them first.")
+        case .failure(let error):
+            throw BatchServiceError(.internalError, "Parsing batch \(id) failed: \(error.description)")
+        }
+    }
+
+    /// `format: puml` topics of the prompt templates, when a prompts folder is configured and readable.
+    private func topicFormats() -> [String: DocumentFormat] {
+        guard let promptsDirectory, Workspace.isDirectory(promptsDirectory) else { return [:] }
+        do {
+            let library = try PromptLibrary.load(directory: promptsDirectory)
+            return library.topicFormats.compactMapValues { DocumentFormat(rawValue: $0.rawValue) }
+        } catch {
+            logger.warning("prompt templates unreadable; segments parse by content only", metadata: ["error": "\(error)"])
+            return [:]
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import BatchCore
+import Foundation
+import OpenAIClient
+
+extension BatchCoordinator {
+    /// Validates the input (every bad line → `invalidInput` with line numbers), copies it to
+    /// `outputs/<batch_id>/input.jsonl`, uploads it, creates the batch with `metadata` carrying `job_name`
+    /// and `input_sha256`, and writes `batch.json`. The same input and job name again returns the earlier
+    /// batch (`reused`) unless `force`.
+    ///
+    /// The input is staged in a hidden folder of `outputs/` while the batch id is unknown; once the batch
+    /// exists, `batch.json` and `submission.json` are written there and the folder is renamed to
+    /// `outputs/<batch_id>`. A failure at any step leaves nothing behind (the uploaded file is deleted
+    /// when the batch could not be created). An earlier batch that `failed` (no request ran) is not reused.
+    public func submit(_ request: SubmitRequest) async throws(BatchServiceError) -> SubmitResult {
+        try await submit(request, run: nil).result
+    }
+
+    /// Submits; with `run`, a new batch's folder is published with `run.json` already in it (a crash right
+    /// after creation still resumes the run), and a reused one reports its earlier run.
+    func submit(_ request: SubmitRequest, run: RunSettings?) async throws(BatchServiceError) -> Submission {
+        try checkOptions(request)
+        let outputs = workspace.outputsDirectory
+        let staging = try await onDisk("stage") { () throws(WorkspaceError) in try StagingFolder.create(in: outputs) }
+        let preparer = InputPreparer(workspace: workspace, limits: limits, expectedEndpoint: request.endpoint)
+        let input = request.input
+        let stagedInput = staging.folder.file(BatchFolder.inputFile)
+        let prepared: PreparedInput
+        do {
+            prepared = try await BlockingWork.run("validate") { () throws(BatchServiceError) in
+                try preparer.prepare(input, to: stagedInput)
+            }
+        } catch {
+            await discard(staging)
+            logger.notice("submission refused", metadata: ["reason": "\(error.message)", "issues": "\(error.issueCount)"])
+            throw error
+        }
+        let key = SubmissionKey(inputSHA256: prepared.sha256, jobName: request.jobName)
+        do {
+            return try await submissionGate.withKey(key) { () throws(BatchServiceError) in
+                if !request.force, let earlier = try await earlierSubmission(key, prepared: prepared) {
+                    await discard(staging)
+                    return earlier
+                }
+                return try await create(request, prepared, key: key, staging: staging, run: run)
+            }
+        } catch {
+            await discard(staging)
+            throw error
+        }
+    }
+
+    // MARK: - Steps
+
+    private func checkOptions(_ request: SubmitRequest) throws(BatchServiceError) {
+        guard request.completionWindow == "24h" else {
+            throw BatchServiceError(.badRequest, "completion_window must be 24h, not '\(request.completionWindow)'.")
+        }
+        if let endpoint = request.endpoint, !limits.endpoints.contains(endpoint) {
+            throw BatchServiceError(.badRequest, "endpoint '\(endpoint)' is not a Batch API endpoint; expected one of \(limits.endpoints.sorted().joined(separator: ", ")).")
+        }
+        if let jobName = request.jobName {
+            guard !jobName.isEmpty, jobName.count <= 512 else {
+                throw BatchServiceError(.badRequest, "job_name must have 1 to 512 characters.")
+            }
+        }
+        let extra = request.metadata.filter { !Self.reservedMetadataKeys.contains($0.key) }
+        guard extra.count <= 14 else {
+            throw BatchServiceError(.badRequest, "metadata holds at most 14 pairs of yours (the batch keeps 16, two are job_name and input_sha256).")
+        }
+        for (key, value) in extra where key.isEmpty || key.count > 64 || value.count > 512 {
+            throw BatchServiceError(.badRequest, "metadata keys have 1 to 64 characters and values at most 512 ('\(key.prefix(64))').")
+        }
+    }
+
+    static let reservedMetadataKeys: Set<String> = ["job_name", "input_sha256"]
+
+    /// The batch an earlier submission of the same input and job name made, when there is one to reuse.
+    private func earlierSubmission(_ key: SubmissionKey, prepared: PreparedInput) async throws(BatchServiceError) -> Submission? {
+        guard let id = await submissionIndex()[key], let batchID = try? BatchID(id) else { return nil }
+        let folder = folder(batchID)
+        let batch = try await backendCall("retrieve batch \(id)") { try await backend.retrieveBatch(id: id) }
+        guard batch.status != .failed else {
+            logger.info("earlier batch of this input failed; submitting again", metadata: ["batch_id": "\(id)"])
+            return nil
+        }
+        let earlierRun = try await onDisk("batch.json") { () throws(WorkspaceError) in
+            try folder.writeBatch(batch)
+            return folder.readRun()
+        }
+        logger.info("reusing the batch of an identical submission", metadata: [
+            "batch_id": "\(id)", "job_name": "\(key.jobName ?? "")", "input_sha256": "\(key.inputSHA256)",
+        ])
+        let result = SubmitResult(batch: batch, outputDirectory: folder.path, requestCount: prepared.requestCount, reused: true)
+        return Submission(result: result, run: earlierRun)
+    }
+
+    /// Uploads, creates the batch, writes its state files in the staging folder and publishes it.
+    private func create(_ request: SubmitRequest, _ prepared: PreparedInput, key: SubmissionKey, staging: StagingFolder,
+                        run: RunSettings?) async throws(BatchServiceError) -> Submission {
+        let stagedInput = staging.folder.file(BatchFolder.inputFile)
+        let file = try await backendCall("upload the input file") {
+            try await backend.uploadFile(path: stagedInput, filename: prepared.filename, purpose: "batch")
+        }
+        var metadata = request.metadata
+        metadata["input_sha256"] = prepared.sha256
+        if let jobName = request.jobName { metadata["job_name"] = jobName }
+        let createRequest = CreateBatchRequest(
+            inputFileID: file.id, endpoint: prepared.endpoint, completionWindow: request.completionWindow, metadata: metadata
+        )
+        let batch: Batch
+        do {
+            batch = try await backendCall("create the batch") { try await backend.createBatch(createRequest) }
+        } catch {
+            // Nothing will use the uploaded file; leave no orphan upstream.
+            _ = try? await backend.deleteFile(id: file.id)
+            throw error
+        }
+        let batchID: BatchID
+        do {
+            batchID = try BatchID(batch.id)
+        } catch {
+            throw BatchServiceError(.backendFailed, "The backend answered with a batch id that cannot name a folder: '\(batch.id.prefix(60))'.")
+        }
+        let record = SubmissionRecord(
+            batchID: batch.id, jobName: request.jobName, inputSHA256: prepared.sha256, requestCount: prepared.requestCount,
+            inputBytes: prepared.byteCount, inputFileID: file.id, endpoint: prepared.endpoint, submittedAt: Int(Date().timeIntervalSince1970)
+        )
+        let pipelineRun = run.map { PipelineRun(batchID: batch.id, jobName: request.jobName, doParse: $0.doParse, pollInterval: $0.pollInterval) }
+        let destination = folder(batchID)
+        do {
+            try await onDisk("publish") { () throws(WorkspaceError) in
+                try staging.folder.writeBatch(batch)
+                try staging.folder.writeSubmission(record)
+                if let pipelineRun { try staging.folder.writeRun(pipelineRun) }
+                try staging.publish(as: destination.path)
+            }
+        } catch {
+            logger.error("batch created but its folder could not be written", metadata: ["batch_id": "\(batch.id)", "error": "\(error.message)"])
+            throw error
+        }
+        state.withLock { $0.submissions?[key] = batch.id }
+        logger.info("batch submitted", metadata: [
+            "batch_id": "\(batch.id)", "requests": "\(prepared.requestCount)", "bytes": "\(prepared.byteCount)",
+            "endpoint": "\(prepared.endpoint)", "job_name": "\(request.jobName ?? "")", "input_file_id": "\(file.id)",
+        ])
+        let result = SubmitResult(batch: batch, outputDirectory: destination.path, requestCount: prepared.requestCount, reused: false)
+        return Submission(result: result, run: pipelineRun)
+    }
+
+    /// Idempotency keys of every batch folder, read from their `submission.json` once, then kept up to date.
+    private func submissionIndex() async -> [SubmissionKey: String] {
+        if let index = state.withLock({ $0.submissions }) { return index }
+        let outputs = workspace.outputsDirectory
+        let loaded = await BlockingWork.run("submissions") { () -> [SubmissionKey: String] in
+            var index: [SubmissionKey: String] = [:]
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: outputs)) ?? [] where !name.hasPrefix(".") {
+                guard let record = BatchFolder(path: outputs + "/" + name).readSubmission(), record.batchID == name else { continue }
+                index[record.key] = record.batchID
+            }
+            return index
+        }
+        return state.withLock { current in
+            // A submission recorded meanwhile wins over the scan.
+            let merged = loaded.merging(current.submissions ?? [:]) { _, recorded in recorded }
+            current.submissions = merged
+            return merged
+        }
+    }
+
+    private func discard(_ staging: StagingFolder) async {
+        await BlockingWork.run("discard") { staging.discard() }
+    }
+}
+
+/// What a submission made or found, with the run it carries.
+struct Submission: Sendable {
+    /// What the caller gets.
+    var result: SubmitResult
+    /// The run written with a new batch, or the earlier run of a reused one.
+    var run: PipelineRun?
+}
+
+/// How a run follows its batch, as asked.
+struct RunSettings: Sendable {
+    /// Parse after downloading.
+    var doParse: Bool
+    /// Seconds between polls.
+    var pollInterval: Double
+}

@@ -1,0 +1,56 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A hidden folder in `outputs/` where a submission is assembled before its batch id is known:
+/// `outputs/.staging-<process token>-<random>/`. Once the batch exists its state files are written here and the
+/// whole folder is renamed to `outputs/<batch_id>` in one step, so a batch folder is never half made.
+/// A crash leaves at most a staging folder, which `resumeRuns()` cleans up (or publishes, when the batch
+/// was created: then `submission.json` is inside). Blocking: use inside `BlockingWork`.
+struct StagingFolder: Sendable {
+    /// The prefix of staging folder names.
+    static let prefix = ".staging-"
+
+    /// The folder, absolute.
+    let path: String
+
+    /// Creates a fresh staging folder in `outputs`.
+    static func create(in outputs: String) throws(WorkspaceError) -> StagingFolder {
+        var generator = SystemRandomNumberGenerator()
+        let path = outputs + "/" + prefix + processToken + "-" + String(generator.next() as UInt64, radix: 36)
+        guard mkdir(path, 0o755) == 0 else { throw .system("mkdir", path, errno: errno) }
+        return StagingFolder(path: path)
+    }
+
+    /// The folder seen as a batch folder (to write its state files before publishing).
+    var folder: BatchFolder { BatchFolder(path: path) }
+
+    /// Renames the folder to `destination` (which must not exist) and makes the rename durable.
+    func publish(as destination: String) throws(WorkspaceError) {
+        AtomicFile.syncDirectory(of: path + "/" + BatchFolder.batchFile)
+        // rename(2) replaces an empty directory silently; a batch folder that exists must not be replaced.
+        guard access(destination, F_OK) != 0 else {
+            throw WorkspaceError(kind: .system, message: "\(destination) exists already")
+        }
+        guard rename(path, destination) == 0 else { throw .system("rename", destination, errno: errno) }
+        AtomicFile.syncDirectory(of: destination)
+    }
+
+    /// Removes the folder and what it holds.
+    func discard() {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Whether a staging folder was made by this process (and may be in use).
+    var isOwnedByThisProcess: Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? ""
+        return name.hasPrefix(Self.prefix + Self.processToken + "-")
+    }
+
+    /// A random token for this process: a pid would repeat across restarts in a container (always 1).
+    static let processToken: String = {
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next() as UInt64, radix: 36)
+    }()
+}
