@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Glibc
 import ArgumentParser
 import BatchAPI
@@ -81,7 +83,10 @@ struct ServeCommand: AsyncParsableCommand {
 
         let workspace = try Workspace(outputs: settings.outputsDirectory, inputs: settings.inputsDirectory)
         let backend = OpenAI(configuration: backendConfiguration, logger: try common.logger(label: "batch-openai.client"))
-        let coordinator = BatchCoordinator(backend: backend, workspace: workspace, logger: logger)
+        // Templates saying `format: puml` decide which segments parse as PlantUML; prompts/ is optional.
+        var isDirectory: ObjCBool = false
+        let prompts = FileManager.default.fileExists(atPath: "prompts", isDirectory: &isDirectory) && isDirectory.boolValue ? "prompts" : nil
+        let coordinator = BatchCoordinator(backend: backend, workspace: workspace, logger: logger, promptsDirectory: prompts)
         let metrics = MetricsRegistry()
         let routes = try BatchRoutes(
             coordinator: coordinator,
@@ -106,7 +111,22 @@ struct ServeCommand: AsyncParsableCommand {
             print("batch-openai serving on http://\(address)")
             fflush(nil)  // stdout is a pipe or file for scripts: do not let the line sit in a buffer
         }
-        try await server.runUntilSignalled()
+        // SIGINT/SIGTERM: stop accepting, and stop driving runs at their next step (their state is on disk and
+        // the next start resumes them), so that requests blocked in a run answer and the drain is quick.
+        let signals = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                logger.info("signal \(number): stopping")
+                server.stop()
+                Task { await coordinator.stopRuns() }
+            }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+        try await server.run()
+        await coordinator.stopRuns()
         if let simulated {
             simulated.server.stop()
             try? await simulated.task.value
