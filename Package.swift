@@ -69,10 +69,14 @@ let package = Package(
         .testTarget(name: "OutputParserTests", dependencies: ["OutputParser", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BatchServiceTests", dependencies: ["BatchService", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "OpenAISimulatorTests", dependencies: ["OpenAISimulator", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "BatchAPITests", dependencies: ["BatchAPI", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BatchAPITests",
+            dependencies: ["BatchAPI", "BatchService", "OpenAIClient", "HTTPServer", "TestSupport", logging],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["BatchAPI", "OpenAISimulator", "BatchService", "HTTPServer", "TestSupport"],
+            dependencies: ["BatchAPI", "OpenAISimulator", "BatchService", "OpenAIClient", "HTTPServer", "TestSupport", logging],
             swiftSettings: swiftSettings
         ),
     ]
