@@ -59,13 +59,13 @@ final class APIHarness: @unchecked Sendable {
         self.token = token
         self.apiConfiguration = apiConfiguration
         api = try await Self.startAPI(
-            simulator: simServer.localAddress!, root: root.path, token: token, configuration: apiConfiguration
+            simulator: simServer.localAddress!, apiKey: configuration.apiKey, root: root.path, token: token, configuration: apiConfiguration
         )
     }
 
-    private static func startAPI(simulator: SocketAddress, root: String, token: String?, configuration: APIConfiguration) async throws -> Running {
+    private static func startAPI(simulator: SocketAddress, apiKey: String?, root: String, token: String?, configuration: APIConfiguration) async throws -> Running {
         let backend = OpenAI(
-            configuration: OpenAI.Configuration(baseURL: "http://\(simulator)/v1", apiKey: nil, retry: .none),
+            configuration: OpenAI.Configuration(baseURL: "http://\(simulator)/v1", apiKey: apiKey, retry: .none),
             logger: quiet
         )
         let workspace = try Workspace(outputs: root + "/outputs", inputs: root + "/inputs")
@@ -93,7 +93,7 @@ final class APIHarness: @unchecked Sendable {
     /// Stops the API server and its runs (as a SIGTERM would), then starts a new one over the same folders.
     func restartAPI() async throws {
         await stopAPI()
-        api = try await Self.startAPI(simulator: simulatorAddress, root: root.path, token: token, configuration: apiConfiguration)
+        api = try await Self.startAPI(simulator: simulatorAddress, apiKey: simulator.configuration.apiKey, root: root.path, token: token, configuration: apiConfiguration)
     }
 
     private func stopAPI() async {
