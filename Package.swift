@@ -76,7 +76,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["BatchAPI", "OpenAISimulator", "BatchService", "OpenAIClient", "HTTPServer", "TestSupport", logging],
+            dependencies: ["BatchAPI", "OpenAISimulator", "BatchService", "OpenAIClient", "HTTPServer", "Gzip", "TestSupport", logging],
             swiftSettings: swiftSettings
         ),
     ]

@@ -37,14 +37,18 @@ extension BatchRoutes {
         guard file.byteCount <= Int64(configuration.maxUploadBytes) else {
             throw BatchServiceError(.tooLarge, "The uploaded file has \(file.byteCount) bytes; at most \(configuration.maxUploadBytes) are accepted.")
         }
-        // The spooled name gets the right suffix, so whoever reads it knows whether to inflate it.
-        let named = file.path + (gzipped ? ".jsonl.gz" : ".jsonl")
-        guard rename(file.path, named) == 0 else {
+        let named = file.path + ".jsonl"
+        if gzipped {
+            // The coordinator takes plain JSONL: undo the transport's compression, bounded by the Batch API's size limit.
+            try await UploadInflater.inflate(file.path, to: named, maxBytes: Int(coordinator.limits.maxBytes), filename: filename)
+        } else if rename(file.path, named) != 0 {
             throw BatchServiceError(.internalError, "rename \(file.path): errno \(errno)")
         }
         spooled = named
         let fields = FieldReader(form: form.fields)
-        let body = try RunBody(.uploadedFile(path: named, filename: filename), fields)
+        // The backend gets what it now is: JSONL, under the client's name without `.gz`.
+        let uploadName = gzipped ? String(filename.dropLast(3)) : filename
+        let body = try RunBody(.uploadedFile(path: named, filename: uploadName), fields)
         handedOver = true
         return try await start(body.request, request, cleanup: named)
     }
