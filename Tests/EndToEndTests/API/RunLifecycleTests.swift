@@ -1,4 +1,5 @@
 import Foundation
+import OpenAISimulator
 import TestSupport
 import Testing
 
@@ -105,5 +106,37 @@ struct RunLifecycleTests {
         let again = try APIHarness.object(try await harness.post("/batches/run", json: #"{"input_path":"restart.jsonl","job_name":"restart","poll_interval":0.05}"#))
         #expect(again["batch_id"] as? String == id)
         #expect(again["reused"] as? Bool == true)
+    }
+}
+
+/// A restart while the results download: the new server finishes the run, and the files are the backend's, byte for byte.
+@Suite("REST restart during download", .timeLimit(.minutes(2)))
+struct RestartDuringDownloadTests {
+    @Test func aServerRestartedDuringDownloadFinishesWithIdenticalFiles() async throws {
+        let harness = try await APIHarness(inputs: ["download.jsonl": APIHarness.chatLines(200)])
+        defer { Task { await harness.stop() } }
+        // The first file request of the download hangs for a while, so the restart lands in the middle of it.
+        harness.simulator.faults.schedule([ScheduledFault(.slow(.seconds(3)), count: 1, method: "GET", pathPrefix: "/v1/files/")])
+        let started = try await harness.post("/batches/run", json: #"{"input_path":"download.jsonl","poll_interval":0.05}"#,
+                                             headers: ["Prefer: respond-async"])
+        #expect(started.status == 202, "\(started.text)")
+        let id = try #require(try APIHarness.object(started)["batch_id"] as? String)
+        _ = try await harness.waitForStatus(id) { ($0["run"] as? [String: Any])?["phase"] as? String == "downloading" }
+        try await Task.sleep(for: .milliseconds(300))
+        let before = try APIHarness.object(try await harness.request("GET", "/batches/\(id)/status"))
+        #expect((before["run"] as? [String: Any])?["phase"] as? String == "downloading", "the restart must land in the download")
+        try await harness.restartAPI()
+
+        let done = try await harness.waitForStatus(id) { ($0["run"] as? [String: Any])?["phase"] as? String == "completed" }
+        let outputFileID = try #require(done["output_file_id"] as? String)
+        // What the backend holds, fetched directly from the simulator.
+        let client = try await RawClient.connect(to: harness.simulatorAddress)
+        let original = try await client.request("GET", "/v1/files/\(outputFileID)/content")
+        #expect(original.status == 200)
+        let downloaded = try Data(contentsOf: URL(fileURLWithPath: harness.outputs + "/\(id)/output.jsonl"))
+        #expect(Array(downloaded) == original.body)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: harness.outputs + "/\(id)/docs").count == 200)
+        let index = try APIHarness.object(try await harness.request("GET", "/batches/\(id)/files/index.json"))
+        #expect(index["processed"] as? Int == 200)
     }
 }

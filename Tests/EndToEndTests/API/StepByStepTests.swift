@@ -1,4 +1,5 @@
 import Foundation
+import Gzip
 import TestSupport
 import Testing
 
@@ -84,6 +85,9 @@ struct StepByStepTests {
         let output = try await harness.request("GET", "/batches/\(id)/files/output.jsonl")
         #expect(output.body == Array(try Data(contentsOf: URL(fileURLWithPath: harness.outputs + "/\(id)/output.jsonl"))))
         #expect(try await harness.request("GET", "/batches/\(id)/files/nothing.md").status == 404)
+        let compressed = try await harness.request("GET", "/batches/\(id)/files/output.jsonl", headers: ["Accept-Encoding: gzip"])
+        #expect(compressed.header("Content-Encoding") == "gzip")
+        #expect(try GzipDecompressor.decompress(compressed.body) == output.body)
 
         // The batch itself and the listing with local artifacts.
         let batch = try APIHarness.object(try await harness.request("GET", "/batches/\(id)"))
