@@ -340,7 +340,9 @@ public enum OpenAPIDocument {
           "detail": {"type": "string", "description": "What went wrong and what was expected."},
           "param": {"type": "string", "description": "The field at fault (400)."},
           "errors": {"type": "array", "description": "422: the bad lines, in file order (capped).", "items": {"$ref": "#/components/schemas/LineError"}},
-          "error_count": {"type": "integer", "description": "422: how many issues there were in all."}
+          "error_count": {"type": "integer", "description": "422: how many issues there were in all."},
+          "backend_status": {"type": "integer", "description": "502/504: the status the Batch API answered with."},
+          "backend_request_id": {"type": "string", "description": "502/504: the Batch API's x-request-id."}
         }
       },
       "LineError": {

@@ -1,4 +1,5 @@
 import BatchCore
+import Foundation
 import BatchService
 import HTTPServer
 import Logging
@@ -61,13 +62,21 @@ struct APIProblem: HTTPResponseError, Sendable, CustomStringConvertible {
             let errors = error.issues.map(LineError.init)
             return APIProblem(status, type: ProblemType.invalidInput, detail: error.message,
                               extensions: ["errors": errors, "error_count": error.issueCount])
-        case .backendFailed: return APIProblem(status, type: ProblemType.backendFailed, detail: error.message)
-        case .timedOut: return APIProblem(status, type: ProblemType.timedOut, detail: error.message)
+        case .backendFailed: return APIProblem(status, type: ProblemType.backendFailed, detail: error.message, extensions: backend(error))
+        case .timedOut: return APIProblem(status, type: ProblemType.timedOut, detail: error.message, extensions: backend(error))
         case .internalError:
             // The message may name server paths or system errors: it goes to the log, not to the client.
             logger.error("internal error: \(error.message)")
             return APIProblem(status, type: ProblemType.internalError, detail: "An internal error occurred.")
         }
+    }
+
+    /// What the backend said, for a 502/504: its status and request id, when it answered.
+    private static func backend(_ error: BatchServiceError) -> [String: any Encodable & Sendable] {
+        var extensions: [String: any Encodable & Sendable] = [:]
+        if let status = error.backendStatus { extensions["backend_status"] = status }
+        if let requestID = error.backendRequestID?.trimmingCharacters(in: .whitespacesAndNewlines) { extensions["backend_request_id"] = requestID }
+        return extensions
     }
 
     /// Maps any error a handler threw; unknown ones are logged and become a detail-less 500.

@@ -113,6 +113,7 @@ struct ErrorStatusTests {
         harness.simulator.faults.schedule([ScheduledFault(.status(500), count: 10, pathPrefix: "/v1/batches")])
         let failed = try Self.problem(try await harness.request("GET", "/batches/batch_abc/status"), 502)
         #expect((failed["detail"] as? String)?.contains("HTTP 500") == true)
+        #expect(failed["backend_status"] as? Int == 500)
         harness.simulator.faults.reconfigure(FaultConfiguration())
 
         let submitted = try APIHarness.object(try await harness.post("/batches", json: #"{"input_path":"ok.jsonl"}"#))
