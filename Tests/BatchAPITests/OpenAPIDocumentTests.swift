@@ -111,3 +111,41 @@ struct OpenAPIDocumentTests {
         return try #require(target as? [String: Any])
     }
 }
+
+/// The docs page's script run against the document with a minimal DOM, when Node.js is installed.
+@Suite("docs page rendering")
+struct DocsPageRenderingTests {
+    @Test func theScriptRendersEveryPathParameterAndSchema() async throws {
+        let probe = try await ChildProcess.run("/usr/bin/env", ["node", "--version"])
+        guard probe.status == 0 else {
+            print("node is not installed; the page's script is not run here")
+            return
+        }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let script = DocsPage.html.components(separatedBy: "<script>")[1].components(separatedBy: "</script>")[0]
+        try script.write(toFile: directory.path + "/page.js", atomically: true, encoding: .utf8)
+        try Data(OpenAPIDocument.bytes).write(to: URL(fileURLWithPath: directory.path + "/openapi.json"))
+        let harness = """
+        const fs = require("fs");
+        const spec = JSON.parse(fs.readFileSync(process.argv[2] + "/openapi.json", "utf8"));
+        const elements = {};
+        global.document = { getElementById: (id) => (elements[id] = elements[id] || { textContent: "", innerHTML: "", value: "", addEventListener() {} }) };
+        global.fetch = (url) => url === "openapi.json" ? Promise.resolve({ ok: true, json: () => Promise.resolve(spec) }) : Promise.reject(new Error(url));
+        eval(fs.readFileSync(process.argv[2] + "/page.js", "utf8"));
+        setTimeout(() => process.stdout.write(JSON.stringify({ title: elements.title.textContent, html: elements.content.innerHTML })), 200);
+        """
+        try harness.write(toFile: directory.path + "/run.js", atomically: true, encoding: .utf8)
+        let result = try await ChildProcess.run("/usr/bin/env", ["node", directory.path + "/run.js", directory.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rendered = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: String])
+        let html = try #require(rendered["html"])
+        #expect(rendered["title"] == "batch-openai 1.0.0")
+        for endpoint in Endpoint.allCases {
+            #expect(html.contains(#"<span class="path">\#(endpoint.openAPIPath)</span>"#), "\(endpoint.openAPIPath)")
+        }
+        for text in ["input_path", "poll_interval", "do_parse", "respond-async", "application/problem+json", "RunResponse", "Schemas"] {
+            #expect(html.contains(text), "\(text)")
+        }
+    }
+}

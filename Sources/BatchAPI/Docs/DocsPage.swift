@@ -148,7 +148,9 @@ public enum DocsPage {
       var headers = Object.keys(r.headers || {});
       out += '<tr><td class="status' + (status >= "400" ? " e" : "") + '">' + esc(status) + "</td><td>" + esc(r.description || "")
         + (headers.length ? '<div class="desc">headers: ' + headers.map(esc).join(", ") + "</div>" : "")
-        + (status < "400" ? contentHTML(r.content) : "") + "</td></tr>";
+        + (status < "400" ? contentHTML(r.content) : Object.keys(r.content || {}).map(function (type) {
+            return '<div><span class="mono">' + esc(type) + '</span> <span class="type">' + esc(typeOf(r.content[type].schema || {})) + "</span></div>";
+          }).join("")) + "</td></tr>";
     });
     out += "</table>";
     var security = op.security || spec.security || [];
