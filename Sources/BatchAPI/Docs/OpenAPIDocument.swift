@@ -272,6 +272,17 @@ public enum OpenAPIDocument {
         }
       }
     },
+    "/redoc": {
+      "get": {
+        "tags": ["service"],
+        "operationId": "getRedoc",
+        "summary": "The same page, under the name the seed's service used for ReDoc",
+        "responses": {
+          "200": {"description": "A self-contained HTML page.", "content": {"text/html": {"schema": {"type": "string"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"}
+        }
+      }
+    },
     "/healthz": {
       "get": {
         "tags": ["service"],

@@ -71,7 +71,8 @@ public struct BatchRoutes: Sendable {
         case .runFile: try await runFile(request)
         case .file: try file(request)
         case .openAPI: Response.bytes(OpenAPIDocument.bytes, contentType: "application/json")
-        case .docs: Response.bytes(DocsPage.bytes, contentType: "text/html; charset=utf-8")
+        // The seed's service had Swagger UI on /docs and ReDoc on /redoc: both names lead to the one page.
+        case .docs, .redoc: Response.bytes(DocsPage.bytes, contentType: "text/html; charset=utf-8")
         case .health: Response.bytes(ServiceRoutes.healthBody, contentType: "application/json")
         case .metrics: metricsResponse()
         }

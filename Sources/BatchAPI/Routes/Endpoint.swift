@@ -5,12 +5,12 @@ import HTTPServer
 /// document is checked against it, so the two cannot drift apart.
 public enum Endpoint: String, CaseIterable, Sendable {
     case submit, list, batch, status, wait, cancel, download, parse, run, runFile, file
-    case openAPI, docs, health, metrics
+    case openAPI, docs, redoc, health, metrics
 
     /// The method.
     public var method: HTTPMethod {
         switch self {
-        case .list, .batch, .status, .file, .openAPI, .docs, .health, .metrics: .get
+        case .list, .batch, .status, .file, .openAPI, .docs, .redoc, .health, .metrics: .get
         case .submit, .wait, .cancel, .download, .parse, .run, .runFile: .post
         }
     }
@@ -30,6 +30,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .file: "/batches/{batch_id}/files/{path...}"
         case .openAPI: "/openapi.json"
         case .docs: "/docs"
+        case .redoc: "/redoc"
         case .health: "/healthz"
         case .metrics: "/metrics"
         }
@@ -49,7 +50,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         switch self {
         case .submit, .wait, .cancel, .download, .parse, .run: .json
         case .runFile: .upload
-        case .list, .batch, .status, .file, .openAPI, .docs, .health, .metrics: .none
+        case .list, .batch, .status, .file, .openAPI, .docs, .redoc, .health, .metrics: .none
         }
     }
 }

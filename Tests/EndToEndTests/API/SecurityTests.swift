@@ -55,7 +55,7 @@ struct SecurityTests {
         let harness = try await APIHarness(token: "tok-secret-1", inputs: ["ok.jsonl": Self.line + "\n"])
         defer { Task { await harness.stop() } }
         for (method, target) in [("GET", "/batches"), ("POST", "/batches"), ("GET", "/batches/batch_x/status"), ("POST", "/batches/run"),
-                                 ("POST", "/batches/run-file"), ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/metrics"),
+                                 ("POST", "/batches/run-file"), ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/redoc"), ("GET", "/metrics"),
                                  ("GET", "/batches/batch_x/files/index.json")] {
             let refused = try await harness.request(method, target, auth: false)
             #expect(refused.status == 401, "\(method) \(target)")
@@ -75,6 +75,7 @@ struct SecurityTests {
         defer { Task { await harness.stop() } }
         #expect(try await harness.request("GET", "/openapi.json").status == 200)
         #expect(try await harness.request("GET", "/docs").status == 200)
+        #expect(try await harness.request("GET", "/redoc").header("Content-Type") == "text/html; charset=utf-8")
         #expect(try await harness.request("GET", "/metrics").status == 200)
     }
 
