@@ -548,9 +548,12 @@ public enum OpenAPIDocument {
       },
       "RunRequest": {
         "type": "object",
-        "required": ["input_path"],
+        "description": "input_path, or (as for POST /batches) requests, or spec with model.",
         "properties": {
           "input_path": {"type": "string", "description": "A .jsonl (or .jsonl.gz) file under inputs/.", "examples": ["inputs/sample_input.jsonl"]},
+          "requests": {"type": "array", "description": "The request lines themselves, instead of input_path.", "items": {"$ref": "#/components/schemas/RequestLine"}},
+          "spec": {"type": "string", "description": "The inline spec, instead of input_path (with model)."},
+          "model": {"type": "string", "description": "The model of every request of spec."},
           "job_name": {"type": "string"},
           "completion_window": {"type": "string", "enum": ["24h"], "default": "24h"},
           "poll_interval": {"$ref": "#/components/schemas/Seconds", "description": "Seconds between polls (default 5)."},
