@@ -127,6 +127,11 @@ struct StepByStepTests {
         #expect(try APIHarness.object(spec)["request_count"] as? Int == 2)
         let done = try APIHarness.object(try await harness.post("/batches/\(specID)/wait", json: #"{"poll_interval":0.05}"#))
         #expect(done["status"] as? String == "completed")
+
+        // The whole run from a spec, as the Go seed's --requests does.
+        let run = try await harness.post("/batches/run", json: #"{"spec":"user: one /// user: two /// user: three","model":"gpt-4o-mini","poll_interval":0.05}"#)
+        #expect(run.status == 200, "\(run.text)")
+        #expect(try APIHarness.object(run)["processed"] as? Int == 3)
     }
 }
 
