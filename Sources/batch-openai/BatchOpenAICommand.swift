@@ -18,6 +18,7 @@ struct BatchOpenAICommand: AsyncParsableCommand {
             ParseCommand.self,
             ConfigCommand.self,
             BenchServerCommand.self,
+            BenchTransferCommand.self,
             SimCommand.self,
         ]
     )

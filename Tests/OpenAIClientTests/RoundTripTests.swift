@@ -32,6 +32,11 @@ struct RoundTripTests {
         #expect(done.requestCounts?.completed == 3)
         let outputID = try #require(done.outputFileID)
 
+        // output_expires_after reached the server: the output file expires two hours after it was made.
+        let outputFile = try await openai.retrieveFile(id: outputID)
+        #expect(outputFile.purpose == "batch_output")
+        #expect(outputFile.expiresAt == outputFile.createdAt + 7200)
+
         let target = fixture.directory.path + "/output.jsonl"
         let written = try await openai.downloadFileContent(id: outputID, to: target)
         let content = try String(contentsOfFile: target, encoding: .utf8)
@@ -51,6 +56,22 @@ struct RoundTripTests {
         let deleted = try await openai.deleteFile(id: outputID)
         #expect(deleted.deleted && deleted.id == outputID)
         await #expect(throws: OpenAIError.self) { try await openai.retrieveFile(id: outputID) }
+    }
+
+    @Test func localFileProblemsAreInvalidRequests() async throws {
+        let fixture = try SimulatorFixture.start()
+        defer { Task { try? await fixture.stop() } }
+        let openai = fixture.client()
+        let missing = await #expect(throws: OpenAIError.self) {
+            try await openai.uploadFile(path: fixture.directory.path + "/missing.jsonl", filename: "missing.jsonl", purpose: "batch")
+        }
+        #expect(missing?.kind == .invalidRequest)
+        #expect(missing?.message.contains("missing.jsonl") == true)
+        let file = try await openai.uploadFile(path: try fixture.writeInput(1), filename: "input.jsonl", purpose: "batch")
+        let unwritable = await #expect(throws: OpenAIError.self) {
+            try await openai.downloadFileContent(id: file.id, to: fixture.directory.path + "/no/such/dir/out.jsonl")
+        }
+        #expect(unwritable?.kind == .invalidRequest)
     }
 
     @Test func cancelAndListWithPagination() async throws {

@@ -118,8 +118,9 @@ final class CurlTransfer: @unchecked Sendable {
         try configureBody(request)
 
         for (name, value) in request.headers {
-            guard !name.contains(where: { $0 == "\r" || $0 == "\n" || $0 == ":" }),
-                  !value.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+            // Checked as bytes: a "\r\n" pair is one Character and would slip past a Character test.
+            guard !name.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x3A }), !name.isEmpty,
+                  !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) else {
                 throw HTTPClientError(kind: .invalidRequest, message: "header \(name) contains a line break or colon")
             }
             guard let list = ccurl_slist_append(headerList, "\(name): \(value)") else {
@@ -223,8 +224,10 @@ final class CurlTransfer: @unchecked Sendable {
 
     private func header(_ buffer: UnsafeMutablePointer<CChar>?, _ length: Int) -> Int {
         guard let buffer, length > 0 else { return length }
-        var line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self)
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+        // Trimmed as bytes: Swift reads "\r\n" as one Character, which neither "\r" nor "\n" matches.
+        var raw = UnsafeRawBufferPointer(start: buffer, count: length)[...]
+        while let last = raw.last, last == 0x0A || last == 0x0D { raw = raw.dropLast() }
+        let line = String(decoding: raw, as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             // A new response head (after 100 Continue, for one): only the last one counts.
             headers = []
@@ -288,8 +291,10 @@ final class CurlTransfer: @unchecked Sendable {
             let detail = String(cString: errorBuffer)
             return .failure(.curl(code, detail: detail, requestSent: requestSize > 0, cancelled: wasCancelled))
         }
-        var code = 0
-        if ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK, code > 0 { status = code }
+        var responseCode = 0
+        if ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode) == CURLE_OK, responseCode > 0 {
+            status = responseCode
+        }
         let downloaded = sinkFD >= 0 && (200..<300).contains(status)
         if downloaded, let announced = headers.first(where: { $0.name.caseInsensitiveEquals("Content-Length") })
             .flatMap({ Int64($0.value) }), announced != written {

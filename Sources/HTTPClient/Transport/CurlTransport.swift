@@ -24,6 +24,12 @@ public final class CurlTransport: Sendable {
         engine.withLock { $0?.stop() }
     }
 
+    /// Loads libcurl and starts the transfer thread now rather than on the first request, so a
+    /// missing libcurl is reported early and the first transfer does not pay for the load.
+    public func prepare() throws {
+        _ = try runningEngine()
+    }
+
     /// Sends a request and returns the response with its body in memory (any status).
     /// Throws `HTTPClientError` when no response arrives.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {

@@ -37,6 +37,16 @@ public struct OpenAI: BatchBackend {
         )
     }
 
+    /// Loads libcurl and starts the transfer thread now (otherwise the first call does): reports a
+    /// missing libcurl early. Throws `OpenAIError` of kind `invalidRequest`.
+    public func prepare() throws {
+        do {
+            try transport.prepare()
+        } catch let error as HTTPClientError {
+            throw OpenAIError.from(transport: error, operation: "load libcurl", apiKey: nil)
+        }
+    }
+
     // MARK: - Files
 
     /// `POST /files` (multipart: `purpose`, then `file` streamed from disk).
@@ -110,10 +120,24 @@ public struct OpenAI: BatchBackend {
 
     func decode<T: Decodable>(_ type: T.Type, from response: HTTPResponse, _ call: Call) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(response.body))
+            let value = try JSONDecoder().decode(T.self, from: Data(response.body))
+            noteOddities(value, call)
+            return value
         } catch {
             logger.warning("\(call.operation): unreadable response", metadata: ["request_id": "\(response.header("x-request-id") ?? "-")"])
             throw OpenAIError.decoding(error, operation: call.operation, response: response)
+        }
+    }
+
+    /// The tolerant reader keeps going where a field is odd; this says so in the log.
+    private func noteOddities(_ value: some Decodable, _ call: Call) {
+        var batches: [Batch] = []
+        if let batch = value as? Batch { batches = [batch] }
+        if let page = value as? ListPage<Batch> { batches = page.data }
+        for batch in batches {
+            if case .unknown(let status) = batch.status {
+                logger.notice("\(call.operation): batch \(batch.id) has a status this client does not know: \(status)")
+            }
         }
     }
 
