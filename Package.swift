@@ -67,7 +67,11 @@ let package = Package(
         ),
         .testTarget(name: "InputBuilderTests", dependencies: ["InputBuilder", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "OutputParserTests", dependencies: ["OutputParser", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "BatchServiceTests", dependencies: ["BatchService", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BatchServiceTests",
+            dependencies: ["BatchService", "BatchCore", "OpenAIClient", "OutputParser", "OpenAISimulator", "HTTPServer", "TestSupport", logging],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "OpenAISimulatorTests", dependencies: ["OpenAISimulator", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BatchAPITests",

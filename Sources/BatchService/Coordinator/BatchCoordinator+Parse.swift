@@ -8,10 +8,10 @@ extension BatchCoordinator {
     public func parse(id: String, force: Bool, only: Set<String>?) async throws(BatchServiceError) -> ParseIndex {
         let batchID = try checkedID(id)
         let folder = folder(batchID)
-        let options = ParseOptions(force: force, only: only, topicFormats: topicFormats())
         let parser = ResultParser(logger: logger)
-        let result: Result<ParseIndex, ParseError> = await BlockingWork.run("parse") {
+        let result: Result<ParseIndex, ParseError> = await BlockingWork.run("parse") { [self] in
             guard folder.exists else { return .failure(.noResults(batchDirectory: folder.path)) }
+            let options = ParseOptions(force: force, only: only, topicFormats: topicFormats())
             return Result { () throws(ParseError) in try parser.parse(batchDirectory: folder.path, batchID: batchID.rawValue, options: options) }
         }
         switch result {
@@ -25,6 +25,7 @@ extension BatchCoordinator {
     }
 
     /// `format: puml` topics of the prompt templates, when a prompts folder is configured and readable.
+    /// Reads files: call off the pool.
     private func topicFormats() -> [String: DocumentFormat] {
         guard let promptsDirectory, Workspace.isDirectory(promptsDirectory) else { return [:] }
         do {

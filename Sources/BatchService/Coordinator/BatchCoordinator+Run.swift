@@ -63,8 +63,9 @@ extension BatchCoordinator {
                 }
             }
             for name in names + published where !name.hasPrefix(".") {
-                guard let id = try? BatchID(name), let run = BatchFolder(path: outputs + "/" + id.rawValue).readRun(),
-                      run.batchID == name, !run.phase.isTerminal else { continue }
+                let folder = BatchFolder(path: outputs + "/" + name)
+                guard let id = try? BatchID(name), let run = folder.readRun(), run.batchID == id.rawValue, !run.phase.isTerminal else { continue }
+                folder.removeTemporaryFiles()
                 runs.append(run)
             }
             return (runs, published, discarded)

@@ -65,21 +65,33 @@ extension BatchCoordinator {
             }
         }
         let extra = request.metadata.filter { !Self.reservedMetadataKeys.contains($0.key) }
-        guard extra.count <= 14 else {
-            throw BatchServiceError(.badRequest, "metadata holds at most 14 pairs of yours (the batch keeps 16, two are job_name and input_sha256).")
+        guard extra.count <= 13 else {
+            throw BatchServiceError(.badRequest, "metadata holds at most 13 pairs of yours (a batch keeps 16: job_name, input_sha256 and the client's submission key are the others).")
         }
         for (key, value) in extra where key.isEmpty || key.count > 64 || value.count > 512 {
             throw BatchServiceError(.badRequest, "metadata keys have 1 to 64 characters and values at most 512 ('\(key.prefix(64))').")
         }
     }
 
-    static let reservedMetadataKeys: Set<String> = ["job_name", "input_sha256"]
+    static let reservedMetadataKeys: Set<String> = ["job_name", "input_sha256", OpenAI.submissionMetadataKey]
 
     /// The batch an earlier submission of the same input and job name made, when there is one to reuse.
     private func earlierSubmission(_ key: SubmissionKey, prepared: PreparedInput) async throws(BatchServiceError) -> Submission? {
         guard let id = await submissionIndex()[key], let batchID = try? BatchID(id) else { return nil }
         let folder = folder(batchID)
-        let batch = try await backendCall("retrieve batch \(id)") { try await backend.retrieveBatch(id: id) }
+        guard await BlockingWork.run("exists", { folder.readSubmission()?.key == key }) else {
+            // Its folder was removed (or replaced) since: nothing here to reuse.
+            state.withLock { _ = $0.submissions?.removeValue(forKey: key) }
+            return nil
+        }
+        let batch: Batch
+        do {
+            batch = try await backendCall("retrieve batch \(id)") { try await backend.retrieveBatch(id: id) }
+        } catch where error.kind == .notFound {
+            // The backend no longer knows it (another backend, a simulator restarted without state).
+            logger.info("earlier batch of this input is unknown to the backend; submitting again", metadata: ["batch_id": "\(id)"])
+            return nil
+        }
         guard batch.status != .failed else {
             logger.info("earlier batch of this input failed; submitting again", metadata: ["batch_id": "\(id)"])
             return nil
@@ -102,7 +114,8 @@ extension BatchCoordinator {
         let file = try await backendCall("upload the input file") {
             try await backend.uploadFile(path: stagedInput, filename: prepared.filename, purpose: "batch")
         }
-        var metadata = request.metadata
+        // The reserved keys are the service's and the client's; a caller's values for them are dropped.
+        var metadata = request.metadata.filter { !Self.reservedMetadataKeys.contains($0.key) }
         metadata["input_sha256"] = prepared.sha256
         if let jobName = request.jobName { metadata["job_name"] = jobName }
         let createRequest = CreateBatchRequest(

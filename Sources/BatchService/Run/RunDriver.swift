@@ -30,6 +30,7 @@ struct RunDriver {
         defer { coordinator.driverEnded(run.batchID) }
         var action = run.apply(.resumed)
         var progress = ProgressLog(logger: coordinator.logger, batchID: run.batchID)
+        var recorded = run
         do throws(BatchServiceError) {
             while true {
                 switch action {
@@ -61,8 +62,11 @@ struct RunDriver {
                     return .success(try await result())
                 }
                 try stopIfCancelled()
+                // A poll that saw nothing new changes nothing on disk: no fsync per poll.
                 if case .finish = action { continue }
+                guard run != recorded else { continue }
                 try await coordinator.record(run)
+                recorded = run
             }
         } catch {
             guard !Task.isCancelled else {

@@ -83,6 +83,18 @@ struct BatchFolder: Sendable {
         return LocalArtifacts(outputDirectory: path, files: files, hasDocs: Workspace.isDirectory(file(Self.docsFolder)))
     }
 
+    /// Removes what a killed process leaves in the folder: the hidden temporary files of atomic writes
+    /// (`.name.tmp-*`) and of downloads (`.name.part-*`). Only when no run of this batch is going.
+    @discardableResult
+    func removeTemporaryFiles() -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        var removed = 0
+        for name in names where name.hasPrefix(".") && (name.contains(".tmp-") || name.contains(".part-")) {
+            if unlink(file(name)) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
     // MARK: - JSON
 
     static func encoder() -> JSONEncoder {

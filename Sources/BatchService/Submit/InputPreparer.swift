@@ -69,7 +69,6 @@ struct InputPreparer {
     /// Reads `source` once: validates, hashes, and copies to `copy` when given.
     private func scan(_ source: String, copyingTo copy: String?, filename: String) throws(BatchServiceError) -> PreparedInput {
         var validator = InputValidator(expectedEndpoint: expectedEndpoint, limits: limits, maxIssues: maxIssues)
-        var hash = SHA256()
         var total: Int64 = 0
         var first = true
         var output: Int32 = -1
@@ -78,30 +77,42 @@ struct InputPreparer {
             guard output >= 0 else { throw BatchServiceError(.system("open", copy, errno: errno)) }
         }
         defer { if output >= 0 { close(output) } }
-        var refusal: BatchServiceError?
+        let reader: FileChunkReader
         do {
-            let reader = try FileChunkReader(path: source)
-            try reader.forEachChunk { chunk throws(WorkspaceError) in
-                if first {
-                    first = false
-                    if chunk.count >= 2, chunk[0] == 0x1F, chunk[1] == 0x8B {
-                        refusal = BatchServiceError(.badRequest, "'\(filename)' is gzip-compressed; submit the decompressed .jsonl.")
-                        return false
-                    }
-                }
-                total += Int64(chunk.count)
-                if total > limits.maxBytes {
-                    refusal = BatchServiceError(.tooLarge, "The input is larger than \(limits.maxBytes) bytes (the Batch API's limit); split it into several batches.")
-                    return false
-                }
-                validator.consume(chunk)
-                hash.update(chunk)
-                if output >= 0 { try Self.writeAll(output, chunk, path: copy ?? "") }
-                return true
-            }
+            reader = try FileChunkReader(path: source, bufferCount: 2)
         } catch {
             throw BatchServiceError(error)
         }
+        var refusal: BatchServiceError?
+        var failure: WorkspaceError?
+        let hasher = BackgroundHasher()
+        // The reader's buffers must outlive the hasher's last chunk: `finish()` is inside its lifetime.
+        let sha256 = withExtendedLifetime(reader) { () -> String in
+            do throws(WorkspaceError) {
+                try reader.forEachChunk { chunk throws(WorkspaceError) in
+                    if first {
+                        first = false
+                        if chunk.count >= 2, chunk[0] == 0x1F, chunk[1] == 0x8B {
+                            refusal = BatchServiceError(.badRequest, "'\(filename)' is gzip-compressed; submit the decompressed .jsonl.")
+                            return false
+                        }
+                    }
+                    total += Int64(chunk.count)
+                    if total > limits.maxBytes {
+                        refusal = BatchServiceError(.tooLarge, "The input is larger than \(limits.maxBytes) bytes (the Batch API's limit); split it into several batches.")
+                        return false
+                    }
+                    hasher.hash(chunk)
+                    validator.consume(chunk)
+                    if output >= 0 { try Self.writeAll(output, chunk, path: copy ?? "") }
+                    return true
+                }
+            } catch {
+                failure = error
+            }
+            return hasher.finish()
+        }
+        if let failure { throw BatchServiceError(failure) }
         if let refusal { throw refusal }
         let report = validator.finish()
         if report.issues.contains(where: { $0.code == "too_many_tasks" }) {
@@ -119,7 +130,7 @@ struct InputPreparer {
             throw BatchServiceError(.invalidInput, "The input names no endpoint (url).")
         }
         return PreparedInput(
-            sha256: hash.finalizeHex(), requestCount: report.requestCount, byteCount: report.byteCount,
+            sha256: sha256, requestCount: report.requestCount, byteCount: report.byteCount,
             endpoint: endpoint, model: report.model, filename: filename
         )
     }

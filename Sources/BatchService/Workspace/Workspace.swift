@@ -47,8 +47,8 @@ public struct Workspace: Sendable {
         return resolved
     }
 
-    /// Resolves a request file named by a client: relative to the working directory (`inputs/x.jsonl`)
-    /// or to the inputs folder (`x.jsonl`). It must exist, be a regular file ending in `.jsonl` or
+    /// Resolves a request file named by a client: relative to the working directory (`inputs/x.jsonl`),
+    /// to the inputs folder (`x.jsonl`), or to its parent (`inputs/x.jsonl` when the service runs elsewhere). It must exist, be a regular file ending in `.jsonl` or
     /// `.jsonl.gz`, and resolve (symlinks included) to a place inside the inputs folder.
     public func inputFile(_ path: String) throws(WorkspaceError) -> String {
         guard !path.isEmpty, !path.contains("\0") else { throw .outside(path, "inputs") }
@@ -57,7 +57,14 @@ public struct Workspace: Sendable {
             throw WorkspaceError(kind: .unsupportedFileType, message: "'\(path)' is not a .jsonl (or .jsonl.gz) file.")
         }
         var candidates = [path]
-        if !path.hasPrefix("/") { candidates.append(inputsDirectory + "/" + path) }
+        if !path.hasPrefix("/") {
+            candidates.append(inputsDirectory + "/" + path)
+            // `inputs/x.jsonl` names the inputs folder by its own name, wherever the service runs from.
+            let folderName = inputsDirectory.split(separator: "/").last.map { String($0) + "/" } ?? ""
+            if !folderName.isEmpty, path.hasPrefix(folderName) {
+                candidates.append(inputsDirectory + "/" + path.dropFirst(folderName.count))
+            }
+        }
         var escaped = false
         for candidate in candidates {
             guard let resolved = Self.resolvedIfExists(candidate) else { continue }
