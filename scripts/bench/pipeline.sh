@@ -146,7 +146,7 @@ write_seconds=$(echo "$write_out" | awk '{print $4}')
 baseline=$(echo "$copy_seconds + $write_seconds" | bc -l)
 
 echo
-echo "phases (seconds since the upload began, as GET /status saw them; poll_interval 0.05 s):"
+echo "phases (seconds since the upload began, as GET /status showed them every ${POLL:-0.1} s; the run polls the backend every 0.05 s):"
 tail -n +2 "$work/phases.txt" | awk '{ t = $1; $1 = ""; printf "  %8.3f %s\n", t, $0 }'
 [ "$phase_line" = 1 ] || echo "  (the run did not complete: see $work/serve.err)"
 printf "whole run:           %.2f s  (%d documents, %.1f MB of documents; output.jsonl %.1f MB)\n" "$total" "$documents" "$(mb "$doc_bytes")" "$(mb "$output_bytes")"
