@@ -9,10 +9,12 @@ extension BatchCoordinator {
         let batchID = try checkedID(id)
         let folder = folder(batchID)
         let parser = ResultParser(logger: logger)
-        let result: Result<ParseIndex, ParseError> = await BlockingWork.run("parse") { [self] in
-            guard folder.exists else { return .failure(.noResults(batchDirectory: folder.path)) }
-            let options = ParseOptions(force: force, only: only, topicFormats: topicFormats())
-            return Result { () throws(ParseError) in try parser.parse(batchDirectory: folder.path, batchID: batchID.rawValue, options: options) }
+        let result: Result<ParseIndex, ParseError> = await parseGate.withKey(batchID.rawValue) { [self] in
+            await BlockingWork.run("parse") { [self] in
+                guard folder.exists else { return .failure(.noResults(batchDirectory: folder.path)) }
+                let options = ParseOptions(force: force, only: only, topicFormats: topicFormats())
+                return Result { () throws(ParseError) in try parser.parse(batchDirectory: folder.path, batchID: batchID.rawValue, options: options) }
+            }
         }
         switch result {
         case .success(let index):

@@ -27,6 +27,8 @@ public final class BatchCoordinator: Sendable {
     let logger: Logger
     let state = Mutex(CoordinatorState())
     let submissionGate = KeyedGate<SubmissionKey>()
+    /// One parse at a time per batch: two parsers of one folder would share (and remove) its staged `docs/`.
+    let parseGate = KeyedGate<String>()
 
     /// Creates a coordinator over a backend and a workspace.
     public init(backend: any BatchBackend, workspace: Workspace, logger: Logger, promptsDirectory: String? = nil,

@@ -14,16 +14,24 @@ struct PipelineBenchmark {
     func fiftyThousandRequests() async throws {
         let fixture = try ServiceFixture.start()
         defer { Task { try await fixture.stop() } }
-        let count = Int(ProcessInfo.processInfo.environment["BATCH_SERVICE_BENCH"] ?? "") ?? 50_000
-        let filler = String(repeating: "lorem ipsum dolor sit amet ", count: 150)
+        let environment = ProcessInfo.processInfo.environment
+        let count = Int(environment["BATCH_SERVICE_BENCH"] ?? "") ?? 50_000
+        // `segments` gives the seed's `<proc>/<topic>/seg-<n>` ids (50 processes), anything else flat ids.
+        let segments = environment["BATCH_SERVICE_BENCH_IDS"] == "segments"
+        let filler = String(repeating: "lorem ipsum dolor sit amet ", count: 140)
+        let path = "bench.jsonl"
+        let handle = try FileHandleWriter(fixture.workspace.inputsDirectory + "/" + path)
         var text = ""
-        text.reserveCapacity(count * 4200)
         for index in 1...count {
-            text += #"{"custom_id":"proc\#(index % 50)/topic/seg-\#(index)","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"\#(index) \#(filler)"}]}}"#
+            let id = segments ? "proc\(index % 50)/topic/seg-\(index)" : "request-\(index)"
+            text += #"{"custom_id":"\#(id)","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"\#(index) \#(filler)"}]}}"#
             text += "\n"
+            if index % 1000 == 0 || index == count {
+                try handle.write(text)
+                text = ""
+            }
         }
-        let path = try fixture.writeInput(text, name: "bench.jsonl")
-        text = ""
+        try handle.close()
         let coordinator = fixture.coordinator()
         let clock = ContinuousClock()
         var phases: [(String, Duration)] = []
@@ -45,6 +53,25 @@ struct PipelineBenchmark {
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM") } ?? "VmHWM ?"
         for (name, duration) in phases { print("bench \(name): \(duration)") }
+        print("bench ids: \(segments ? "segments" : "flat")")
         print("bench input bytes: \(submitted.requestCount) requests, \(ServiceFixture.bytes(submitted.outputDirectory + "/input.jsonl")?.count ?? 0) bytes; \(peak) (test process, simulator included)")
+    }
+}
+
+/// Appends text to a new file in pieces, so a benchmark's input never sits whole in memory.
+private struct FileHandleWriter {
+    let handle: FileHandle
+
+    init(_ path: String) throws {
+        FileManager.default.createFile(atPath: path, contents: nil)
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    }
+
+    func write(_ text: String) throws {
+        try handle.write(contentsOf: Data(text.utf8))
+    }
+
+    func close() throws {
+        try handle.close()
     }
 }

@@ -42,6 +42,17 @@ struct RunTests {
         #expect(try await fixture.client().listBatches(after: nil, limit: 10).data.count == 1)
     }
 
+    @Test func aRunWithoutParsingStopsAfterTheDownload() async throws {
+        let fixture = try ServiceFixture.start()
+        defer { Task { try await fixture.stop() } }
+        let request = RunRequest(submission: SubmitRequest(input: .path(try fixture.writeInput(ServiceFixture.chatLines(3)))), pollInterval: 0.02, doParse: false)
+        let result = try await fixture.coordinator().run(request)
+        #expect(result.run.phase == .completed && !result.run.doParse)
+        #expect(result.index == nil)
+        #expect(result.download?.outputFile != nil)
+        #expect(!FileManager.default.fileExists(atPath: result.outputDirectory + "/docs"))
+    }
+
     @Test func startRunReturnsAtOnceAndTheRunGoesOn() async throws {
         let fixture = try ServiceFixture.start { $0.requestLatency = .milliseconds(20) }
         defer { Task { try await fixture.stop() } }

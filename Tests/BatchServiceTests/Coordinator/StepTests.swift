@@ -2,6 +2,7 @@ import BatchCore
 import Foundation
 import OpenAIClient
 import OpenAISimulator
+import OutputParser
 import Testing
 import TestSupport
 
@@ -146,6 +147,23 @@ struct StepTests {
         #expect(again.skipped == 4 && again.processed == 0)
         let one = try await coordinator.parse(id: id, force: true, only: ["request-2"])
         #expect(one.processed == 1 && one.items.first?.customID == "request-2")
+    }
+
+    @Test func parsesOfOneBatchAtOnceDoNotTrampleEachOther() async throws {
+        let fixture = try ServiceFixture.start()
+        defer { Task { try await fixture.stop() } }
+        let coordinator = fixture.coordinator()
+        let submitted = try await coordinator.submit(SubmitRequest(input: .path(try fixture.writeInput(ServiceFixture.chatLines(200)))))
+        let id = submitted.batch.id
+        _ = try await coordinator.wait(id: id, pollInterval: 0.02, timeout: 30)
+        _ = try await coordinator.download(id: id)
+        let indexes = try await withThrowingTaskGroup(of: ParseIndex.self) { group in
+            for _ in 0..<3 { group.addTask { try await coordinator.parse(id: id, force: true, only: nil) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(indexes.allSatisfy { $0.processed == 200 })
+        #expect(ServiceFixture.tree(submitted.outputDirectory + "/docs").count == 200)
+        #expect(!FileManager.default.fileExists(atPath: submitted.outputDirectory + "/.docs.partial"))
     }
 
     @Test func pumlTopicsOfThePromptTemplatesBecomeDiagrams() async throws {
