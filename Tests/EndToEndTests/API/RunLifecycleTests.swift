@@ -8,7 +8,7 @@ import Testing
 @Suite("REST runs", .timeLimit(.minutes(3)))
 struct RunLifecycleTests {
     @Test func respondAsyncAnswers202AndTheRunGoesOnInTheServer() async throws {
-        let harness = try await APIHarness(simulator: { $0.validationDelay = .milliseconds(300) },
+        let harness = try await APIHarness(simulator: { $0.validationDelay = .milliseconds(1000) },
                                            inputs: ["many.jsonl": APIHarness.chatLines(20)])
         defer { Task { await harness.stop() } }
         let response = try await harness.post("/batches/run", json: #"{"input_path":"many.jsonl","job_name":"async","poll_interval":0.05}"#,
@@ -82,7 +82,7 @@ struct RunLifecycleTests {
 
     @Test func aServerRestartedDuringWaitFinishesTheRun() async throws {
         let harness = try await APIHarness(simulator: {
-            $0.validationDelay = .milliseconds(800)
+            $0.validationDelay = .milliseconds(1500)
             $0.requestLatency = .milliseconds(10)
         }, inputs: ["restart.jsonl": APIHarness.chatLines(40)])
         defer { Task { await harness.stop() } }
