@@ -73,10 +73,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "OpenAISimulatorTests", dependencies: ["OpenAISimulator", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "BatchAPITests", dependencies: ["BatchAPI", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BatchAPITests",
+            dependencies: ["BatchAPI", "BatchService", "OpenAIClient", "HTTPServer", "TestSupport", logging],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["BatchAPI", "OpenAISimulator", "BatchService", "HTTPServer", "TestSupport"],
+            dependencies: ["BatchAPI", "OpenAISimulator", "BatchService", "OpenAIClient", "HTTPServer", "Gzip", "TestSupport", logging],
             swiftSettings: swiftSettings
         ),
     ]

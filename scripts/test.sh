@@ -8,4 +8,5 @@ swift build --build-tests
 # The command line's own checks first, so the Swift test summary is the last thing printed.
 scripts/test-cli.sh "$(swift build --show-bin-path)/batch-openai"
 scripts/sdk-check.sh "$(swift build --show-bin-path)/batch-openai"
+scripts/openapi-check.sh "$(swift build --show-bin-path)/batch-openai"
 swift test --skip-build

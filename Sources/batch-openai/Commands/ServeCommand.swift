@@ -1,21 +1,31 @@
+import Dispatch
+import Foundation
 import Glibc
 import ArgumentParser
 import BatchAPI
+import BatchService
 import HTTPServer
+import Logging
+import OpenAIClient
+import OpenAISimulator
 
-/// `batch-openai serve`: the REST service.
+/// `batch-openai serve`: the REST service of DESIGN.md §5, over OpenAI or, with `--sim`, over the simulator in-process.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the REST service (for now /healthz and /metrics; the /batches routes arrive with the service).",
+        abstract: "Run the REST service: /batches (submit, status, wait, download, parse, run, run-file), /docs, /metrics.",
         discussion: """
         Binds to BATCH_OPENAI_HOST:BATCH_OPENAI_PORT (default 127.0.0.1:8000); --host and --port override them.
+        The backend is OPENAI_BASE_URL with OPENAI_API_KEY; --sim starts the Batch API simulator in-process on a
+        loopback port instead (no key, no network). Results go to BATCH_OPENAI_OUTPUTS (outputs/), request files are
+        read from BATCH_OPENAI_INPUTS (inputs/). Runs that a stop interrupted go on at the next start.
         With BATCH_OPENAI_TOKEN set, every route but /healthz needs "Authorization: Bearer <token>".
         SIGINT or SIGTERM stops it gracefully: no new connections, in-flight requests finish, exit code 0.
 
         Example:
-          batch-openai serve --port 8000
-          curl http://127.0.0.1:8000/healthz
+          batch-openai serve --sim --port 8000
+          curl -X POST http://localhost:8000/batches/run-file -F file=@inputs/sample_input.jsonl -F job_name=demo
+          open http://localhost:8000/docs
         """
     )
 
@@ -27,25 +37,116 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Port to listen on; 0 picks a free one.", valueName: "port"))
     var port: UInt16?
 
+    @Flag(help: "Start the Batch API simulator in-process on a loopback port and use it as the backend.")
+    var sim = false
+
+    @Option(help: ArgumentHelp("With --sim: seconds a batch spends validating.", valueName: "seconds"))
+    var simValidationDelay: Double = 0.2
+
+    @Option(help: ArgumentHelp("With --sim: seconds each request takes.", valueName: "seconds"))
+    var simRequestLatency: Double = 0
+
+    @Option(help: ArgumentHelp("With --sim: seconds a batch spends finalizing.", valueName: "seconds"))
+    var simFinalizingDelay: Double = 0.2
+
+    @Option(help: ArgumentHelp("With --sim: keep the simulator's files and batches in this folder (they survive a restart).", valueName: "path"))
+    var simData: String?
+
+    func validate() throws {
+        for (name, value) in [("--sim-validation-delay", simValidationDelay), ("--sim-request-latency", simRequestLatency),
+                              ("--sim-finalizing-delay", simFinalizingDelay)] where !(0...3600).contains(value) {
+            throw ValidationError("\(name) \(value): expected seconds from 0 to 3600")
+        }
+    }
+
     func run() async throws {
         let settings = try common.settings()
         let logger = try common.logger(label: "batch-openai.serve")
+
+        var simulated: (simulator: Simulator, server: Server, task: Task<Void, any Error>)?
+        let backendConfiguration: OpenAI.Configuration
+        if sim {
+            let started = try startSimulator(logger: try common.logger(label: "batch-openai.sim"))
+            simulated = started
+            let address = started.server.localAddress.map { "\($0)" } ?? "127.0.0.1:0"
+            backendConfiguration = OpenAI.Configuration(baseURL: "http://\(address)/v1", apiKey: nil)
+            logger.info("simulator on http://\(address)/v1")
+        } else {
+            backendConfiguration = OpenAI.Configuration(
+                baseURL: settings.openAIBaseURL, apiKey: settings.openAIAPIKey,
+                organization: settings.openAIOrganization, project: settings.openAIProject
+            )
+            if settings.openAIAPIKey == nil {
+                logger.warning("OPENAI_API_KEY is not set: calls to \(settings.openAIBaseURL) will be refused (use --sim to work offline)")
+            }
+        }
+
+        let workspace = try Workspace(outputs: settings.outputsDirectory, inputs: settings.inputsDirectory)
+        let backend = OpenAI(configuration: backendConfiguration, logger: try common.logger(label: "batch-openai.client"))
+        // Templates saying `format: puml` decide which segments parse as PlantUML; prompts/ is optional.
+        var isDirectory: ObjCBool = false
+        let prompts = FileManager.default.fileExists(atPath: "prompts", isDirectory: &isDirectory) && isDirectory.boolValue ? "prompts" : nil
+        let coordinator = BatchCoordinator(backend: backend, workspace: workspace, logger: logger, promptsDirectory: prompts)
+        let metrics = MetricsRegistry()
+        let routes = try BatchRoutes(
+            coordinator: coordinator,
+            configuration: APIConfiguration(maxJSONBytes: settings.maxJSONBytes, maxUploadBytes: settings.maxUploadBytes),
+            metrics: metrics
+        )
+        var router = Router()
+        routes.register(into: &router)
+
         var configuration = Server.Configuration(host: host ?? settings.host, port: port ?? settings.port)
         configuration.maxBodyBytes = settings.maxJSONBytes
-        let metrics = MetricsRegistry()
-        var router = Router()
-        ServiceRoutes.register(into: &router, metrics: metrics)
         var middleware: [any Middleware] = []
         if let token = settings.token {
             middleware.append(BearerTokenMiddleware(token: token, exemptPaths: ["/healthz"]))
         }
         let server = Server(configuration: configuration, router: router, middleware: middleware, observer: metrics, logger: logger)
         try server.start()
+        logger.info("outputs in \(workspace.outputsDirectory), request files from \(workspace.inputsDirectory)")
+        await coordinator.resumeRuns()
         if let address = server.localAddress {
             // One line on stdout that scripts wait for; the port is the real one even with --port 0.
             print("batch-openai serving on http://\(address)")
             fflush(nil)  // stdout is a pipe or file for scripts: do not let the line sit in a buffer
         }
-        try await server.runUntilSignalled()
+        // SIGINT/SIGTERM: stop accepting, and stop driving runs at their next step (their state is on disk and
+        // the next start resumes them), so that requests blocked in a run answer and the drain is quick.
+        let signals = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                logger.info("signal \(number): stopping")
+                server.stop()
+                Task { await coordinator.stopRuns() }
+            }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+        try await server.run()
+        await coordinator.stopRuns()
+        if let simulated {
+            simulated.server.stop()
+            try? await simulated.task.value
+            await simulated.simulator.shutdown()
+        }
+    }
+
+    /// The simulator on 127.0.0.1 and a free port, with short delays so that each state can be seen.
+    private func startSimulator(logger: Logger) throws -> (simulator: Simulator, server: Server, task: Task<Void, any Error>) {
+        var configuration = SimulatorConfiguration()
+        configuration.validationDelay = .milliseconds(Int64(simValidationDelay * 1000))
+        configuration.requestLatency = .microseconds(Int64(simRequestLatency * 1_000_000))
+        configuration.finalizingDelay = .milliseconds(Int64(simFinalizingDelay * 1000))
+        configuration.cancellationDelay = .milliseconds(Int64(simFinalizingDelay * 1000))
+        configuration.dataDirectory = simData
+        configuration.maxUploadBytes = 512 * 1024 * 1024
+        let simulator = try Simulator(configuration: configuration, logger: logger)
+        let server = simulator.makeServer(host: "127.0.0.1", port: 0) { $0.accessLog = false }
+        try server.start()
+        let task = Task { try await server.run() }
+        return (simulator, server, task)
     }
 }

@@ -1,11 +1,12 @@
 import HTTPServer
 
-/// The routes of the REST service. The batch routes (DESIGN.md §5) join these as they are built.
+/// The two routes a server needs without a batch service: `/healthz` and `/metrics`. `BatchRoutes` serves
+/// these too, with every route of DESIGN.md §5.
 public enum ServiceRoutes {
     /// `{"status":"ok"}`, built once.
     static let healthBody = Array(#"{"status":"ok"}"#.utf8)
 
-    /// Adds the service's routes to a router; `metrics` must also be the server's request observer.
+    /// Adds `/healthz` and `/metrics` to a router; `metrics` must also be the server's request observer.
     public static func register(into router: inout Router, metrics: MetricsRegistry) {
         router.add(.get, "/healthz") { _ in
             Response.bytes(healthBody, contentType: "application/json")

@@ -1,0 +1,16 @@
+/// The limits of the REST layer (DESIGN.md §9).
+public struct APIConfiguration: Sendable {
+    /// The largest JSON request body (`BATCH_OPENAI_MAX_JSON_BYTES`, default 1 MiB).
+    public var maxJSONBytes: Int
+    /// The largest uploaded file of `run-file` (`BATCH_OPENAI_MAX_UPLOAD_BYTES`, default 256 MiB).
+    public var maxUploadBytes: Int
+
+    /// Creates the limits.
+    public init(maxJSONBytes: Int = 1 << 20, maxUploadBytes: Int = 256 << 20) {
+        self.maxJSONBytes = maxJSONBytes
+        self.maxUploadBytes = maxUploadBytes
+    }
+
+    /// Room for the multipart framing and the small fields around an upload of `maxUploadBytes`.
+    static let multipartOverhead = 256 * 1024
+}

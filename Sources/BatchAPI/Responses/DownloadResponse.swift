@@ -1,0 +1,22 @@
+import BatchService
+import OpenAIClient
+
+/// The answer of `POST /batches/{batch_id}/download`: which files were written and what is unaccounted for.
+struct DownloadResponse: Encodable, Sendable {
+    let result: DownloadResult
+
+    enum CodingKeys: String, CodingKey {
+        case batchID = "batch_id", status, requestCounts = "request_counts", outputFile = "output_file"
+        case errorsFile = "errors_file", missingCustomIDs = "missing_custom_ids"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(result.batch.id, forKey: .batchID)
+        try c.encode(result.batch.status, forKey: .status)
+        try c.encode(result.batch.requestCounts ?? BatchRequestCounts(), forKey: .requestCounts)
+        try c.encode(result.outputFile, forKey: .outputFile)
+        try c.encode(result.errorsFile, forKey: .errorsFile)
+        try c.encode(result.missingCustomIDs, forKey: .missingCustomIDs)
+    }
+}

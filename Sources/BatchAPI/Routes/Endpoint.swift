@@ -1,0 +1,56 @@
+import Foundation
+import HTTPServer
+
+/// Every route of the REST API (DESIGN.md §5). The router is built from this table and the OpenAPI
+/// document is checked against it, so the two cannot drift apart.
+public enum Endpoint: String, CaseIterable, Sendable {
+    case submit, list, batch, status, wait, cancel, download, parse, run, runFile, file
+    case openAPI, docs, redoc, health, metrics
+
+    /// The method.
+    public var method: HTTPMethod {
+        switch self {
+        case .list, .batch, .status, .file, .openAPI, .docs, .redoc, .health, .metrics: .get
+        case .submit, .wait, .cancel, .download, .parse, .run, .runFile: .post
+        }
+    }
+
+    /// The path pattern as the router takes it (`{name...}` is the rest of the path).
+    public var pattern: String {
+        switch self {
+        case .submit, .list: "/batches"
+        case .batch: "/batches/{batch_id}"
+        case .status: "/batches/{batch_id}/status"
+        case .wait: "/batches/{batch_id}/wait"
+        case .cancel: "/batches/{batch_id}/cancel"
+        case .download: "/batches/{batch_id}/download"
+        case .parse: "/batches/{batch_id}/parse"
+        case .run: "/batches/run"
+        case .runFile: "/batches/run-file"
+        case .file: "/batches/{batch_id}/files/{path...}"
+        case .openAPI: "/openapi.json"
+        case .docs: "/docs"
+        case .redoc: "/redoc"
+        case .health: "/healthz"
+        case .metrics: "/metrics"
+        }
+    }
+
+    /// The path as OpenAPI writes it (`{path}` for the rest of the path).
+    public var openAPIPath: String {
+        pattern.replacingOccurrences(of: "...}", with: "}")
+    }
+
+    /// What the request body is, which sets the route's size limit.
+    enum Body {
+        case none, json, upload
+    }
+
+    var body: Body {
+        switch self {
+        case .submit, .wait, .cancel, .download, .parse, .run: .json
+        case .runFile: .upload
+        case .list, .batch, .status, .file, .openAPI, .docs, .redoc, .health, .metrics: .none
+        }
+    }
+}

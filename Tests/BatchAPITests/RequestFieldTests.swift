@@ -1,0 +1,77 @@
+@testable import BatchAPI
+import HTTPServer
+import BatchService
+import Testing
+
+/// Request bodies read with FastAPI's tolerance, and refused with messages that name the field.
+@Suite("request fields")
+struct RequestFieldTests {
+    static func fields(_ json: String) throws -> FieldReader {
+        try FieldReader.decode(Array(json.utf8), expected: "things", emptyIsObject: true)
+    }
+
+    @Test(arguments: [(#"{"poll_interval":5}"#, 5.0), (#"{"poll_interval":"2.5"}"#, 2.5), (#"{"poll_interval":" 7 "}"#, 7.0), ("{}", 5.0)])
+    func pollIntervalIsANumberOrANumericString(json: String, expected: Double) throws {
+        #expect(try WaitBody(try Self.fields(json)).pollInterval == expected)
+    }
+
+    @Test(arguments: [("true", true), ("\"true\"", true), ("\"False\"", false), ("\"1\"", true), ("0", false), ("\"off\"", false)])
+    func doParseIsABooleanOrItsSpelling(value: String, expected: Bool) throws {
+        let run = try RunBody(try Self.fields(#"{"input_path":"a.jsonl","do_parse":\#(value)}"#))
+        #expect(run.request.doParse == expected)
+    }
+
+    @Test func formFieldsAreText() throws {
+        let fields = FieldReader(form: [("poll_interval", "5"), ("do_parse", "true"), ("job_name", "demo"), ("completion_window", "24h")])
+        let run = try RunBody(.uploadedFile(path: "/tmp/x.jsonl", filename: "x.jsonl"), fields)
+        #expect(run.request.pollInterval == 5)
+        #expect(run.request.doParse)
+        #expect(run.request.submission.jobName == "demo")
+    }
+
+    @Test func requestsBecomeLinesAndSpecNeedsAModel() throws {
+        let submit = try SubmitBody(try Self.fields(#"{"requests":[{"custom_id":"a","body":{"max_tokens":1000,"temperature":0.7}}],"force":"true"}"#))
+        guard case .lines(let lines) = submit.request.input else { Issue.record("not lines"); return }
+        #expect(lines == [#"{"body":{"max_tokens":1000,"temperature":0.7},"custom_id":"a"}"#])
+        #expect(submit.request.force)
+        #expect(throws: APIProblem.self) { try SubmitBody(try Self.fields(#"{"spec":"user: hi"}"#)) }
+        let spec = try SubmitBody(try Self.fields(#"{"spec":"user: hi","model":"gpt-4o-mini","metadata":{"n":3}}"#))
+        #expect(spec.request.metadata == ["n": "3"])
+    }
+
+    @Test(arguments: [
+        (#"{"input_path":5}"#, "'input_path' is a number; expected a string."),
+        (#"{"requests":[1]}"#, "'requests[0]' is a number; expected a request line object"),
+        (#"{"requests":[]}"#, "'requests' is empty"),
+        (#"{"input_path":"a.jsonl","completion_window":"48h"}"#, "supports only \"24h\""),
+        (#"{"input_path":"a.jsonl","metadata":"x"}"#, "'metadata' is a string; expected an object of strings."),
+        (#"{}"#, "Missing the requests: expected 'input_path'"),
+        ("[]", "The request body is an array; expected a JSON object with"),
+        ("{\"a\":", "The request body is not valid JSON"),
+    ])
+    func refusalsNameTheFieldAndWhatWasExpected(json: String, message: String) throws {
+        do {
+            _ = try SubmitBody(try FieldReader.decode(Array(json.utf8), expected: SubmitBody.expected, emptyIsObject: false))
+            Issue.record("accepted \(json)")
+        } catch {
+            #expect(error.status.code == 400)
+            #expect(error.detail?.contains(message) == true, "\(error.detail ?? "")")
+        }
+    }
+
+    @Test(arguments: [("0", false), ("-1", false), ("0.01", true), ("3600", true), ("3601", false), ("\"abc\"", false), ("true", false)])
+    func pollIntervalBounds(value: String, accepted: Bool) throws {
+        let result = Result { try WaitBody(try Self.fields(#"{"poll_interval":\#(value)}"#)) }
+        #expect(((try? result.get()) != nil) == accepted)
+    }
+
+    @Test func preferRespondAsyncIsFoundAmongOtherPreferences() {
+        var headers = HTTPHeaders()
+        headers.add(name: "Prefer", value: "wait=10, Respond-Async; x=1")
+        #expect(Preference.respondAsync(headers))
+        var other = HTTPHeaders()
+        other.add(name: "Prefer", value: "return=minimal")
+        #expect(!Preference.respondAsync(other))
+        #expect(!Preference.respondAsync(HTTPHeaders()))
+    }
+}
