@@ -186,7 +186,8 @@ struct FaultToleranceTests {
         let cancelled = ContinuousClock.now
         task.cancel()
         let result = await task.result
-        #expect(ContinuousClock.now - cancelled < .seconds(1))
+        // The answer would take 10 s; 5 s leaves room for a loaded machine.
+        #expect(ContinuousClock.now - cancelled < .seconds(5))
         guard case .failure(let error as OpenAIError) = result else {
             Issue.record("expected OpenAIError, got \(result)")
             return

@@ -118,7 +118,8 @@ import TestSupport
             await #expect(throws: CancellationError.self) {
                 try await reader.value
             }
-            #expect(ContinuousClock.now - cancelled < .seconds(1))
+            // The read has no deadline: anything short of forever proves the cancel; 5 s allows for load.
+            #expect(ContinuousClock.now - cancelled < .seconds(5))
             // A later read still works: the cancelled waiter left nothing behind.
             try await pair.client.write([[7]], deadline: nil)
             #expect(try await pair.server.read(exactly: 1) == [7])
