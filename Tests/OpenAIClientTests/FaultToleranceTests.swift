@@ -161,17 +161,19 @@ struct FaultToleranceTests {
     @Test func slowAnswersTimeOutAndAreRetried() async throws {
         let fixture = try SimulatorFixture.start()
         defer { Task { try? await fixture.stop() } }
-        fixture.simulator.faults.schedule([ScheduledFault(.slow(.seconds(3)), count: 2, method: "GET")])
+        // A request timeout of 1.5 s against answers of 8 s: short enough to prove neither answer was
+        // awaited, long enough that a loaded machine still gets each request to the server in time.
+        fixture.simulator.faults.schedule([ScheduledFault(.slow(.seconds(8)), count: 2, method: "GET")])
         let openai = fixture.client(
             retry: OpenAI.RetryPolicy(maxAttempts: 2, initialDelay: .milliseconds(5), maxDelay: .milliseconds(10)),
-            timeouts: OpenAI.Timeouts(connect: .seconds(2), request: .milliseconds(300))
+            timeouts: OpenAI.Timeouts(connect: .seconds(2), request: .milliseconds(1500))
         )
         let started = ContinuousClock.now
         let error = await #expect(throws: OpenAIError.self) { try await openai.listBatches(after: nil, limit: 5) }
         #expect(error?.kind == .timeout)
         #expect(fixture.simulator.faults.injectedCount == 2)
-        // Two answers of 3 s each were not waited for.
-        #expect(ContinuousClock.now - started < .milliseconds(2900))
+        // Two answers of 8 s each were not waited for.
+        #expect(ContinuousClock.now - started < .seconds(7))
         // A third call meets no fault.
         _ = try await openai.listBatches(after: nil, limit: 5)
     }
