@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs what the build needs on a fresh Debian machine (libcurl and zlib headers), only when missing.
+# Installs what the build, the demo and the tests need on a fresh Debian machine (libcurl and zlib headers,
+# the curl command the demo and the seed's examples use), only when missing.
 set -euo pipefail
 
 missing=()
-for package in libcurl4-openssl-dev zlib1g-dev; do
+for package in libcurl4-openssl-dev zlib1g-dev curl; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 for package in "$@"; do
