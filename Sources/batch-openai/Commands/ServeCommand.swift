@@ -15,16 +15,17 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the REST service: /batches (submit, status, wait, download, parse, run, run-file), /docs, /metrics.",
         discussion: """
-        Binds to BATCH_OPENAI_HOST:BATCH_OPENAI_PORT (default 127.0.0.1:8000); --host and --port override them.
-        The backend is OPENAI_BASE_URL with OPENAI_API_KEY; --sim starts the Batch API simulator in-process on a
-        loopback port instead (no key, no network). Results go to BATCH_OPENAI_OUTPUTS (outputs/), request files are
-        read from BATCH_OPENAI_INPUTS (inputs/). Runs that a stop interrupted go on at the next start.
-        With BATCH_OPENAI_TOKEN set, every route but /healthz needs "Authorization: Bearer <token>".
+        Binds to BATCH_OPENAI_HOST:BATCH_OPENAI_PORT (default 127.0.0.1:8000); --host and --port override them. \
+        The backend is OPENAI_BASE_URL with OPENAI_API_KEY; --sim starts the Batch API simulator in-process on a \
+        loopback port instead (no key, no network). Results go to BATCH_OPENAI_OUTPUTS (outputs/), request files are \
+        read from BATCH_OPENAI_INPUTS (inputs/). Runs that a stop interrupted go on at the next start. \
+        With BATCH_OPENAI_TOKEN set, every route but /healthz needs "Authorization: Bearer <token>". \
         SIGINT or SIGTERM stops it gracefully: no new connections, in-flight requests finish, exit code 0.
 
         Example:
           batch-openai serve --sim --port 8000
-          curl -X POST http://localhost:8000/batches/run-file -F file=@inputs/sample_input.jsonl -F job_name=demo
+          curl -X POST http://localhost:8000/batches/run-file \\
+            -F file=@inputs/sample_input.jsonl -F job_name=demo
           open http://localhost:8000/docs
         """
     )

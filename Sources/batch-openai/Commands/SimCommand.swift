@@ -9,19 +9,21 @@ struct SimCommand: AsyncParsableCommand {
         commandName: "sim",
         abstract: "Run a local simulator of the OpenAI Files + Batches API (offline, free, deterministic).",
         discussion: """
-        Serves /v1/files, /v1/batches, /v1/chat/completions and /v1/embeddings; point an OpenAI client's base
-        URL at the printed address. Batches run in the background with the given latencies; results are
+        Serves /v1/files, /v1/batches, /v1/chat/completions and /v1/embeddings; point an OpenAI client's base \
+        URL at the printed address. Batches run in the background with the given latencies; results are \
         deterministic Markdown (PlantUML when the prompt asks for a diagram).
 
-        Faults on the API itself: --fault-429 0.1 --fault-500 0.05 --fault-503 0.05 --fault-drop 0.01
-        --fault-slow 0.1 (probabilities per request, seeded by --seed), and --fault SPEC (repeatable) for a
-        deterministic schedule consumed first: 503x3 (the next 3 requests get 503), 429:2 (Retry-After 2),
+        Faults on the API itself: --fault-429 0.1 --fault-500 0.05 --fault-503 0.05 --fault-drop 0.01 \
+        --fault-slow 0.1 (probabilities per request, seeded by --seed), and --fault SPEC (repeatable) for a \
+        deterministic schedule consumed first: 503x3 (the next 3 requests get 503), 429:2 (Retry-After 2), \
         drop@POST /v1/batches (cut the next create's answer off after the batch was made), slow:1.5x2@/v1/files.
 
         Examples:
           batch-openai sim --port 8100 --request-latency 0 --validation-delay 0
-          batch-openai sim --window-speed 86400 --failure-rate 0.1 --failure-statuses 500,429
-          OPENAI_BASE_URL=http://127.0.0.1:8100/v1 OPENAI_API_KEY=sk-sim python script.py
+          batch-openai sim --window-speed 86400 --failure-rate 0.1 \\
+            --failure-statuses 500,429
+          export OPENAI_BASE_URL=http://127.0.0.1:8100/v1 OPENAI_API_KEY=sk-sim
+          python script.py
         """
     )
 

@@ -8,8 +8,8 @@ struct ValidateCommand: AsyncParsableCommand {
         commandName: "validate",
         abstract: "Check a JSONL request file against the Batch API's rules, with line numbers.",
         discussion: """
-        One JSON object per line; a unique, non-empty custom_id; method POST; one url for the whole file, a
-        supported endpoint; a body with a model (one model per file) and no "stream": true; at most 50,000
+        One JSON object per line; a unique, non-empty custom_id; method POST; one url for the whole file, a \
+        supported endpoint; a body with a model (one model per file) and no "stream": true; at most 50,000 \
         lines and 200 MB. Every bad line is reported. Exit code 0 when the file is valid, 1 when it is not.
 
         Example:
