@@ -1,18 +1,19 @@
 import Foundation
+import OpenAIClient
 
 /// Reads the members of a JSON object body (or the fields of a form) with clear 400s: each accessor names
 /// the field and what it expected. Unknown members are ignored, as FastAPI does.
 struct FieldReader: Sendable {
-    private let fields: [String: JSONField]
+    private let fields: [String: JSONValue]
 
     /// Fields from a decoded object.
-    init(_ fields: [String: JSONField]) {
+    init(_ fields: [String: JSONValue]) {
         self.fields = fields
     }
 
     /// Fields of a multipart form: every value is text, which the accessors already accept.
     init(form: [(name: String, value: String)]) {
-        var fields: [String: JSONField] = [:]
+        var fields: [String: JSONValue] = [:]
         for (name, value) in form where fields[name] == nil { fields[name] = .string(value) }
         self.fields = fields
     }
@@ -26,9 +27,9 @@ struct FieldReader: Sendable {
             }
             return FieldReader([:])
         }
-        let value: JSONField
+        let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONField.self, from: Data(bytes))
+            value = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
         } catch {
             throw .badRequest("The request body is not valid JSON (\(Self.reason(error))); expected a JSON object with \(expected).")
         }
@@ -152,7 +153,7 @@ struct FieldReader: Sendable {
         }
     }
 
-    private func mismatch(_ name: String, _ value: JSONField, _ expected: String) -> APIProblem {
+    private func mismatch(_ name: String, _ value: JSONValue, _ expected: String) -> APIProblem {
         .badRequest("'\(name)' is \(value.kindName); expected \(expected).", param: name)
     }
 

@@ -40,7 +40,7 @@ extension BatchServiceError {
     }
 
     /// A path or id refused by the workspace, or a file it could not write.
-    init(_ error: WorkspaceError) {
+    public init(_ error: WorkspaceError) {
         let kind: Kind
         switch error.kind {
         case .invalidBatchID, .outsideFolder, .unsupportedFileType: kind = .badRequest
