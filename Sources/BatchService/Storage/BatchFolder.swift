@@ -46,8 +46,10 @@ struct BatchFolder: Sendable {
 
     // MARK: - State files
 
-    /// Writes `batch.json` (atomic, fsynced).
+    /// Writes `batch.json` (atomic, fsynced) unless it already holds this very batch: a status poll that
+    /// changes nothing costs a small read instead of an fsync (polls during a parse would slow it).
     func writeBatch(_ batch: Batch) throws(WorkspaceError) {
+        if readBatch() == batch { return }
         try Self.writeJSON(batch, to: file(Self.batchFile))
     }
 

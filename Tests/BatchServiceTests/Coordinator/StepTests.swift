@@ -34,6 +34,25 @@ struct StepTests {
         #expect(status.status == .completed)
     }
 
+    @Test func aPollThatChangesNothingLeavesBatchJSONAlone() async throws {
+        let fixture = try ServiceFixture.start()
+        defer { Task { try await fixture.stop() } }
+        let coordinator = fixture.coordinator()
+        let submitted = try await coordinator.submit(SubmitRequest(input: .path(try fixture.writeInput(ServiceFixture.chatLines(3)))))
+        let id = submitted.batch.id
+        _ = try await coordinator.wait(id: id, pollInterval: 0.02, timeout: 30)
+        let path = submitted.outputDirectory + "/batch.json"
+        func inode() throws -> UInt64 {
+            try #require(FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64)
+        }
+        // Every atomic write renames a new file into place, so an unchanged inode means no write (no fsync).
+        let before = try inode()
+        let again = try await coordinator.batch(id: id)
+        #expect(again.status == .completed)
+        #expect(try inode() == before)
+        #expect(BatchFolder(path: submitted.outputDirectory).readBatch() == again)
+    }
+
     @Test func downloadIsAConflictUntilResultsExist() async throws {
         let fixture = try ServiceFixture.start { $0.requestLatency = .milliseconds(100) }
         defer { Task { try await fixture.stop() } }
