@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import OpenAIClient
 
 /// The default responder: deterministic, useful text derived from the prompt, with usage.
@@ -177,7 +178,9 @@ public struct TemplateResponder: Responder {
             lowered.append(0x0A)
             lowered.append(contentsOf: promptHead)
         }
-        for index in lowered.indices where lowered[index] >= 0x41 && lowered[index] <= 0x5A { lowered[index] |= 0x20 }
+        lowered.withUnsafeMutableBufferPointer { buffer in
+            for index in buffer.indices where buffer[index] >= 0x41 && buffer[index] <= 0x5A { buffer[index] |= 0x20 }
+        }
         let wantsDiagram = diagramMarkers.contains { containsLowercased(lowered, $0) }
         let head = String(decoding: promptHead, as: UTF8.self)
         return wantsDiagram ? plantUML(prompt: head) : markdown(prompt: head, bytes: prompt.utf8.count, model: model)
@@ -195,15 +198,24 @@ public struct TemplateResponder: Responder {
     }
 
     static func containsLowercased(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, bytes.count >= needle.count else { return needle.isEmpty }
-        var index = 0
-        let last = bytes.count - needle.count
-        while index <= last {
-            guard let found = bytes[index...last].firstIndex(of: first) else { return false }
-            if bytes[found..<(found + needle.count)].elementsEqual(needle) { return true }
-            index = found + 1
+        guard !needle.isEmpty else { return true }
+        guard bytes.count >= needle.count else { return false }
+        // memchr for the first byte, memcmp for the rest: a generic slice scan with `elementsEqual`
+        // at every candidate cost more than the rest of composing an answer.
+        return bytes.withUnsafeBufferPointer { haystack in
+            needle.withUnsafeBufferPointer { needle in
+                guard let base = haystack.baseAddress, let wanted = needle.baseAddress else { return false }
+                var index = 0
+                let last = haystack.count - needle.count
+                while index <= last {
+                    guard let hit = memchr(base + index, Int32(wanted.pointee), last - index + 1) else { return false }
+                    let found = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(base + found, wanted, needle.count) == 0 { return true }
+                    index = found + 1
+                }
+                return false
+            }
         }
-        return false
     }
 
     /// The non-empty lines of a text, trimmed of spaces and of `trim`, worked out on bytes (Foundation's
@@ -268,9 +280,24 @@ public struct TemplateResponder: Responder {
         "this", "that", "there", "with", "from", "diagram", "sequence", "plantuml", "desenhe", "crie", "gere", "diagrama",
     ]
 
+    /// The text cut to `length` characters (the last one an ellipsis) when it is longer.
     static func clip(_ text: String, _ length: Int) -> String {
         if text.utf8.count <= length { return text }  // bytes ≥ characters: surely short enough
-        return text.count <= length ? text : String(text.prefix(length - 1)) + "…"
+        guard length > 0 else { return text.count <= length ? text : String(text.prefix(length - 1)) + "…" }
+        // Counting every character of a long prompt was a tenth of a request's cost; only the
+        // first `length + 1` matter. When those bytes are ASCII without a CR, each byte is one
+        // character (a CR may pair with an LF; a non-ASCII byte may extend the one before it).
+        var text = text
+        let fast: String? = text.withUTF8 { utf8 in
+            for index in 0...length where utf8[index] >= 0x80 || utf8[index] == 0x0D { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: utf8[0..<(length - 1)]), as: UTF8.self) + "…"
+        }
+        if let fast { return fast }
+        // Otherwise walk characters, at most `length + 1` of them: longer than `length` when two
+        // or more follow the first `length - 1`.
+        guard let cut = text.index(text.startIndex, offsetBy: length - 1, limitedBy: text.endIndex),
+              cut < text.endIndex, text.index(after: cut) < text.endIndex else { return text }
+        return String(text[..<cut]) + "…"
     }
 
     /// About four bytes of text per token, as OpenAI's rule of thumb says.

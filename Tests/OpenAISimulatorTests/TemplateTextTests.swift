@@ -1,0 +1,81 @@
+import Testing
+
+@testable import OpenAISimulator
+
+/// The responder's text helpers, made faster, give what the simple versions gave.
+@Suite struct TemplateTextTests {
+    /// The clipping as it was: count every character.
+    static func legacyClip(_ text: String, _ length: Int) -> String {
+        if text.utf8.count <= length { return text }
+        return text.count <= length ? text : String(text.prefix(length - 1)) + "…"
+    }
+
+    /// The search as it was: a slice scan for the first byte, then `elementsEqual`.
+    static func legacyContains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, bytes.count >= needle.count else { return needle.isEmpty }
+        var index = 0
+        let last = bytes.count - needle.count
+        while index <= last {
+            guard let found = bytes[index...last].firstIndex(of: first) else { return false }
+            if bytes[found..<(found + needle.count)].elementsEqual(needle) { return true }
+            index = found + 1
+        }
+        return false
+    }
+
+    static let pieces = ["a", "b", " ", "\r", "\n", "\r\n", "é", "e\u{301}", "\u{301}", "😀", "🇵🇹", "中", "\t", "x", "\u{200D}"]
+
+    static func random(_ generator: inout SeededGenerator, maxPieces: Int) -> String {
+        var text = ""
+        for _ in 0..<Int(generator.next() % UInt64(maxPieces + 1)) {
+            // Mostly ASCII, as prompts are, with the characters that make grapheme edges tricky.
+            text += generator.next() % 3 == 0 ? pieces[Int(generator.next() % UInt64(pieces.count))] : "abc"
+        }
+        return text
+    }
+
+    @Test func clipMatchesCountingEveryCharacter() {
+        let fixed = [
+            String(repeating: "a", count: 79), String(repeating: "a", count: 80), String(repeating: "a", count: 81),
+            String(repeating: "a", count: 79) + "e\u{301}", String(repeating: "a", count: 80) + "\u{301}",
+            String(repeating: "a", count: 78) + "\r\n" + "b", String(repeating: "a", count: 79) + "\r\n",
+            String(repeating: "é", count: 100), String(repeating: "e\u{301}", count: 81), String(repeating: "🇵🇹", count: 90),
+            "Explain topic 1. " + String(repeating: "the batch api runs requests ", count: 40),
+        ]
+        for text in fixed {
+            for length in [1, 2, 3, 79, 80, 81, 120, 400] {
+                #expect(TemplateResponder.clip(text, length) == Self.legacyClip(text, length), "\(text.debugDescription) \(length)")
+            }
+        }
+        var generator = SeededGenerator(seed: 7)
+        for _ in 0..<3_000 {
+            let text = Self.random(&generator, maxPieces: 40)
+            let length = 1 + Int(generator.next() % 60)
+            #expect(TemplateResponder.clip(text, length) == Self.legacyClip(text, length), "\(text.debugDescription) \(length)")
+        }
+    }
+
+    @Test func searchMatchesTheSliceScan() {
+        var generator = SeededGenerator(seed: 11)
+        let alphabet = Array("abc umlplantd@".utf8)
+        for _ in 0..<3_000 {
+            let haystack = (0..<Int(generator.next() % 40)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            let needle = (0..<Int(generator.next() % 4)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            #expect(TemplateResponder.containsLowercased(haystack, needle) == Self.legacyContains(haystack, needle))
+        }
+        for marker in TemplateResponder.diagramMarkers {
+            #expect(TemplateResponder.containsLowercased(Array("please draw a ".utf8) + marker + Array(" now".utf8), marker))
+            #expect(!TemplateResponder.containsLowercased(Array(marker.dropLast()), marker))
+        }
+    }
+
+    @Test func longASCIIPromptGetsClippedTitleAndSummary() {
+        let prompt = "Explain topic 7. " + String(repeating: "the batch api runs requests ", count: 100)
+        let text = TemplateResponder.compose(prompt: prompt, context: prompt, model: "gpt-4o-mini")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0] == "# " + Self.legacyClip(prompt, 80))
+        #expect(lines[0].hasSuffix("…") && lines[0].count == 82)
+        #expect(lines[4] == Self.legacyClip(prompt, 400))
+        #expect(text.hasSuffix("from a prompt of \(prompt.utf8.count) bytes.\n"))
+    }
+}
