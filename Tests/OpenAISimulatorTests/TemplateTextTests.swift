@@ -23,6 +23,25 @@ import Testing
         return false
     }
 
+    /// Line splitting as it was: an array of bytes, a table of bytes to strip.
+    static func legacyLines(_ text: String, trimming trim: [UInt8] = [], limit: Int = .max) -> [String] {
+        let bytes = Array(text.utf8)
+        var result: [String] = []
+        var start = 0
+        var strip = [Bool](repeating: false, count: 256)
+        for byte in trim + [0x20, 0x09, 0x0D] { strip[Int(byte)] = true }
+        while start <= bytes.count, result.count < limit {
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            var low = start
+            var high = end
+            while low < high, strip[Int(bytes[low])] { low += 1 }
+            while high > low, strip[Int(bytes[high - 1])] { high -= 1 }
+            if low < high { result.append(String(decoding: bytes[low..<high], as: UTF8.self)) }
+            start = end + 1
+        }
+        return result
+    }
+
     static let pieces = ["a", "b", " ", "\r", "\n", "\r\n", "é", "e\u{301}", "\u{301}", "😀", "🇵🇹", "中", "\t", "x", "\u{200D}"]
 
     static func random(_ generator: inout SeededGenerator, maxPieces: Int) -> String {
@@ -53,6 +72,20 @@ import Testing
             let length = 1 + Int(generator.next() % 60)
             #expect(TemplateResponder.clip(text, length) == Self.legacyClip(text, length), "\(text.debugDescription) \(length)")
         }
+    }
+
+    @Test func linesMatchTheArrayVersion() {
+        var generator = SeededGenerator(seed: 5)
+        let extra = ["#", ">", "*", "-", "\n\n", " \t "]
+        for _ in 0..<3_000 {
+            var text = Self.random(&generator, maxPieces: 30)
+            if generator.next() % 2 == 0 { text = extra[Int(generator.next() % 6)] + text + extra[Int(generator.next() % 6)] }
+            let trim: [UInt8] = generator.next() % 2 == 0 ? Array("#>*-".utf8) : []
+            let limit = generator.next() % 3 == 0 ? 1 : Int.max
+            #expect(TemplateResponder.lines(text, trimming: trim, limit: limit) == Self.legacyLines(text, trimming: trim, limit: limit))
+        }
+        #expect(TemplateResponder.lines("") == [])
+        #expect(TemplateResponder.lines("\n # Title \r\n\n- point\n", trimming: Array("#-".utf8)) == ["Title", "point"])
     }
 
     @Test func searchMatchesTheSliceScan() {

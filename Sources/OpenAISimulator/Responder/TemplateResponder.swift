@@ -210,7 +210,10 @@ public struct TemplateResponder: Responder {
                 while index <= last {
                     guard let hit = memchr(base + index, Int32(wanted.pointee), last - index + 1) else { return false }
                     let found = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    if memcmp(base + found, wanted, needle.count) == 0 { return true }
+                    // The second byte first: " uml" starts at every space of a prompt.
+                    if needle.count == 1 || base[found + 1] == wanted[1], memcmp(base + found, wanted, needle.count) == 0 {
+                        return true
+                    }
                     index = found + 1
                 }
                 return false
@@ -221,21 +224,25 @@ public struct TemplateResponder: Responder {
     /// The non-empty lines of a text, trimmed of spaces and of `trim`, worked out on bytes (Foundation's
     /// trimming and String's generic decoding cost more than the rest of a request).
     static func lines(_ text: String, trimming trim: [UInt8] = [], limit: Int = .max) -> [String] {
-        let bytes = Array(text.utf8)
-        var result: [String] = []
-        var start = 0
-        var strip = [Bool](repeating: false, count: 256)
-        for byte in trim + [0x20, 0x09, 0x0D] { strip[Int(byte)] = true }
-        while start <= bytes.count, result.count < limit {
-            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-            var low = start
-            var high = end
-            while low < high, strip[Int(bytes[low])] { low += 1 }
-            while high > low, strip[Int(bytes[high - 1])] { high -= 1 }
-            if low < high { result.append(String(decoding: bytes[low..<high], as: UTF8.self)) }
-            start = end + 1
+        var text = text
+        return text.withUTF8 { bytes in
+            var result: [String] = []
+            var start = 0
+            let strip = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D || trim.contains(byte) }
+            while start <= bytes.count, result.count < limit {
+                var end = bytes.count
+                if start < bytes.count, let base = bytes.baseAddress, let newline = memchr(base + start, 0x0A, bytes.count - start) {
+                    end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                }
+                var low = start
+                var high = end
+                while low < high, strip(bytes[low]) { low += 1 }
+                while high > low, strip(bytes[high - 1]) { high -= 1 }
+                if low < high { result.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[low..<high]), as: UTF8.self)) }
+                start = end + 1
+            }
+            return result
         }
-        return result
     }
 
     static func title(of prompt: String) -> String {
