@@ -90,13 +90,19 @@ import Testing
 
     @Test func searchMatchesTheSliceScan() {
         var generator = SeededGenerator(seed: 11)
-        let alphabet = Array("abc umlplantd@".utf8)
+        let alphabet = Array("abc umlplantd@qs".utf8)
         for _ in 0..<3_000 {
             let haystack = (0..<Int(generator.next() % 40)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
             let needle = (0..<Int(generator.next() % 4)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
             #expect(TemplateResponder.containsLowercased(haystack, needle) == Self.legacyContains(haystack, needle))
         }
+        #expect(TemplateResponder.rarestByteOffset(Array(" uml".utf8)) == 2)
+        #expect(TemplateResponder.rarestByteOffset(Array("sequence chart".utf8)) == 2)
+        #expect(TemplateResponder.rarestByteOffset(Array("@startuml".utf8)) == 0)
         for marker in TemplateResponder.diagramMarkers {
+            #expect(TemplateResponder.containsLowercased(marker, marker))
+            #expect(TemplateResponder.containsLowercased(marker + Array("x".utf8), marker))
+            #expect(TemplateResponder.containsLowercased(Array("x".utf8) + marker, marker))
             #expect(TemplateResponder.containsLowercased(Array("please draw a ".utf8) + marker + Array(" now".utf8), marker))
             #expect(!TemplateResponder.containsLowercased(Array(marker.dropLast()), marker))
         }

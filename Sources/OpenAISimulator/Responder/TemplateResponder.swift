@@ -200,26 +200,39 @@ public struct TemplateResponder: Responder {
     static func containsLowercased(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty else { return true }
         guard bytes.count >= needle.count else { return false }
-        // memchr for the first byte, memcmp for the rest: a generic slice scan with `elementsEqual`
-        // at every candidate cost more than the rest of composing an answer.
+        // memchr for the needle's rarest byte, memcmp for the whole: a generic slice scan with
+        // `elementsEqual` at every candidate cost more than the rest of composing an answer, and
+        // anchoring on the first byte stopped at every space (" uml") or every "s" ("sequence").
+        let anchor = rarestByteOffset(needle)
         return bytes.withUnsafeBufferPointer { haystack in
             needle.withUnsafeBufferPointer { needle in
                 guard let base = haystack.baseAddress, let wanted = needle.baseAddress else { return false }
-                var index = 0
+                var start = 0  // where the next window may begin
                 let last = haystack.count - needle.count
-                while index <= last {
-                    guard let hit = memchr(base + index, Int32(wanted.pointee), last - index + 1) else { return false }
-                    let found = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    // The second byte first: " uml" starts at every space of a prompt.
-                    if needle.count == 1 || base[found + 1] == wanted[1], memcmp(base + found, wanted, needle.count) == 0 {
-                        return true
-                    }
-                    index = found + 1
+                while start <= last {
+                    guard let hit = memchr(base + start + anchor, Int32(wanted[anchor]), last - start + 1) else { return false }
+                    let found = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) - anchor
+                    if memcmp(base + found, wanted, needle.count) == 0 { return true }
+                    start = found + 1
                 }
                 return false
             }
         }
     }
+
+    /// The offset of the byte of `needle` least frequent in English text (letters by their usual
+    /// ranking, a space as the most frequent, anything else as rarer than any letter).
+    static func rarestByteOffset(_ needle: [UInt8]) -> Int {
+        func rank(_ byte: UInt8) -> Int {
+            if byte == 0x20 { return -1 }
+            return letterFrequency.firstIndex(of: byte) ?? letterFrequency.count
+        }
+        var best = 0
+        for index in needle.indices where rank(needle[index]) > rank(needle[best]) { best = index }
+        return best
+    }
+
+    private static let letterFrequency = Array("etaoinshrdlcumwfgypbvkjxqz".utf8)
 
     /// The non-empty lines of a text, trimmed of spaces and of `trim`, worked out on bytes (Foundation's
     /// trimming and String's generic decoding cost more than the rest of a request).
