@@ -12,6 +12,9 @@ public struct TemplateResponder: Responder {
     /// Creates the responder.
     public init() {}
 
+    /// `true`: answers are pure functions of the request.
+    public var answersAhead: Bool { true }
+
     /// Answers as the endpoint would, deterministically.
     public func respond(endpoint: String, body: JSONValue) async -> ResponderResult {
         guard case .object = body else {
