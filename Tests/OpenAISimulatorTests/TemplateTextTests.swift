@@ -118,3 +118,37 @@ import Testing
         #expect(text.hasSuffix("from a prompt of \(prompt.utf8.count) bytes.\n"))
     }
 }
+
+/// PlantUML answers name the participants the prompt names.
+@Suite struct PlantUMLAnswerTests {
+    static func participants(_ text: String) -> [String] {
+        text.split(separator: "\n").filter { $0.hasPrefix("participant ") }.map {
+            String($0.split(separator: "\"")[1])
+        }
+    }
+
+    @Test func participantsComeFromThePrompt() {
+        let three = TemplateResponder.plantUML(prompt: "Draw a PlantUML sequence diagram of Client, Server and Database talking.")
+        #expect(Self.participants(three) == ["Client", "Server", "Database"])
+        #expect(three.contains("User -> P1: request\nP1 -> P2: server\nP2 -> P3: database\nP1 --> User: result\n@enduml\n"))
+        // Four at most, each once; instruction words and short words are not names.
+        let many = TemplateResponder.plantUML(prompt: "Please Draw Alpha Beta Beta Gamma Delta Epsilon Zeta Uml")
+        #expect(Self.participants(many) == ["Alpha", "Beta", "Gamma", "Delta"])
+        let none = TemplateResponder.plantUML(prompt: "draw a diagram please")
+        #expect(Self.participants(none) == ["Service", "Store"])
+    }
+
+    @Test func manyNamesInABatchDoNotStopTheSimulator() async throws {
+        let harness = try SimulatorHarness.start()
+        defer { Task { try await harness.stop() } }
+        let chat = #"{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Sequence diagram: Alpha, Beta, Gamma, Delta, Epsilon"}]}"#
+        let response = try await harness.request("POST", "/v1/chat/completions", body: Array(chat.utf8))
+        #expect(response.status == 200)
+        let file = try await harness.uploadFile(SimulatorHarness.chatLines(3) { "Draw a diagram of Alpha, Beta, Gamma, Delta and Epsilon (\($0))" })
+        let batch = try await harness.waitFor(try await harness.createBatch(fileID: file.id).id)
+        #expect(batch.status == .completed)
+        let output = try await harness.content(try #require(batch.outputFileID))
+        let content = output.first?.response?.body["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue ?? ""
+        #expect(Self.participants(content) == ["Alpha", "Beta", "Gamma", "Delta"])
+    }
+}

@@ -278,14 +278,17 @@ public struct TemplateResponder: Responder {
     }
 
     static func plantUML(prompt: String) -> String {
+        // Eagerly: as a lazy filter, `seen.insert` ran again on every pass over the sequence, so
+        // the names were always dropped ("Service"/"Store") and four or more crashed the process.
         var seen = Set<String>()
-        let candidates = prompt.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" })
-            .lazy
-            .map(String.init)
-            .filter { $0.count > 3 && $0.first?.isUppercase == true && !Self.instructionWords.contains($0.lowercased()) }
-            .filter { seen.insert($0).inserted }
-            .prefix(4)
-        let participants = candidates.isEmpty ? ["Service", "Store"] : Array(candidates)
+        var candidates: [String] = []
+        for word in prompt.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }) where candidates.count < 4 {
+            let name = String(word)
+            guard name.count > 3, name.first?.isUppercase == true, !Self.instructionWords.contains(name.lowercased()),
+                  seen.insert(name).inserted else { continue }
+            candidates.append(name)
+        }
+        let participants = candidates.isEmpty ? ["Service", "Store"] : candidates
         var lines = ["@startuml", "title \(title(of: prompt).replacingOccurrences(of: "\"", with: "'"))", "actor User"]
         for (index, name) in participants.enumerated() { lines.append("participant \"\(name)\" as P\(index + 1)") }
         lines.append("User -> P1: request")
