@@ -1,3 +1,4 @@
+import OpenAIClient
 import Testing
 
 @testable import OpenAISimulator
@@ -106,6 +107,19 @@ import Testing
             #expect(TemplateResponder.containsLowercased(Array("please draw a ".utf8) + marker + Array(" now".utf8), marker))
             #expect(!TemplateResponder.containsLowercased(Array(marker.dropLast()), marker))
         }
+    }
+
+    @Test func inPlaceHashesAndObjectsMatch() {
+        var generator = SeededGenerator(seed: 13)
+        for _ in 0..<500 {
+            let text = Self.random(&generator, maxPieces: 200)
+            for count in [0, 1, 256, 512, Int.max] {
+                #expect(TemplateResponder.hash(prefix: text, count) == TemplateResponder.hash(bytes: TemplateResponder.prefixBytes(text, count)))
+            }
+        }
+        let literal: JSONValue = ["a": 1, "b": "x", "c": ["d": nil]]
+        #expect(TemplateResponder.object(["a": 1, "b": "x", "c": ["d": nil]]) == literal)
+        #expect(TemplateResponder.object(["k": 1, "k": 2]) == ["k": 2])
     }
 
     @Test func longASCIIPromptGetsClippedTitleAndSummary() {

@@ -48,27 +48,35 @@ public struct TemplateResponder: Responder {
         let user = messages.last { $0["role"]?.stringValue == "user" }.map { Self.text(of: $0["content"]) } ?? prompt
         let content = Self.compose(prompt: user, context: prompt, model: model)
         let usage = Self.usage(prompt: prompt, output: content)
-        return ResponderResult(statusCode: 200, body: [
+        // Objects built at their size: the dictionary literal merges into a growing dictionary.
+        return ResponderResult(statusCode: 200, body: Self.object([
             "id": .string(Self.id("chatcmpl-", model, prompt)),
             "object": "chat.completion",
             "created": 0,
             "model": .string(model),
-            "choices": [[
+            "choices": [Self.object([
                 "index": 0,
-                "message": ["role": "assistant", "content": .string(content), "refusal": nil, "annotations": []],
+                "message": Self.object(["role": "assistant", "content": .string(content), "refusal": nil, "annotations": []]),
                 "logprobs": nil,
                 "finish_reason": "stop",
-            ]],
-            "usage": [
+            ])],
+            "usage": Self.object([
                 "prompt_tokens": .number(Double(usage.inputTokens)),
                 "completion_tokens": .number(Double(usage.outputTokens)),
                 "total_tokens": .number(Double(usage.totalTokens)),
-                "prompt_tokens_details": ["cached_tokens": 0, "audio_tokens": 0],
-                "completion_tokens_details": ["reasoning_tokens": 0, "audio_tokens": 0],
-            ],
+                "prompt_tokens_details": Self.object(["cached_tokens": 0, "audio_tokens": 0]),
+                "completion_tokens_details": Self.object(["reasoning_tokens": 0, "audio_tokens": 0]),
+            ]),
             "service_tier": "default",
             "system_fingerprint": "fp_simulator",
-        ], usage: usage)
+        ]), usage: usage)
+    }
+
+    /// A JSON object of these members (the last of a repeated key wins, as with a literal).
+    static func object(_ members: KeyValuePairs<String, JSONValue>) -> JSONValue {
+        var object = [String: JSONValue](minimumCapacity: members.count)
+        for (key, value) in members { object[key] = value }
+        return .object(object)
     }
 
     private func completion(_ body: JSONValue, model: String) -> ResponderResult {
@@ -184,12 +192,14 @@ public struct TemplateResponder: Responder {
         lowered.withUnsafeMutableBufferPointer { buffer in
             for index in buffer.indices where buffer[index] >= 0x41 && buffer[index] <= 0x5A { buffer[index] |= 0x20 }
         }
-        let wantsDiagram = diagramMarkers.contains { containsLowercased(lowered, $0) }
+        let wantsDiagram = anchoredMarkers.contains { containsLowercased(lowered, $0.marker, anchor: $0.anchor) }
         let head = String(decoding: promptHead, as: UTF8.self)
         return wantsDiagram ? plantUML(prompt: head) : markdown(prompt: head, bytes: prompt.utf8.count, model: model)
     }
 
     static let diagramMarkers: [[UInt8]] = ["plantuml", "@startuml", "diagram", " uml", "sequence chart"].map { Array($0.utf8) }
+    /// Each marker with the offset of its rarest byte, worked out once.
+    static let anchoredMarkers: [(marker: [UInt8], anchor: Int)] = diagramMarkers.map { ($0, rarestByteOffset($0)) }
 
     /// Whether `haystack` contains `needle` (lowercase ASCII), ignoring ASCII case.
     static func containsASCIICaseInsensitive(_ haystack: String.UTF8View, _ needle: [UInt8]) -> Bool {
@@ -201,12 +211,16 @@ public struct TemplateResponder: Responder {
     }
 
     static func containsLowercased(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        containsLowercased(bytes, needle, anchor: rarestByteOffset(needle))
+    }
+
+    /// Whether `bytes` contain `needle`, searched from the needle's byte at `anchor`.
+    static func containsLowercased(_ bytes: [UInt8], _ needle: [UInt8], anchor: Int) -> Bool {
         guard !needle.isEmpty else { return true }
         guard bytes.count >= needle.count else { return false }
         // memchr for the needle's rarest byte, memcmp for the whole: a generic slice scan with
         // `elementsEqual` at every candidate cost more than the rest of composing an answer, and
         // anchoring on the first byte stopped at every space (" uml") or every "s" ("sequence").
-        let anchor = rarestByteOffset(needle)
         return bytes.withUnsafeBufferPointer { haystack in
             needle.withUnsafeBufferPointer { needle in
                 guard let base = haystack.baseAddress, let wanted = needle.baseAddress else { return false }
@@ -344,6 +358,16 @@ public struct TemplateResponder: Responder {
         return hash
     }
 
+    /// FNV-1a of the first `count` bytes of a text's UTF-8, read in place.
+    static func hash(prefix text: String, _ count: Int) -> UInt64 {
+        var text = text
+        return text.withUTF8 { bytes in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes.prefix(count) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            return hash
+        }
+    }
+
     /// The first `count` bytes of a text's UTF-8, copied in one go.
     static func prefixBytes(_ text: String, _ count: Int) -> [UInt8] {
         if let bytes = text.utf8.withContiguousStorageIfAvailable({ Array($0.prefix(count)) }) { return bytes }
@@ -359,7 +383,7 @@ public struct TemplateResponder: Responder {
 
     /// A deterministic id from the request's text, so the same request gets the same answer.
     static func id(_ prefix: String, _ seed: String, _ text: String = "") -> String {
-        let mixed = hash(bytes: prefixBytes(seed, 256)) ^ (hash(bytes: prefixBytes(text, 512)) &* 31) ^ UInt64(text.utf8.count)
+        let mixed = hash(prefix: seed, 256) ^ (hash(prefix: text, 512) &* 31) ^ UInt64(text.utf8.count)
         let hex = String(mixed, radix: 16)
         return prefix + String(repeating: "0", count: 16 - hex.count) + hex
     }
