@@ -58,6 +58,19 @@ import Testing
         #expect(ahead.output.split(separator: "\n").count + ahead.errors.split(separator: "\n").count == 2 * BatchProcessor.aheadChunkLines + 300)
     }
 
+    @Test func longLinesMakeShorterChunks() async throws {
+        // 40 lines of ~300 KB: chunks end on the byte bound, not the line count.
+        let content = SimulatorHarness.chatLines(40) { "Explain topic \($0). " + String(repeating: "x", count: 300_000) }
+        let harness = try SimulatorHarness.start()
+        defer { Task { try await harness.stop() } }
+        let file = try await harness.uploadFile(content)
+        let batch = try await harness.waitFor(try await harness.createBatch(fileID: file.id).id)
+        #expect(batch.status == .completed)
+        let output = try await harness.content(try #require(batch.outputFileID))
+        #expect(output.map(\.customID) == (1...40).map { "request-\($0)" })
+        #expect(output.allSatisfy { $0.response?.body["usage"]?["prompt_tokens"]?.intValue ?? 0 > 75_000 })
+    }
+
     /// Every line once, results then the lines that never ran, each group in input order.
     static func checkAccounted(_ output: [BatchResultLine], _ errors: [BatchResultLine], total: Int, code: String) {
         let done = output.map(\.customID)

@@ -131,7 +131,11 @@ struct BatchProcessor: Sendable {
             func readChunk() throws -> [[UInt8]] {
                 var chunk: [[UInt8]] = []
                 chunk.reserveCapacity(Self.aheadChunkLines)
-                while chunk.count < Self.aheadChunkLines, let line = try reader.next() { chunk.append(line) }
+                var bytes = 0
+                while chunk.count < Self.aheadChunkLines, bytes < Self.aheadChunkBytes, let line = try reader.next() {
+                    chunk.append(line)
+                    bytes += line.count
+                }
                 return chunk
             }
             var current = await prepare(try readChunk(), firstLine: 1, endpoint: record.endpoint, parts: parts)
@@ -250,8 +254,10 @@ struct BatchProcessor: Sendable {
         }
     }
 
-    /// Lines worked out ahead per chunk: a few MB at most, and a cancel is seen within one chunk's work.
+    /// Lines worked out ahead per chunk: a cancel is seen within one chunk's work.
     static let aheadChunkLines = 512
+    /// Input bytes per chunk at most (long lines make shorter chunks): two chunks are held at once.
+    static let aheadChunkBytes = 4 << 20
 
     /// A line worked out ahead: its `custom_id`, its result line, and which file it goes to.
     struct Prepared: Sendable {
