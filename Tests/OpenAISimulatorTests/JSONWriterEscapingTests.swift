@@ -32,6 +32,19 @@ import Testing
         }
     }
 
+    @Test func specialBytesAtEveryOffsetOfLongStrings() {
+        for special in ["\"", "\\", "\n", "\r", "\t", "\u{00}", "\u{1F}", "é", "😀", "\"\\\n"] {
+            for offset in 0..<24 {
+                for tail in [0, 1, 7, 8, 9, 30] {
+                    let text = String(repeating: "a", count: offset) + special + String(repeating: "b", count: tail)
+                    var writer = JSONWriter()
+                    writer.write(text)
+                    #expect(writer.bytes == LegacyJSONText.escaped(text), "\(text.debugDescription)")
+                }
+            }
+        }
+    }
+
     @Test func objectsKeepSortedKeysAndValues() {
         let value: JSONValue = [
             "zeta": [1, 2.5, "three", nil, true], "alpha": ["nested": ["b": "x\n", "a": false]], "Mid": "q\"",
