@@ -5,8 +5,10 @@
 #
 # Prints figures, ratios and the targets of issue 3; asserts nothing. Uploads and downloads are
 # interleaved (ours, curl, ours, curl ...) so drift from other work on the machine hits both alike;
-# the median of the rounds is reported. Traffic goes to 127.0.0.1 only; only PIDs started here are
-# stopped.
+# the median of the rounds is reported. Each uploaded file is then run as a batch; the simulator's
+# upload -> completed is the median upload plus the median create -> completed, set beside the time
+# to read and write the input once (two ways: see below). Traffic goes to 127.0.0.1 only; only PIDs
+# started here are stopped.
 #
 # Usage: scripts/bench/transfer.sh [--no-build] [--rounds N] [--requests N] [--line-bytes N]
 #   --no-build       use the release binary already built
@@ -31,7 +33,7 @@ while [ $# -gt 0 ]; do
         --rounds) ROUNDS=${2:?--rounds needs a number}; shift ;;
         --requests) REQUESTS=${2:?--requests needs a number}; shift ;;
         --line-bytes) LINE_BYTES=${2:?--line-bytes needs a number}; shift ;;
-        -h|--help) sed -n '2,18p' "$SCRIPT" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$SCRIPT" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "transfer.sh: unknown argument '$1' (try --help)" >&2; exit 64 ;;
     esac
     shift
@@ -82,6 +84,11 @@ awk -v n="$REQUESTS" -v size="$LINE_BYTES" 'BEGIN {
 INPUT_BYTES=$(stat -c %s "$INPUT")
 
 # The cost of touching those bytes once: read them and write a copy (page cache, no fsync); median.
+# Two ways, both printed. "recycled": each copy is deleted before the next, so the next one reuses
+# page-cache pages just freed. "kept": every copy stays until the last is written, as the
+# simulator keeps the files it stores (the upload, the output). On this kind of VM writing into
+# pages never used before costs several times more (first-touch of guest memory), so only "kept"
+# is the same work as the simulator's; "recycled" is the figure the first version printed.
 COPIES=()
 for _ in $(seq 1 "$ROUNDS"); do
     START=$(now); cat "$INPUT" > "$BENCH_DIR/copy.jsonl"; END=$(now)
@@ -89,6 +96,13 @@ for _ in $(seq 1 "$ROUNDS"); do
     rm -f "$BENCH_DIR/copy.jsonl"
 done
 COPY_SECONDS=$(printf '%s\n' "${COPIES[@]}" | median)
+KEPT=()
+for r in $(seq 1 "$ROUNDS"); do
+    START=$(now); cat "$INPUT" > "$BENCH_DIR/kept-$r.jsonl"; END=$(now)
+    KEPT+=("$(awk -v a="$START" -v b="$END" 'BEGIN { printf "%.4f", b - a }')")
+done
+rm -f "$BENCH_DIR"/kept-*.jsonl
+KEPT_SECONDS=$(printf '%s\n' "${KEPT[@]}" | median)
 
 "$BIN" sim --host 127.0.0.1 --port 0 --api-key "$KEY" --request-latency 0 --validation-delay 0 \
     --finalizing-delay 0 --log-level warning --data-dir "$BENCH_DIR/sim" > "$BENCH_DIR/sim.out" 2> "$BENCH_DIR/sim.err" &
@@ -107,10 +121,10 @@ ours() { OPENAI_API_KEY=$KEY "$BIN" bench-transfer --base-url "$BASE" --log-leve
 PEAK_KB=0
 track_rss() { local kb; kb=$(field vmhwm_kb "$1"); [ "$kb" -gt "$PEAK_KB" ] && PEAK_KB=$kb; return 0; }
 
-OUR_UP=(); CURL_UP=(); FILE_ID=
+OUR_UP=(); CURL_UP=(); FILE_IDS=()
 for r in $(seq 1 "$ROUNDS"); do
     OUT=$(ours --upload "$INPUT"); track_rss "$OUT"
-    FILE_ID=$(field file_id "$OUT"); OUR_UP+=("$(field seconds "$OUT")")
+    FILE_IDS+=("$(field file_id "$OUT")"); OUR_UP+=("$(field seconds "$OUT")")
     [ "$(field bytes "$OUT")" = "$INPUT_BYTES" ] || echo "warning: our upload reported $(field bytes "$OUT") bytes" >&2
     S=$(curl -sS -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $KEY" \
         -F purpose=batch -F "file=@$INPUT;type=application/jsonl" "$BASE/files")
@@ -119,14 +133,17 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 OUR_UP_S=$(printf '%s\n' "${OUR_UP[@]}" | median)
 CURL_UP_S=$(printf '%s\n' "${CURL_UP[@]}" | median)
-LAST_UP_S=${OUR_UP[-1]}
 
-echo "processing $FILE_ID ..." >&2
-OUT=$(ours --process "$FILE_ID" --poll-interval 0.02); track_rss "$OUT"
-PROCESS_S=$(field seconds "$OUT")
-OUTPUT_ID=$(field output_file_id "$OUT")
-echo "batch $(field batch_id "$OUT"): $(field status "$OUT"), $(field completed "$OUT") completed, $(field failed "$OUT") failed" >&2
-[ -n "$OUTPUT_ID" ] || { echo "transfer.sh: the batch has no output file" >&2; exit 1; }
+# One batch per uploaded file: create -> completed, median of the rounds.
+PROCESSES=(); OUTPUT_ID=
+for r in $(seq 1 "$ROUNDS"); do
+    OUT=$(ours --process "${FILE_IDS[$((r - 1))]}" --poll-interval 0.02); track_rss "$OUT"
+    PROCESSES+=("$(field seconds "$OUT")")
+    OUTPUT_ID=$(field output_file_id "$OUT")
+    echo "process round $r: batch $(field batch_id "$OUT"): $(field status "$OUT"), $(field completed "$OUT") completed, $(field failed "$OUT") failed, ${PROCESSES[-1]} s" >&2
+    [ -n "$OUTPUT_ID" ] || { echo "transfer.sh: the batch has no output file" >&2; exit 1; }
+done
+PROCESS_S=$(printf '%s\n' "${PROCESSES[@]}" | median)
 
 OUR_DOWN=(); CURL_DOWN=(); OUTPUT_BYTES=0
 for r in $(seq 1 "$ROUNDS"); do
@@ -143,7 +160,8 @@ CURL_DOWN_S=$(printf '%s\n' "${CURL_DOWN[@]}" | median)
 
 OUR_UP_MB=$(mbps "$INPUT_BYTES" "$OUR_UP_S"); CURL_UP_MB=$(mbps "$INPUT_BYTES" "$CURL_UP_S")
 OUR_DOWN_MB=$(mbps "$OUTPUT_BYTES" "$OUR_DOWN_S"); CURL_DOWN_MB=$(mbps "$OUTPUT_BYTES" "$CURL_DOWN_S")
-SIM_TOTAL=$(awk -v a="$LAST_UP_S" -v b="$PROCESS_S" 'BEGIN { printf "%.3f", a + b }')
+# Upload -> completed: the median upload by our client plus the median create -> completed.
+SIM_TOTAL=$(awk -v a="$OUR_UP_S" -v b="$PROCESS_S" 'BEGIN { printf "%.3f", a + b }')
 
 echo
 echo "transfer benchmark: $REQUESTS requests, input $(awk -v b="$INPUT_BYTES" 'BEGIN { printf "%.1f", b / 1e6 }') MB, output $(awk -v b="$OUTPUT_BYTES" 'BEGIN { printf "%.1f", b / 1e6 }') MB, median of $ROUNDS rounds"
@@ -152,7 +170,9 @@ printf '%-34s %12s %12s %8s   %s\n' "upload MB/s" "$OUR_UP_MB" "$CURL_UP_MB" "$(
 printf '%-34s %12s %12s %8s   %s\n' "download MB/s" "$OUR_DOWN_MB" "$CURL_DOWN_MB" "$(ratio "$OUR_DOWN_MB" "$CURL_DOWN_MB")" ">= 0.80"
 printf '%-34s %12s\n' "client peak RSS (VmHWM), MB" "$(awk -v k="$PEAK_KB" 'BEGIN { printf "%.1f", k / 1024 }')"
 echo "  target: < 64 MB"
-printf '%-34s %12s s\n' "read+write the input once" "$COPY_SECONDS"
-printf '%-34s %12s s   (create -> completed %s s)\n' "simulator upload -> completed" "$SIM_TOTAL" "$PROCESS_S"
-printf '%-34s %12s    target < 2.00\n' "  ratio to read+write once" "$(ratio "$SIM_TOTAL" "$COPY_SECONDS")"
-printf '%-34s %12s    (processing alone)\n' "  create -> completed / copy" "$(ratio "$PROCESS_S" "$COPY_SECONDS")"
+printf '%-34s %12s s   (copies kept, as the simulator keeps its files)\n' "read+write the input once" "$KEPT_SECONDS"
+printf '%-34s %12s s   (each copy deleted before the next: recycled page cache)\n' "  recycled-page copy" "$COPY_SECONDS"
+printf '%-34s %12s s   (median upload %s s + median create -> completed %s s)\n' "simulator upload -> completed" "$SIM_TOTAL" "$OUR_UP_S" "$PROCESS_S"
+printf '%-34s %12s    target < 2.00\n' "  ratio to read+write once (kept)" "$(ratio "$SIM_TOTAL" "$KEPT_SECONDS")"
+printf '%-34s %12s    (the figure printed before)\n' "  ratio to recycled-page copy" "$(ratio "$SIM_TOTAL" "$COPY_SECONDS")"
+printf '%-34s %12s    (processing alone, kept copy)\n' "  create -> completed / copy" "$(ratio "$PROCESS_S" "$KEPT_SECONDS")"

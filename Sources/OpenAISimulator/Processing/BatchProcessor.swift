@@ -122,6 +122,57 @@ struct BatchProcessor: Sendable {
             }
         }
 
+        // A zero-latency batch with a responder free of side effects: lines are worked out ahead,
+        // a chunk at a time spread over the cores, then kept in input order one by one, each after
+        // the same checkpoint as below. Answers for lines after a stop are dropped; those lines,
+        // and the rest of the file (by the loop below), are listed as not run.
+        if concurrency == 1, configuration.requestLatency == .zero, responder.answersAhead, stopCode == nil {
+            let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+            func readChunk() throws -> [[UInt8]] {
+                var chunk: [[UInt8]] = []
+                chunk.reserveCapacity(Self.aheadChunkLines)
+                var bytes = 0
+                while chunk.count < Self.aheadChunkLines, bytes < Self.aheadChunkBytes, let line = try reader.next() {
+                    chunk.append(line)
+                    bytes += line.count
+                }
+                return chunk
+            }
+            var current = await prepare(try readChunk(), firstLine: 1, endpoint: record.endpoint, parts: parts)
+            ahead: while !current.isEmpty {
+                // The next chunk is worked out while this one is written and counted.
+                let next = try readChunk()
+                let nextFirstLine = lineIndex + current.count + 1
+                async let upcoming = prepare(next, firstLine: nextFirstLine, endpoint: record.endpoint, parts: parts)
+                if mode == .run { stopCode = await store.checkpoint(id) }
+                for (position, item) in current.enumerated() {
+                    try Task.checkCancellation()
+                    if let code = stopCode {
+                        // This line on, and the chunk read ahead, never ran.
+                        for skipped in current[position...] + (await upcoming) {
+                            lineIndex += 1
+                            if code == "batch_cancelled", !configuration.listCancelledRequests { continue }
+                            try errors.writeLine(JSONWriter.resultLine(
+                                id: Identifiers.batchRequest(), customID: skipped.customID, response: nil,
+                                error: .init(code: code, message: Self.message(for: code))
+                            ))
+                            unfinished += 1
+                        }
+                        break ahead
+                    }
+                    lineIndex += 1
+                    if item.succeeded { try output.writeLine(item.resultLine) } else { try errors.writeLine(item.resultLine) }
+                    if mode == .run {
+                        // Counted, and the checkpoint before the next line of the chunk, in one call.
+                        stopCode = try await store.finishRequest(
+                            id, succeeded: item.succeeded, usage: item.usage, checkpointNext: position + 1 < current.count
+                        )
+                    }
+                }
+                current = await upcoming
+            }
+        }
+
         // Up to `concurrency` requests run at once; the output's order may then differ from the
         // input's, as the real service's does. Stopping lets those in flight finish (the drain).
         try await withThrowingTaskGroup(of: (String, ResponderResult).self) { group in
@@ -200,6 +251,50 @@ struct BatchProcessor: Sendable {
         )
         for case .finished(let status) in actions {
             logger.info("batch \(id) \(status): \(output.lineCount) results, \(errors.lineCount) errors")
+        }
+    }
+
+    /// Lines worked out ahead per chunk: a cancel is seen within one chunk's work.
+    static let aheadChunkLines = 512
+    /// Input bytes per chunk at most (long lines make shorter chunks): two chunks are held at once.
+    static let aheadChunkBytes = 4 << 20
+
+    /// A line worked out ahead: its `custom_id`, its result line, and which file it goes to.
+    struct Prepared: Sendable {
+        let customID: String
+        let resultLine: [UInt8]
+        let succeeded: Bool
+        let usage: BatchUsage?
+    }
+
+    /// Parses and answers `lines` (numbered from `firstLine`) in up to `parts` child tasks; the
+    /// results come back in input order.
+    private func prepare(_ lines: [[UInt8]], firstLine: Int, endpoint: String, parts: Int) async -> [Prepared] {
+        let size = max(1, (lines.count + parts - 1) / parts)
+        return await withTaskGroup(of: (Int, [Prepared]).self) { group in
+            for start in stride(from: 0, to: lines.count, by: size) {
+                let slice = Array(lines[start..<min(lines.count, start + size)])
+                group.addTask {
+                    let decoder = JSONDecoder()
+                    var prepared: [Prepared] = []
+                    prepared.reserveCapacity(slice.count)
+                    for (offset, line) in slice.enumerated() {
+                        let number = firstLine + start + offset
+                        let request = Self.requestLine(line, decoder: decoder)
+                        let customID = request?.customID ?? "line-\(number)"
+                        let answer = await answer(request, line: number, endpoint: endpoint)
+                        let resultLine = JSONWriter.resultLine(
+                            id: Identifiers.batchRequest(), customID: customID,
+                            response: .init(statusCode: answer.statusCode, requestID: Identifiers.request(), body: answer.body), error: nil
+                        )
+                        prepared.append(Prepared(customID: customID, resultLine: resultLine, succeeded: answer.isSuccess, usage: answer.usage))
+                    }
+                    return (start, prepared)
+                }
+            }
+            var pieces: [(start: Int, prepared: [Prepared])] = []
+            for await piece in group { pieces.append(piece) }
+            return pieces.sorted { $0.start < $1.start }.flatMap(\.prepared)
         }
     }
 

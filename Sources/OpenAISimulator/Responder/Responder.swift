@@ -4,6 +4,16 @@ import OpenAIClient
 public protocol Responder: Sendable {
     /// The HTTP answer to `body` posted to `endpoint` (e.g. `/v1/chat/completions`).
     func respond(endpoint: String, body: JSONValue) async -> ResponderResult
+
+    /// Whether answers may be worked out ahead of their turn, several at once, and dropped unused
+    /// (a batch cancelled meanwhile): true only for a responder without side effects. A
+    /// zero-latency batch is then spread over the cores. `false` unless a responder says so.
+    var answersAhead: Bool { get }
+}
+
+extension Responder {
+    /// `false`: a responder may have side effects (an upstream server is called for each answer).
+    public var answersAhead: Bool { false }
 }
 
 /// What a responder answered: the status, the endpoint's response body, and the tokens it used.

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import OpenAIClient
 
 /// The default responder: deterministic, useful text derived from the prompt, with usage.
@@ -10,6 +11,9 @@ import OpenAIClient
 public struct TemplateResponder: Responder {
     /// Creates the responder.
     public init() {}
+
+    /// `true`: answers are pure functions of the request.
+    public var answersAhead: Bool { true }
 
     /// Answers as the endpoint would, deterministically.
     public func respond(endpoint: String, body: JSONValue) async -> ResponderResult {
@@ -44,27 +48,35 @@ public struct TemplateResponder: Responder {
         let user = messages.last { $0["role"]?.stringValue == "user" }.map { Self.text(of: $0["content"]) } ?? prompt
         let content = Self.compose(prompt: user, context: prompt, model: model)
         let usage = Self.usage(prompt: prompt, output: content)
-        return ResponderResult(statusCode: 200, body: [
+        // Objects built at their size: the dictionary literal merges into a growing dictionary.
+        return ResponderResult(statusCode: 200, body: Self.object([
             "id": .string(Self.id("chatcmpl-", model, prompt)),
             "object": "chat.completion",
             "created": 0,
             "model": .string(model),
-            "choices": [[
+            "choices": [Self.object([
                 "index": 0,
-                "message": ["role": "assistant", "content": .string(content), "refusal": nil, "annotations": []],
+                "message": Self.object(["role": "assistant", "content": .string(content), "refusal": nil, "annotations": []]),
                 "logprobs": nil,
                 "finish_reason": "stop",
-            ]],
-            "usage": [
+            ])],
+            "usage": Self.object([
                 "prompt_tokens": .number(Double(usage.inputTokens)),
                 "completion_tokens": .number(Double(usage.outputTokens)),
                 "total_tokens": .number(Double(usage.totalTokens)),
-                "prompt_tokens_details": ["cached_tokens": 0, "audio_tokens": 0],
-                "completion_tokens_details": ["reasoning_tokens": 0, "audio_tokens": 0],
-            ],
+                "prompt_tokens_details": Self.object(["cached_tokens": 0, "audio_tokens": 0]),
+                "completion_tokens_details": Self.object(["reasoning_tokens": 0, "audio_tokens": 0]),
+            ]),
             "service_tier": "default",
             "system_fingerprint": "fp_simulator",
-        ], usage: usage)
+        ]), usage: usage)
+    }
+
+    /// A JSON object of these members (the last of a repeated key wins, as with a literal).
+    static func object(_ members: KeyValuePairs<String, JSONValue>) -> JSONValue {
+        var object = [String: JSONValue](minimumCapacity: members.count)
+        for (key, value) in members { object[key] = value }
+        return .object(object)
     }
 
     private func completion(_ body: JSONValue, model: String) -> ResponderResult {
@@ -177,13 +189,17 @@ public struct TemplateResponder: Responder {
             lowered.append(0x0A)
             lowered.append(contentsOf: promptHead)
         }
-        for index in lowered.indices where lowered[index] >= 0x41 && lowered[index] <= 0x5A { lowered[index] |= 0x20 }
-        let wantsDiagram = diagramMarkers.contains { containsLowercased(lowered, $0) }
+        lowered.withUnsafeMutableBufferPointer { buffer in
+            for index in buffer.indices where buffer[index] >= 0x41 && buffer[index] <= 0x5A { buffer[index] |= 0x20 }
+        }
+        let wantsDiagram = anchoredMarkers.contains { containsLowercased(lowered, $0.marker, anchor: $0.anchor) }
         let head = String(decoding: promptHead, as: UTF8.self)
         return wantsDiagram ? plantUML(prompt: head) : markdown(prompt: head, bytes: prompt.utf8.count, model: model)
     }
 
     static let diagramMarkers: [[UInt8]] = ["plantuml", "@startuml", "diagram", " uml", "sequence chart"].map { Array($0.utf8) }
+    /// Each marker with the offset of its rarest byte, worked out once.
+    static let anchoredMarkers: [(marker: [UInt8], anchor: Int)] = diagramMarkers.map { ($0, rarestByteOffset($0)) }
 
     /// Whether `haystack` contains `needle` (lowercase ASCII), ignoring ASCII case.
     static func containsASCIICaseInsensitive(_ haystack: String.UTF8View, _ needle: [UInt8]) -> Bool {
@@ -195,35 +211,68 @@ public struct TemplateResponder: Responder {
     }
 
     static func containsLowercased(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, bytes.count >= needle.count else { return needle.isEmpty }
-        var index = 0
-        let last = bytes.count - needle.count
-        while index <= last {
-            guard let found = bytes[index...last].firstIndex(of: first) else { return false }
-            if bytes[found..<(found + needle.count)].elementsEqual(needle) { return true }
-            index = found + 1
-        }
-        return false
+        containsLowercased(bytes, needle, anchor: rarestByteOffset(needle))
     }
+
+    /// Whether `bytes` contain `needle`, searched from the needle's byte at `anchor`.
+    static func containsLowercased(_ bytes: [UInt8], _ needle: [UInt8], anchor: Int) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard bytes.count >= needle.count else { return false }
+        // memchr for the needle's rarest byte, memcmp for the whole: a generic slice scan with
+        // `elementsEqual` at every candidate cost more than the rest of composing an answer, and
+        // anchoring on the first byte stopped at every space (" uml") or every "s" ("sequence").
+        return bytes.withUnsafeBufferPointer { haystack in
+            needle.withUnsafeBufferPointer { needle in
+                guard let base = haystack.baseAddress, let wanted = needle.baseAddress else { return false }
+                var start = 0  // where the next window may begin
+                let last = haystack.count - needle.count
+                while start <= last {
+                    guard let hit = memchr(base + start + anchor, Int32(wanted[anchor]), last - start + 1) else { return false }
+                    let found = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) - anchor
+                    if memcmp(base + found, wanted, needle.count) == 0 { return true }
+                    start = found + 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// The offset of the byte of `needle` least frequent in English text (letters by their usual
+    /// ranking, a space as the most frequent, anything else as rarer than any letter).
+    static func rarestByteOffset(_ needle: [UInt8]) -> Int {
+        func rank(_ byte: UInt8) -> Int {
+            if byte == 0x20 { return -1 }
+            return letterFrequency.firstIndex(of: byte) ?? letterFrequency.count
+        }
+        var best = 0
+        for index in needle.indices where rank(needle[index]) > rank(needle[best]) { best = index }
+        return best
+    }
+
+    private static let letterFrequency = Array("etaoinshrdlcumwfgypbvkjxqz".utf8)
 
     /// The non-empty lines of a text, trimmed of spaces and of `trim`, worked out on bytes (Foundation's
     /// trimming and String's generic decoding cost more than the rest of a request).
     static func lines(_ text: String, trimming trim: [UInt8] = [], limit: Int = .max) -> [String] {
-        let bytes = Array(text.utf8)
-        var result: [String] = []
-        var start = 0
-        var strip = [Bool](repeating: false, count: 256)
-        for byte in trim + [0x20, 0x09, 0x0D] { strip[Int(byte)] = true }
-        while start <= bytes.count, result.count < limit {
-            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-            var low = start
-            var high = end
-            while low < high, strip[Int(bytes[low])] { low += 1 }
-            while high > low, strip[Int(bytes[high - 1])] { high -= 1 }
-            if low < high { result.append(String(decoding: bytes[low..<high], as: UTF8.self)) }
-            start = end + 1
+        var text = text
+        return text.withUTF8 { bytes in
+            var result: [String] = []
+            var start = 0
+            let strip = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D || trim.contains(byte) }
+            while start <= bytes.count, result.count < limit {
+                var end = bytes.count
+                if start < bytes.count, let base = bytes.baseAddress, let newline = memchr(base + start, 0x0A, bytes.count - start) {
+                    end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                }
+                var low = start
+                var high = end
+                while low < high, strip(bytes[low]) { low += 1 }
+                while high > low, strip(bytes[high - 1]) { high -= 1 }
+                if low < high { result.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[low..<high]), as: UTF8.self)) }
+                start = end + 1
+            }
+            return result
         }
-        return result
     }
 
     static func title(of prompt: String) -> String {
@@ -243,14 +292,17 @@ public struct TemplateResponder: Responder {
     }
 
     static func plantUML(prompt: String) -> String {
+        // Eagerly: as a lazy filter, `seen.insert` ran again on every pass over the sequence, so
+        // the names were always dropped ("Service"/"Store") and four or more crashed the process.
         var seen = Set<String>()
-        let candidates = prompt.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" })
-            .lazy
-            .map(String.init)
-            .filter { $0.count > 3 && $0.first?.isUppercase == true && !Self.instructionWords.contains($0.lowercased()) }
-            .filter { seen.insert($0).inserted }
-            .prefix(4)
-        let participants = candidates.isEmpty ? ["Service", "Store"] : Array(candidates)
+        var candidates: [String] = []
+        for word in prompt.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }) where candidates.count < 4 {
+            let name = String(word)
+            guard name.count > 3, name.first?.isUppercase == true, !Self.instructionWords.contains(name.lowercased()),
+                  seen.insert(name).inserted else { continue }
+            candidates.append(name)
+        }
+        let participants = candidates.isEmpty ? ["Service", "Store"] : candidates
         var lines = ["@startuml", "title \(title(of: prompt).replacingOccurrences(of: "\"", with: "'"))", "actor User"]
         for (index, name) in participants.enumerated() { lines.append("participant \"\(name)\" as P\(index + 1)") }
         lines.append("User -> P1: request")
@@ -268,9 +320,24 @@ public struct TemplateResponder: Responder {
         "this", "that", "there", "with", "from", "diagram", "sequence", "plantuml", "desenhe", "crie", "gere", "diagrama",
     ]
 
+    /// The text cut to `length` characters (the last one an ellipsis) when it is longer.
     static func clip(_ text: String, _ length: Int) -> String {
         if text.utf8.count <= length { return text }  // bytes ≥ characters: surely short enough
-        return text.count <= length ? text : String(text.prefix(length - 1)) + "…"
+        guard length > 0 else { return text.count <= length ? text : String(text.prefix(length - 1)) + "…" }
+        // Counting every character of a long prompt was a tenth of a request's cost; only the
+        // first `length + 1` matter. When those bytes are ASCII without a CR, each byte is one
+        // character (a CR may pair with an LF; a non-ASCII byte may extend the one before it).
+        var text = text
+        let fast: String? = text.withUTF8 { utf8 in
+            for index in 0...length where utf8[index] >= 0x80 || utf8[index] == 0x0D { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: utf8[0..<(length - 1)]), as: UTF8.self) + "…"
+        }
+        if let fast { return fast }
+        // Otherwise walk characters, at most `length + 1` of them: longer than `length` when two
+        // or more follow the first `length - 1`.
+        guard let cut = text.index(text.startIndex, offsetBy: length - 1, limitedBy: text.endIndex),
+              cut < text.endIndex, text.index(after: cut) < text.endIndex else { return text }
+        return String(text[..<cut]) + "…"
     }
 
     /// About four bytes of text per token, as OpenAI's rule of thumb says.
@@ -291,6 +358,16 @@ public struct TemplateResponder: Responder {
         return hash
     }
 
+    /// FNV-1a of the first `count` bytes of a text's UTF-8, read in place.
+    static func hash(prefix text: String, _ count: Int) -> UInt64 {
+        var text = text
+        return text.withUTF8 { bytes in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes.prefix(count) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            return hash
+        }
+    }
+
     /// The first `count` bytes of a text's UTF-8, copied in one go.
     static func prefixBytes(_ text: String, _ count: Int) -> [UInt8] {
         if let bytes = text.utf8.withContiguousStorageIfAvailable({ Array($0.prefix(count)) }) { return bytes }
@@ -306,7 +383,7 @@ public struct TemplateResponder: Responder {
 
     /// A deterministic id from the request's text, so the same request gets the same answer.
     static func id(_ prefix: String, _ seed: String, _ text: String = "") -> String {
-        let mixed = hash(bytes: prefixBytes(seed, 256)) ^ (hash(bytes: prefixBytes(text, 512)) &* 31) ^ UInt64(text.utf8.count)
+        let mixed = hash(prefix: seed, 256) ^ (hash(prefix: text, 512) &* 31) ^ UInt64(text.utf8.count)
         let hex = String(mixed, radix: 16)
         return prefix + String(repeating: "0", count: 16 - hex.count) + hex
     }

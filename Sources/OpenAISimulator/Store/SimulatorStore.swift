@@ -141,6 +141,13 @@ actor SimulatorStore {
         return nil
     }
 
+    /// One finished request counted and, when another line is to start, the checkpoint before it
+    /// (`nil` to go on): the two in one call, so a zero-latency batch crosses to the actor once a line.
+    func finishRequest(_ id: String, succeeded: Bool, usage: BatchUsage?, checkpointNext: Bool) throws -> String? {
+        try apply(.requestFinished(succeeded: succeeded, usage: usage), to: id)
+        return checkpointNext ? checkpoint(id) : nil
+    }
+
     func listBatches(after: String?, limit: Int) -> ListPage<Batch> {
         let all = batches.values.sorted {
             ($0.lifecycle.createdAt, $0.sequence) > ($1.lifecycle.createdAt, $1.sequence)

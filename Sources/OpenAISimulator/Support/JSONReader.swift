@@ -103,7 +103,15 @@ struct JSONReader {
     private mutating func string() -> String? {
         index += 1
         let start = index
-        // Fast path: no escapes.
+        // Fast path: no escapes. Eight bytes at a time while none of them is a quote, a backslash
+        // or a control (a prompt is kilobytes of plain text: the byte loop was a tenth of a batch).
+        if let base = bytes.baseAddress {
+            while index + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                guard !Self.hasSpecialByte(word) else { break }
+                index += 8
+            }
+        }
         while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
             guard bytes[index] >= 0x20 else { return nil }
             index += 1
@@ -158,6 +166,19 @@ struct JSONReader {
             }
         }
         return nil
+    }
+
+    /// Whether any byte of `word` is `"`, `\\` or below 0x20 (exact as a yes/no: the classic
+    /// "has a zero byte" and "has a byte less than n" tricks, n ≤ 128).
+    static func hasSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote
+        let hasBackslash = (backslash &- ones) & ~backslash
+        let hasControl = (word &- ones &* 0x20) & ~word
+        return (hasQuote | hasBackslash | hasControl) & highs != 0
     }
 
     private mutating func hex4() -> UInt32? {
