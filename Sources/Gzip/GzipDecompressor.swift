@@ -49,7 +49,8 @@ public final class GzipDecompressor {
 
     /// Decompresses `input`, handing the output to `sink` in pieces of at most 64 KiB as they are produced,
     /// so that memory stays bounded however far the input inflates. `sink`'s buffer is valid only during
-    /// the call. An error `sink` throws ends the call and is rethrown as it is.
+    /// the call. An error `sink` throws ends the call and is rethrown as it is; the output that was not
+    /// handed over then is lost, so the decompressor is of no further use.
     public func decompress(_ input: UnsafeRawBufferPointer, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         if let failure { throw failure }
         if input.isEmpty { return }
