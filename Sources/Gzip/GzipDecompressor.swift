@@ -40,18 +40,29 @@ public final class GzipDecompressor {
 
     /// Decompresses `input` and returns the bytes that are ready (may be empty).
     public func decompress(_ input: [UInt8]) throws -> [UInt8] {
+        var output: [UInt8] = []
+        try input.withUnsafeBytes { bytes in
+            try decompress(bytes) { output.append(contentsOf: $0) }
+        }
+        return output
+    }
+
+    /// Decompresses `input`, handing the output to `sink` in pieces of at most 64 KiB as they are produced,
+    /// so that memory stays bounded however far the input inflates. `sink`'s buffer is valid only during
+    /// the call. An error `sink` throws ends the call and is rethrown as it is; the output that was not
+    /// handed over then is lost, so the decompressor is of no further use.
+    public func decompress(_ input: UnsafeRawBufferPointer, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         if let failure { throw failure }
-        if input.isEmpty { return [] }
+        if input.isEmpty { return }
         sawInput = true
         do {
-            guard input.count > ZlibSettings.maxInputPerCall else { return try run(input) }
             // z_stream counts input in UInt32: feed giant inputs in pieces.
-            var output: [UInt8] = []
-            for start in stride(from: 0, to: input.count, by: ZlibSettings.maxInputPerCall) {
+            var start = 0
+            while start < input.count {
                 let end = min(input.count, start + ZlibSettings.maxInputPerCall)
-                output += try run(Array(input[start..<end]))
+                try run(UnsafeRawBufferPointer(rebasing: input[start..<end]), sink)
+                start = end
             }
-            return output
         } catch let error as GzipError {
             failure = error
             throw error
@@ -72,49 +83,45 @@ public final class GzipDecompressor {
         return output
     }
 
-    private func run(_ input: [UInt8]) throws -> [UInt8] {
-        var output: [UInt8] = []
+    private func run(_ input: UnsafeRawBufferPointer, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         let chunkSize = scratch.count
-        try input.withUnsafeBufferPointer { inputBuffer in
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: inputBuffer.baseAddress)
-            stream.pointee.avail_in = UInt32(inputBuffer.count)
-            defer {
-                stream.pointee.next_in = nil
-                stream.pointee.avail_in = 0
-            }
-            try scratch.withUnsafeMutableBufferPointer { scratchBuffer in
-                while true {
-                    if atMemberEnd {
-                        // More bytes after a complete member: they must start another member.
-                        guard stream.pointee.avail_in > 0 else { return }
-                        let reset = inflateReset(stream)
-                        guard reset == Z_OK else { throw GzipError.zlib(reset) }
-                        atMemberEnd = false
-                    }
-                    stream.pointee.next_out = scratchBuffer.baseAddress
-                    stream.pointee.avail_out = UInt32(chunkSize)
-                    let result = inflate(stream, Z_NO_FLUSH)
-                    let produced = chunkSize - Int(stream.pointee.avail_out)
-                    totalOutput += produced
-                    if let maxOutputBytes, totalOutput > maxOutputBytes { throw GzipError.outputLimitExceeded }
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: scratchBuffer[0..<produced]))
-                    switch result {
-                    case Z_STREAM_END:
-                        atMemberEnd = true
-                    case Z_OK:
-                        if stream.pointee.avail_in == 0, stream.pointee.avail_out != 0 { return }
-                    case Z_BUF_ERROR:
-                        // No progress possible: all input is used and inflate needs more.
-                        if stream.pointee.avail_in == 0 { return }
-                        throw GzipError.zlib(result).with(message: stream.pointee.msg)
-                    case Z_DATA_ERROR, Z_NEED_DICT:
-                        throw GzipError.corruptData.with(message: stream.pointee.msg)
-                    default:
-                        throw GzipError.zlib(result).with(message: stream.pointee.msg)
-                    }
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        stream.pointee.avail_in = UInt32(input.count)
+        defer {
+            stream.pointee.next_in = nil
+            stream.pointee.avail_in = 0
+        }
+        try scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+            while true {
+                if atMemberEnd {
+                    // More bytes after a complete member: they must start another member.
+                    guard stream.pointee.avail_in > 0 else { return }
+                    let reset = inflateReset(stream)
+                    guard reset == Z_OK else { throw GzipError.zlib(reset) }
+                    atMemberEnd = false
+                }
+                stream.pointee.next_out = scratchBuffer.baseAddress
+                stream.pointee.avail_out = UInt32(chunkSize)
+                let result = inflate(stream, Z_NO_FLUSH)
+                let produced = chunkSize - Int(stream.pointee.avail_out)
+                totalOutput += produced
+                if let maxOutputBytes, totalOutput > maxOutputBytes { throw GzipError.outputLimitExceeded }
+                if produced > 0 { try sink(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: scratchBuffer[0..<produced]))) }
+                switch result {
+                case Z_STREAM_END:
+                    atMemberEnd = true
+                case Z_OK:
+                    if stream.pointee.avail_in == 0, stream.pointee.avail_out != 0 { return }
+                case Z_BUF_ERROR:
+                    // No progress possible: all input is used and inflate needs more.
+                    if stream.pointee.avail_in == 0 { return }
+                    throw GzipError.zlib(result).with(message: stream.pointee.msg)
+                case Z_DATA_ERROR, Z_NEED_DICT:
+                    throw GzipError.corruptData.with(message: stream.pointee.msg)
+                default:
+                    throw GzipError.zlib(result).with(message: stream.pointee.msg)
                 }
             }
         }
-        return output
     }
 }

@@ -1,6 +1,9 @@
 import CZlib
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// An error thrown by `GzipCompressor` or `GzipDecompressor`.
+/// An error thrown by `GzipCompressor`, `GzipDecompressor` or `GzipFile`.
 ///
 /// Compare against the static members (`error == .truncated`); `zlib(_:)` carries zlib's return code.
 public struct GzipError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -9,10 +12,11 @@ public struct GzipError: Error, Sendable, Equatable, CustomStringConvertible {
         case outputLimitExceeded
         case truncated
         case zlib(Int32)
+        case system(call: String, errno: Int32)
     }
 
     private let code: Code
-    /// zlib's own message (`z_stream.msg`) when it gave one; not part of equality.
+    /// zlib's own message (`z_stream.msg`) when it gave one, or the file of a `system` error; not part of equality.
     private let message: String?
 
     private init(code: Code, message: String? = nil) {
@@ -28,6 +32,13 @@ public struct GzipError: Error, Sendable, Equatable, CustomStringConvertible {
     public static let truncated = GzipError(code: .truncated)
     /// zlib returned an unexpected code (for example `Z_MEM_ERROR` or `Z_STREAM_ERROR`).
     public static func zlib(_ code: Int32) -> GzipError { GzipError(code: .zlib(code)) }
+    /// A file operation of `GzipFile` failed: the call (`open`, `read`, `write`), the file and the errno.
+    public static func system(_ call: String, path: String, errno: Int32) -> GzipError {
+        GzipError(code: .system(call: call, errno: errno), message: path)
+    }
+
+    /// True for an error of the input's bytes (corrupt or truncated), as opposed to a limit, zlib or the file system.
+    public var isMalformedInput: Bool { code == .corruptData || code == .truncated }
 
     /// The same error with zlib's message attached for the description.
     func with(message: UnsafePointer<CChar>?) -> GzipError {
@@ -46,6 +57,8 @@ public struct GzipError: Error, Sendable, Equatable, CustomStringConvertible {
         case .outputLimitExceeded: base = "gzip: decompressed output exceeds the configured limit"
         case .truncated: base = "gzip: input ended before the end of a gzip member"
         case .zlib(let code): base = "gzip: zlib returned \(code) (\(Self.name(of: code)))"
+        case .system(let call, let errno):
+            return "gzip: \(call) \(message ?? "?"): \(String(cString: strerror(errno)))"
         }
         guard let message else { return base }
         return "\(base): \(message)"

@@ -129,7 +129,7 @@ struct CLIUsageTests {
         #expect(noFile.stderr.contains("--file /nonexistent/requests.txt: no such file"), "\(noFile.stderr)")
         let gzip = try await CLI.run(["create", "--input", "requests.jsonl.gz"], environment: ["OPENAI_API_KEY": "sk-x"])
         #expect(gzip.status == 1)
-        #expect(gzip.stderr.contains("the Batch API takes plain JSONL"), "\(gzip.stderr)")
+        #expect(gzip.stderr.contains("requests.jsonl.gz: No such file"), "\(gzip.stderr)")
         let missing = try await CLI.run(["create", "--input", "/nonexistent/in.jsonl"], environment: ["OPENAI_API_KEY": "sk-x"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("/nonexistent/in.jsonl: No such file"), "\(missing.stderr)")

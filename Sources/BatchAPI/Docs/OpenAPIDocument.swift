@@ -29,7 +29,7 @@ public enum OpenAPIDocument {
         "tags": ["batches"],
         "operationId": "submitBatch",
         "summary": "Submit a batch",
-        "description": "Validates the requests (every bad line is reported with its number), copies them to outputs/<batch_id>/input.jsonl, uploads them and creates the batch. Give exactly one of input_path, requests, or spec with model. The same input and job_name again returns the earlier batch (200, reused) unless force.",
+        "description": "Validates the requests (every bad line is reported with its number), copies them to outputs/<batch_id>/input.jsonl, uploads them and creates the batch. Give exactly one of input_path, requests, or spec with model. An input_path ending in .jsonl.gz is inflated first (the file under inputs/ stays): 413 when it inflates past the Batch API's 200 MB, 400 when it is not a complete gzip file. The same input and job_name again returns the earlier batch (200, reused) unless force.",
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmitRequest"}}}},
         "responses": {
           "201": {"description": "The batch was created.", "headers": {"Location": {"$ref": "#/components/headers/BatchLocation"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmitResponse"}}}},
@@ -68,7 +68,7 @@ public enum OpenAPIDocument {
         "tags": ["pipeline"],
         "operationId": "runBatch",
         "summary": "Run the whole pipeline from a file under inputs/",
-        "description": "Submit, wait, download and parse. Blocks until the run ends (the default); with Prefer: respond-async it answers 202 once the batch exists and the run goes on in the server (follow Location).",
+        "description": "Submit, wait, download and parse; input_path may name a .jsonl or a .jsonl.gz (inflated first, as for POST /batches). Blocks until the run ends (the default); with Prefer: respond-async it answers 202 once the batch exists and the run goes on in the server (follow Location).",
         "parameters": [{"$ref": "#/components/parameters/Prefer"}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunRequest"}}}},
         "responses": {
@@ -91,7 +91,7 @@ public enum OpenAPIDocument {
         "tags": ["pipeline"],
         "operationId": "runBatchFile",
         "summary": "Run the whole pipeline from an uploaded file",
-        "description": "The same as /batches/run from a multipart upload: file (.jsonl or .jsonl.gz, at most BATCH_OPENAI_MAX_UPLOAD_BYTES), job_name, completion_window, poll_interval, do_parse. Another extension is refused with 400 \"Invalid file format for Batch API. Must be .jsonl\".",
+        "description": "The same as /batches/run from a multipart upload: file (.jsonl or .jsonl.gz, at most BATCH_OPENAI_MAX_UPLOAD_BYTES as sent; a .jsonl.gz that inflates past the Batch API's 200 MB is refused with 413), job_name, completion_window, poll_interval, do_parse. Another extension is refused with 400 \"Invalid file format for Batch API. Must be .jsonl\".",
         "parameters": [{"$ref": "#/components/parameters/Prefer"}],
         "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/RunFileForm"}}}},
         "responses": {
@@ -331,7 +331,7 @@ public enum OpenAPIDocument {
       "Forbidden": {"description": "Not a regular file.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
       "NotFound": {"description": "Unknown batch, file or artifact.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
       "Conflict": {"description": "The batch is not in a state that allows this (download before results exist).", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-      "TooLarge": {"description": "The body or the upload is over its limit.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+      "TooLarge": {"description": "The body or the upload is over its limit, or a .jsonl.gz inflates past the Batch API's 200 MB.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
       "InvalidInput": {"description": "The JSONL is invalid: errors lists every bad line (capped) with its number.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
       "BackendFailed": {"description": "The Batch API answered with an error or could not be reached.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
       "TimedOut": {"description": "The Batch API, or a wait, timed out.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
@@ -415,7 +415,7 @@ public enum OpenAPIDocument {
         "type": "object",
         "description": "Exactly one of input_path, requests, or spec (with model).",
         "properties": {
-          "input_path": {"type": "string", "description": "A .jsonl (or .jsonl.gz) file under inputs/, e.g. inputs/sample_input.jsonl.", "examples": ["inputs/sample_input.jsonl"]},
+          "input_path": {"type": "string", "description": "A .jsonl or .jsonl.gz file under inputs/, e.g. inputs/sample_input.jsonl. A .jsonl.gz is inflated into outputs/<batch_id>/input.jsonl (at most 200 MB inflated); the file itself is left in place.", "examples": ["inputs/sample_input.jsonl"]},
           "requests": {"type": "array", "description": "The request lines themselves.", "items": {"$ref": "#/components/schemas/RequestLine"}},
           "spec": {"type": "string", "description": "The inline spec: requests separated by ///, messages by ||, each role: content.", "examples": ["system: You are helpful. || user: Hello /// user: How are you?"]},
           "model": {"type": "string", "description": "The model of every request of spec."},
@@ -550,7 +550,7 @@ public enum OpenAPIDocument {
         "type": "object",
         "description": "input_path, or (as for POST /batches) requests, or spec with model.",
         "properties": {
-          "input_path": {"type": "string", "description": "A .jsonl (or .jsonl.gz) file under inputs/.", "examples": ["inputs/sample_input.jsonl"]},
+          "input_path": {"type": "string", "description": "A .jsonl or .jsonl.gz file under inputs/ (a .jsonl.gz is inflated, at most 200 MB; the file itself is left in place).", "examples": ["inputs/sample_input.jsonl"]},
           "requests": {"type": "array", "description": "The request lines themselves, instead of input_path.", "items": {"$ref": "#/components/schemas/RequestLine"}},
           "spec": {"type": "string", "description": "The inline spec, instead of input_path (with model)."},
           "model": {"type": "string", "description": "The model of every request of spec."},

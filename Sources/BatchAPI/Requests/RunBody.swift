@@ -4,7 +4,7 @@ import BatchService
 /// the submission plus `poll_interval`, `timeout` and `do_parse`.
 struct RunBody: Sendable {
     /// The members a JSON run body may have, for messages.
-    static let expected = "'input_path' (a .jsonl file under inputs/); optional 'job_name', 'completion_window', "
+    static let expected = "'input_path' (a .jsonl or .jsonl.gz file under inputs/); optional 'job_name', 'completion_window', "
         + "'poll_interval', 'timeout', 'do_parse', 'force', 'metadata', 'endpoint'"
 
     /// Default seconds between polls, as in the seed.

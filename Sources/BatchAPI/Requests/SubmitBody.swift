@@ -4,7 +4,7 @@ import BatchService
 /// to create the batch.
 struct SubmitBody: Sendable {
     /// The members the body may have, for messages.
-    static let expected = "'input_path' (a .jsonl file under inputs/), 'requests' (an array of request line objects) "
+    static let expected = "'input_path' (a .jsonl or .jsonl.gz file under inputs/), 'requests' (an array of request line objects) "
         + "or 'spec' and 'model'; optional 'job_name', 'completion_window', 'endpoint', 'metadata', 'force'"
 
     let request: SubmitRequest
@@ -21,7 +21,7 @@ struct SubmitBody: Sendable {
             throw .badRequest("Give one of 'input_path', 'requests' or 'spec', not \(given.map { "'\($0)'" }.joined(separator: " and ")).")
         }
         if let path = try fields.string("input_path") {
-            guard !path.isEmpty else { throw .badRequest("'input_path' is empty; expected a .jsonl file under inputs/.", param: "input_path") }
+            guard !path.isEmpty else { throw .badRequest("'input_path' is empty; expected a .jsonl or .jsonl.gz file under inputs/.", param: "input_path") }
             return .path(path)
         }
         if let lines = try fields.objectLines("requests") {

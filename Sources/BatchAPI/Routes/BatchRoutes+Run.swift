@@ -9,7 +9,10 @@ extension BatchRoutes {
 
     func run(_ request: Request) async throws -> Response {
         let body = try RunBody(try await fields(request, expected: RunBody.expected, emptyIsObject: false))
-        return try await start(body.request, request, cleanup: nil)
+        var run = body.request
+        let (submission, temporary) = try await inflatingGzipInput(run.submission)
+        run.submission = submission
+        return try await start(run, request, cleanup: temporary)
     }
 
     func runFile(_ request: Request) async throws -> Response {
@@ -39,7 +42,8 @@ extension BatchRoutes {
         }
         let named = file.path + ".jsonl"
         if gzipped {
-            // The coordinator takes plain JSONL: undo the transport's compression, bounded by the Batch API's size limit.
+            // The coordinator takes plain JSONL: undo the transport's compression, bounded by the Batch API's
+            // size limit. The compressed upload goes with the other parts (the defer above).
             try await UploadInflater.inflate(file.path, to: named, maxBytes: Int(coordinator.limits.maxBytes), filename: filename)
         } else if rename(file.path, named) != 0 {
             throw BatchServiceError(.internalError, "rename \(file.path): errno \(errno)")

@@ -1,11 +1,14 @@
 import BatchService
+import Foundation
 import HTTPServer
 
 // The step-by-step routes: submit, list, batch, status, wait, cancel, download, parse.
 extension BatchRoutes {
     func submit(_ request: Request) async throws -> Response {
         let body = try SubmitBody(try await fields(request, expected: SubmitBody.expected, emptyIsObject: false))
-        let result = try await coordinator.submit(body.request)
+        let (submission, temporary) = try await inflatingGzipInput(body.request)
+        defer { if let temporary { unlink(temporary) } }
+        let result = try await coordinator.submit(submission)
         if !result.reused {
             metrics.addTransfer(uploaded: Self.fileSize(result.outputDirectory + "/input.jsonl"))
         }

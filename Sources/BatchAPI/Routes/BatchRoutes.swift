@@ -24,7 +24,8 @@ public struct BatchRoutes: Sendable {
     /// renamed (not copied) into `outputs/<batch_id>/`; hidden, so no batch id or artifact path reaches it.
     let uploadsDirectory: String
 
-    /// Creates the routes; makes the uploads folder `outputs/.uploads` and clears what a crash left there.
+    /// Creates the routes; makes the uploads folder `outputs/.uploads` (spooled uploads, inflated `.jsonl.gz`
+    /// inputs) and clears what a crash left there.
     public init(coordinator: BatchCoordinator, configuration: APIConfiguration = APIConfiguration(), metrics: MetricsRegistry) throws {
         self.coordinator = coordinator
         self.configuration = configuration
@@ -32,8 +33,10 @@ public struct BatchRoutes: Sendable {
         uploadsDirectory = coordinator.workspace.outputsDirectory + "/.uploads"
         let files = FileManager.default
         try files.createDirectory(atPath: uploadsDirectory, withIntermediateDirectories: true)
-        // A spooled upload outlives its request only when the process died mid-request: nothing refers to it.
-        for name in (try? files.contentsOfDirectory(atPath: uploadsDirectory)) ?? [] where name.hasPrefix("upload-") {
+        // A spooled upload or inflated input outlives its request only when the process died mid-request:
+        // nothing refers to it.
+        for name in (try? files.contentsOfDirectory(atPath: uploadsDirectory)) ?? []
+        where name.hasPrefix("upload-") || name.hasPrefix(Self.inflatedPrefix) {
             try? files.removeItem(atPath: uploadsDirectory + "/" + name)
         }
     }

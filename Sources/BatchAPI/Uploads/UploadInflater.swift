@@ -2,71 +2,40 @@ import BatchService
 import Foundation
 import Gzip
 
-/// Inflates an uploaded `.jsonl.gz` next to itself as `.jsonl`, on a dedicated thread (hundreds of
-/// megabytes must not block the concurrency pool), with an output cap against decompression bombs.
+/// Inflates a `.jsonl.gz` (an upload, or a file of inputs/ named by `input_path`) into a new `.jsonl`
+/// with `GzipFile.inflate` on a dedicated thread (hundreds of megabytes must not block the concurrency
+/// pool), with an output cap against decompression bombs.
 ///
-/// The coordinator takes plain JSONL; a gzipped upload is the transport's business, so it is undone here.
+/// The coordinator takes plain JSONL; gzip is the edge's business, so it is undone here.
 enum UploadInflater {
-    /// Inflates `source` into `destination`; throws `tooLarge` past `maxBytes`, `badRequest` for a broken stream.
-    /// `source` is removed either way, `destination` when it fails.
+    /// Inflates `source` into `destination` (which must not exist); throws `tooLarge` past `maxBytes`,
+    /// `badRequest` naming `filename` for a broken stream. `destination` is removed when it fails;
+    /// `source` is left alone (the caller owns it: an upload is removed by its route, an input never).
     static func inflate(_ source: String, to destination: String, maxBytes: Int, filename: String) async throws(BatchServiceError) {
-        let result: Result<Void, BatchServiceError> = await withCheckedContinuation { continuation in
+        let result: Result<Void, GzipError> = await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: Result { () throws(BatchServiceError) in
-                    try inflateNow(source, to: destination, maxBytes: maxBytes, filename: filename)
+                continuation.resume(returning: Result { () throws(GzipError) in
+                    _ = try GzipFile.inflate(from: source, to: destination, maxOutputBytes: maxBytes)
                 })
             }
             thread.name = "batch-openai.inflate"
             thread.start()
         }
-        unlink(source)
-        if case .failure = result { unlink(destination) }
-        try result.get()
+        guard case .failure(let error) = result else { return }
+        throw Self.problem(error, maxBytes: maxBytes, filename: filename)
     }
 
-    private static func inflateNow(_ source: String, to destination: String, maxBytes: Int, filename: String) throws(BatchServiceError) {
-        let input = open(source, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw BatchServiceError(.internalError, "open \(source): errno \(errno)") }
-        defer { close(input) }
-        let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard output >= 0 else { throw BatchServiceError(.internalError, "open \(destination): errno \(errno)") }
-        defer { close(output) }
-        let decompressor: GzipDecompressor
-        do { decompressor = try GzipDecompressor(maxOutputBytes: maxBytes) } catch {
-            throw BatchServiceError(.internalError, "zlib: \(error)")
+    /// The service's kind for an inflate failure: a bomb is 413, a broken stream the client's 400, the rest ours.
+    static func problem(_ error: GzipError, maxBytes: Int, filename: String) -> BatchServiceError {
+        if error == .outputLimitExceeded {
+            return BatchServiceError(.tooLarge, "'\(filename)' inflates to more than \(maxBytes) bytes (the Batch API's limit); split it into several batches.")
         }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw BatchServiceError(.internalError, "read \(source): errno \(errno)")
-            }
-            if count == 0 { break }
-            let inflated: [UInt8]
-            do {
-                inflated = try decompressor.decompress(Array(buffer[..<count]))
-            } catch let error as GzipError where error == .outputLimitExceeded {
-                throw BatchServiceError(.tooLarge, "'\(filename)' inflates to more than \(maxBytes) bytes (the Batch API's limit).")
-            } catch {
-                throw BatchServiceError(.badRequest, "'\(filename)' is not a readable gzip file: \(error).")
-            }
-            try writeAll(output, inflated, path: destination)
+        if error == .truncated {
+            return BatchServiceError(.badRequest, "'\(filename)' is not a complete gzip file: \(error).")
         }
-        do { try decompressor.finish() } catch {
-            throw BatchServiceError(.badRequest, "'\(filename)' is not a complete gzip file: \(error).")
+        if error.isMalformedInput {
+            return BatchServiceError(.badRequest, "'\(filename)' is not a readable gzip file: \(error).")
         }
-    }
-
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(BatchServiceError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw BatchServiceError(.internalError, "write \(path): errno \(errno)")
-            }
-            offset += written
-        }
+        return BatchServiceError(.internalError, "inflating '\(filename)': \(error)")
     }
 }

@@ -21,6 +21,10 @@ struct RunCommand: AsyncParsableCommand {
             batch.json  input.jsonl  output.jsonl  errors.jsonl
             docs/       index.json   run.json     submission.json
 
+        A .jsonl.gz is inflated first (at most 200 MB inflated, the Batch \
+        API's limit) into a hidden file of the outputs folder, which \
+        becomes input.jsonl; the .gz itself is left as it is.
+
         Each step is recorded in run.json, so a run cut short (Ctrl-C, \
         --timeout, a crash) loses nothing: the batch goes on on the server, \
         and the same command again follows the batch made the first time \
@@ -31,6 +35,7 @@ struct RunCommand: AsyncParsableCommand {
           batch-openai run inputs/sample_input.jsonl --job-name sample
           batch-openai run inputs/payloads/sample.jsonl --timeout 3600
           batch-openai run big.jsonl --no-parse --outputs /data/outputs
+          batch-openai run inputs/requests.jsonl.gz --job-name nightly
           batch-openai run inputs/sample_input.jsonl --json | jq .docs_dir
 
         Against the local simulator (no key needed, no cost):
@@ -44,7 +49,7 @@ struct RunCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The JSONL file of requests (.jsonl, or .jsonl.gz).", valueName: "input.jsonl"))
+    @Argument(help: ArgumentHelp("The JSONL file of requests (.jsonl, or .jsonl.gz: inflated first).", valueName: "input.jsonl"))
     var input: String
 
     @Option(help: ArgumentHelp("A name for the job, kept in the batch's metadata (job_name).", valueName: "name"))
@@ -111,17 +116,21 @@ struct RunCommand: AsyncParsableCommand {
         let progress = ProgressDisplay(toStandardError: json)
         let say = { (line: String) in if !json { progress.note(line) } }
 
-        // Check every line before anything is copied or uploaded.
-        var requestCount: Int?
-        if !input.lowercased().hasSuffix(".gz") {
-            let report = try InputFileCheck.validate(path: input)
-            guard report.isValid else { throw InputFileCheck.rejection(report, file: input) }
-            requestCount = report.requestCount
-        }
-        let staged = try RunInput.stage(input, workspace: workspace)
+        // Check every line before anything is copied or uploaded (a .gz once it is inflated: line numbers
+        // are those of the JSONL inside).
+        let gzipped = GzipInput.isGzipped(input)
+        var verdict = gzipped ? nil : try InputFileCheck.validate(path: input)
+        if let verdict, !verdict.isValid { throw InputFileCheck.rejection(verdict, file: input) }
+        let staged = try await RunInput.stage(input, workspace: workspace)
         defer { staged.cleanUp() }
+        if let inflated = staged.inflated {
+            let checked = try InputFileCheck.validate(path: inflated)
+            guard checked.isValid else { throw InputFileCheck.rejection(checked, file: input) }
+            verdict = checked
+        }
+        let requestCount = verdict?.requestCount
 
-        say("Submitting \(input)\(requestCount.map { " (\($0) request\($0 == 1 ? "" : "s"))" } ?? "") to \(BackendFailure.redacted(connection.settings.openAIBaseURL)) …")
+        say("Submitting \(input)\(requestCount.map { " (\($0) request\($0 == 1 ? "" : "s")\(gzipped ? ", inflated" : ""))" } ?? "") to \(BackendFailure.redacted(connection.settings.openAIBaseURL)) …")
         let metadataPairs = try MetadataOption.parse(metadata) ?? [:]
         let submission = SubmitRequest(
             input: staged.submission, jobName: jobName, completionWindow: completionWindow, metadata: metadataPairs, force: force

@@ -11,13 +11,16 @@ struct ValidateCommand: AsyncParsableCommand {
         One JSON object per line; a unique, non-empty custom_id; method POST; one url for the whole file, a \
         supported endpoint; a body with a model (one model per file) and no "stream": true; at most 50,000 \
         lines and 200 MB. Every bad line is reported. Exit code 0 when the file is valid, 1 when it is not.
+        A .jsonl.gz is inflated into a temporary file first (refused past 200 MB inflated) and the JSONL
+        inside is checked: line numbers are those of the inflated lines.
 
-        Example:
+        Examples:
           batch-openai validate inputs/sample_input.jsonl
+          batch-openai validate inputs/requests.jsonl.gz --json
         """
     )
 
-    @Argument(help: "The JSONL file to check.") var file: String
+    @Argument(help: "The JSONL file to check (.jsonl, or .jsonl.gz: inflated first).") var file: String
 
     @Option(help: ArgumentHelp("The batch's endpoint every line must use (default: the first line's url).", valueName: "path"))
     var endpoint: String?
@@ -25,11 +28,14 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() async throws {
-        let report = try InputFileCheck.validate(path: file, expectedEndpoint: endpoint)
+        let gzipped = GzipInput.isGzipped(file)
+        let checked = gzipped ? try await GzipInput.inflateToTemporary(file, in: NSTemporaryDirectory(), prefix: "batch-openai-validate-") : file
+        defer { if gzipped { try? FileManager.default.removeItem(atPath: checked) } }
+        let report = try InputFileCheck.validate(path: checked, expectedEndpoint: endpoint)
         if json {
             print(Self.json(report, file: file))
         } else if report.isValid {
-            print("\(file): valid — \(report.requestCount) requests to \(report.endpoint ?? "?") with \(report.model ?? "no model"), \(report.byteCount) bytes")
+            print("\(file): valid — \(report.requestCount) requests to \(report.endpoint ?? "?") with \(report.model ?? "no model"), \(report.byteCount) bytes\(gzipped ? " inflated" : "")")
         } else {
             InputFileCheck.issueLines(report.issues, total: report.issueCount, file: file).forEach { print($0) }
         }

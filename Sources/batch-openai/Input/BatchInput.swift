@@ -67,14 +67,28 @@ struct BatchInput {
     }
 
     /// Validates a ready JSONL (`--input`): every bad line is printed with its number and nothing is uploaded.
-    static func fromJSONL(_ file: String) throws -> BatchInput {
-        if file.lowercased().hasSuffix(".gz") {
-            throw CommandFailure("--input \(file): the Batch API takes plain JSONL; unpack it first (gunzip -k \(file)) or give it to `batch-openai run`")
+    /// A `.gz` is inflated into a temporary file first (the Batch API takes plain JSONL), which is what is
+    /// checked and uploaded, under the name without `.gz`.
+    static func fromJSONL(_ file: String) async throws -> BatchInput {
+        guard GzipInput.isGzipped(file) else {
+            let report = try InputFileCheck.validate(path: file)
+            guard report.isValid else { throw InputFileCheck.rejection(report, file: file) }
+            let filename = URL(fileURLWithPath: file).lastPathComponent
+            return BatchInput(path: file, filename: filename, report: report, isTemporary: false)
         }
-        let report = try InputFileCheck.validate(path: file)
-        guard report.isValid else { throw InputFileCheck.rejection(report, file: file) }
-        let filename = URL(fileURLWithPath: file).lastPathComponent
-        return BatchInput(path: file, filename: filename, report: report, isTemporary: false)
+        let inflated = try await GzipInput.inflateToTemporary(file, in: NSTemporaryDirectory(), prefix: "batch-openai-")
+        let input: BatchInput
+        do {
+            input = BatchInput(path: inflated, filename: GzipInput.inflatedName(file), report: try InputFileCheck.validate(path: inflated), isTemporary: true)
+        } catch {
+            try? FileManager.default.removeItem(atPath: inflated)
+            throw error
+        }
+        guard input.report.isValid else {
+            input.remove()
+            throw InputFileCheck.rejection(input.report, file: file)
+        }
+        return input
     }
 
     /// Removes the temporary file, if this input made one.

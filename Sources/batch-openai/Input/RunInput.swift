@@ -4,28 +4,37 @@ import Foundation
 /// How `run` hands its input to the coordinator. A file inside the inputs folder is named by path (the
 /// coordinator copies it); any other file is copied next to the outputs first and handed over as an
 /// upload, which the coordinator moves into `outputs/<batch_id>/input.jsonl` — the user's file is never moved.
+/// A `.gz` is inflated next to the outputs (`GzipInput`) and handed over as an upload the same way.
 struct RunInput {
     /// What the submission carries.
     let submission: SubmissionInput
     /// The copy made here, if any, removed when the coordinator did not take it.
     private let staged: String?
+    /// The inflated JSONL, when the input was a `.gz`: the file to check before submitting.
+    let inflated: String?
 
     /// Chooses the way for `path`; a file that does not exist is a failure naming it.
-    static func stage(_ path: String, workspace: Workspace) throws -> RunInput {
+    static func stage(_ path: String, workspace: Workspace) async throws -> RunInput {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw CommandFailure("\(path): no such file (expected a JSONL file of requests)")
         }
-        if (try? workspace.inputFile(path)) != nil {
-            return RunInput(submission: .path(path), staged: nil)
+        let name = GzipInput.inflatedName(path)
+        if GzipInput.isGzipped(path) {
+            // In the outputs folder (hidden), so the coordinator renames it into place instead of copying it.
+            let copy = try await GzipInput.inflateToTemporary(path, in: workspace.outputsDirectory, prefix: ".inflate-")
+            return RunInput(submission: .uploadedFile(path: copy, filename: name), staged: copy, inflated: copy)
         }
-        let copy = workspace.outputsDirectory + "/.run-\(UUID().uuidString)-" + URL(fileURLWithPath: path).lastPathComponent
+        if (try? workspace.inputFile(path)) != nil {
+            return RunInput(submission: .path(path), staged: nil, inflated: nil)
+        }
+        let copy = workspace.outputsDirectory + "/.run-\(UUID().uuidString)-" + name
         do {
             try FileManager.default.copyItem(atPath: path, toPath: copy)
         } catch {
             throw CommandFailure("cannot copy \(path) into \(workspace.outputsDirectory): \(error.localizedDescription)")
         }
-        return RunInput(submission: .uploadedFile(path: copy, filename: URL(fileURLWithPath: path).lastPathComponent), staged: copy)
+        return RunInput(submission: .uploadedFile(path: copy, filename: name), staged: copy, inflated: nil)
     }
 
     /// Removes the copy if it is still there (the coordinator moves it away when it succeeds).

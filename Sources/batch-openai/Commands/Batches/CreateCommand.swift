@@ -11,7 +11,7 @@ struct CreateCommand: AsyncParsableCommand {
 
           --requests SPEC  inline, in the Go example's format
           --file PATH      the same spec in a text file (newlines are fine)
-          --input FILE     a ready JSONL of request lines
+          --input FILE     a ready JSONL of request lines (or a .jsonl.gz)
 
         In a spec, '///' separates requests, '||' separates the messages \
         of a request, and each message is 'role: content' (system, user, \
@@ -19,7 +19,9 @@ struct CreateCommand: AsyncParsableCommand {
         with --model (default gpt-4o-mini) and custom_ids 1, 2, 3 …
 
         An --input file is checked against the Batch API's rules first: \
-        every bad line is reported with its number and nothing is uploaded.
+        every bad line is reported with its number and nothing is uploaded. \
+        A .jsonl.gz is inflated into a temporary file first (at most 200 MB \
+        inflated, the Batch API's limit); that JSONL is checked and uploaded.
 
         The requests are written to a temporary JSONL file, uploaded \
         (purpose batch), and the batch is created on OPENAI_BASE_URL with \
@@ -45,7 +47,7 @@ struct CreateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A file holding the same spec as --requests.", valueName: "path"))
     var file: String?
 
-    @Option(help: ArgumentHelp("A ready JSONL file of request lines.", valueName: "file.jsonl"))
+    @Option(help: ArgumentHelp("A ready JSONL file of request lines (.jsonl, or .jsonl.gz: inflated first).", valueName: "file.jsonl"))
     var input: String?
 
     @Option(help: ArgumentHelp("The model of spec requests (default gpt-4o-mini; --input lines name their own).", valueName: "name"))
@@ -94,7 +96,7 @@ struct CreateCommand: AsyncParsableCommand {
             let spec = try BatchInput.parseSpec(try BatchInput.readSpecFile(file), origin: "--file \(file)")
             batchInput = try BatchInput.fromSpec(spec, origin: "--file \(file)", model: modelName)
         } else {
-            batchInput = try BatchInput.fromJSONL(input ?? "")
+            batchInput = try await BatchInput.fromJSONL(input ?? "")
         }
         defer { batchInput.remove() }
 
