@@ -11,7 +11,8 @@ struct ValidateCommand: AsyncParsableCommand {
         One JSON object per line; a unique, non-empty custom_id; method POST; one url for the whole file, a \
         supported endpoint; a body with a model (one model per file) and no "stream": true; at most 50,000 \
         lines and 200 MB. Every bad line is reported. Exit code 0 when the file is valid, 1 when it is not.
-        A .jsonl.gz is inflated into a temporary file first (refused past 200 MB inflated) and the JSONL
+
+        A .jsonl.gz is inflated into a temporary file first (refused past 200 MB inflated) and the JSONL \
         inside is checked: line numbers are those of the inflated lines.
 
         Examples:
