@@ -54,7 +54,8 @@ struct StepTests {
     }
 
     @Test func downloadIsAConflictUntilResultsExist() async throws {
-        let fixture = try ServiceFixture.start { $0.requestLatency = .milliseconds(100) }
+        // 5 requests of 400 ms: the download right after the submit meets a batch still running, even under load.
+        let fixture = try ServiceFixture.start { $0.requestLatency = .milliseconds(400) }
         defer { Task { try await fixture.stop() } }
         let coordinator = fixture.coordinator()
         let submitted = try await coordinator.submit(SubmitRequest(input: .path(try fixture.writeInput(ServiceFixture.chatLines(5)))))

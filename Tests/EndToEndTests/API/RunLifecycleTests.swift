@@ -8,7 +8,8 @@ import Testing
 @Suite("REST runs", .timeLimit(.minutes(3)))
 struct RunLifecycleTests {
     @Test func respondAsyncAnswers202AndTheRunGoesOnInTheServer() async throws {
-        let harness = try await APIHarness(simulator: { $0.validationDelay = .milliseconds(1000) },
+        // Validation lasts long enough that the status read right after the 202 still finds the run waiting.
+        let harness = try await APIHarness(simulator: { $0.validationDelay = .seconds(3) },
                                            inputs: ["many.jsonl": APIHarness.chatLines(20)])
         defer { Task { await harness.stop() } }
         let response = try await harness.post("/batches/run", json: #"{"input_path":"many.jsonl","job_name":"async","poll_interval":0.05}"#,
@@ -30,10 +31,11 @@ struct RunLifecycleTests {
     }
 
     @Test func aBatchThatExpiresKeepsItsPartialResults() async throws {
-        // The 24 h window passes in 0.4 s while each request takes 50 ms: some run, the rest expire.
+        // The 24 h window passes in 2 s while the 30 requests take 150 ms each (4.5 s in all): some run,
+        // the rest expire. (A 0.4 s window let a loaded machine expire the batch before any request ran.)
         let harness = try await APIHarness(simulator: {
-            $0.requestLatency = .milliseconds(50)
-            $0.windowSpeedFactor = 86_400 / 0.4
+            $0.requestLatency = .milliseconds(150)
+            $0.windowSpeedFactor = 86_400 / 2
         }, inputs: ["slow.jsonl": APIHarness.chatLines(30)])
         defer { Task { await harness.stop() } }
         let response = try await harness.post("/batches/run", json: #"{"input_path":"slow.jsonl","poll_interval":0.05}"#)
@@ -81,8 +83,9 @@ struct RunLifecycleTests {
     }
 
     @Test func aServerRestartedDuringWaitFinishesTheRun() async throws {
+        // Validation lasts long enough for the status check and the restart to land while the run waits.
         let harness = try await APIHarness(simulator: {
-            $0.validationDelay = .milliseconds(1500)
+            $0.validationDelay = .seconds(3)
             $0.requestLatency = .milliseconds(10)
         }, inputs: ["restart.jsonl": APIHarness.chatLines(40)])
         defer { Task { await harness.stop() } }

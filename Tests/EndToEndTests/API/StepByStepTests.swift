@@ -8,8 +8,9 @@ import Testing
 struct StepByStepTests {
     @Test func submitStatusWaitDownloadParseAndReadTheArtifacts() async throws {
         let sample = try APIHarness.sampleInput
-        // Validation lasts long enough that the early download surely meets a batch without results.
-        let harness = try await APIHarness(simulator: { $0.validationDelay = .milliseconds(1500) }, inputs: ["sample_input.jsonl": sample])
+        // Validation lasts long enough that the early download surely meets a batch without results, even
+        // on a loaded 2-core machine (1.5 s was not enough under a parallel build and benchmark).
+        let harness = try await APIHarness(simulator: { $0.validationDelay = .seconds(4) }, inputs: ["sample_input.jsonl": sample])
         defer { Task { await harness.stop() } }
 
         // Submit, from a path relative to the inputs folder as the seed writes it (inputs/…) would be from the repo root.
