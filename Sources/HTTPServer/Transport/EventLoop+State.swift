@@ -153,14 +153,15 @@ extension EventLoop {
 
         /// Enables in the kernel the directions the parked waiters need, if they are not already.
         /// `EPOLL_CTL_MOD` polls the descriptor, so readiness that came before it is reported, not lost.
-        mutating func arm(_ fd: Int32, _ entry: inout Entry) {
+        /// Returns the errno when the kernel refused (the descriptor was closed behind the loop's back).
+        @discardableResult
+        mutating func arm(_ fd: Int32, _ entry: inout Entry) -> Int32? {
             let wanted = Self.wantedEvents(entry)
-            guard wanted != 0, wanted & ~entry.armed != 0 else { return }
+            guard wanted != 0, wanted & ~entry.armed != 0 else { return nil }
             var event = clinux_epoll_event_make(wanted | Self.disarmedEvents, Registration(fd: fd, generation: entry.generation).epollData)
-            // Fails only for a descriptor already closed; its owner's next call reports that.
-            if epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event) == 0 {
-                entry.armed = wanted
-            }
+            guard epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event) == 0 else { return clinux_errno() }
+            entry.armed = wanted
+            return nil
         }
 
         /// Removes the entry if it still belongs to `registration`; its waiters fail with `.closed`.
@@ -232,7 +233,10 @@ extension EventLoop {
                 guard entry.writer == nil else { return .failed(TransportError.busy) }
                 entry.writer = waiter
             }
-            arm(registration.fd, &entry)
+            if let code = arm(registration.fd, &entry) {
+                // Nothing would ever wake this waiter: fail it now rather than at its deadline (or never).
+                return .failed(TransportError.system("epoll_ctl(MOD)", errno: code))
+            }
             entries[registration.fd] = entry
 
             guard let deadline else {
@@ -294,7 +298,8 @@ extension EventLoop {
                     entry.writable = true
                 }
             }
-            // A waiter of the other direction is still parked: it needs the registration back.
+            // A waiter of the other direction is still parked: it needs the registration back. (Refused only
+            // for a descriptor closed behind the loop's back; its waiter then ends at its deadline or deregister.)
             arm(registration.fd, &entry)
             entries[registration.fd] = entry
         }

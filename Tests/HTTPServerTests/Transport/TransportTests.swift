@@ -410,6 +410,33 @@ extension TransportTests {
         }
     }
 
+    /// A descriptor closed without `deregister` can no longer be armed: the next wait that needs to arm it fails
+    /// at once instead of parking until its deadline with nothing to wake it.
+    @Test func waitingOnADescriptorClosedBehindTheLoopsBackFailsAtOnce() async throws {
+        try await withEventLoop { loop in
+            var fds: [Int32] = [0, 0]
+            #expect(pipe(&fds) == 0)
+            defer {
+                loop.deregister(fds[0])
+                close(fds[1])
+            }
+            // Registers the read end; the event that ends this wait also disarms the one-shot registration.
+            var byte: UInt8 = 1
+            #expect(write(fds[1], &byte, 1) == 1)
+            try await loop.waitReadable(fds[0], deadline: .now + .seconds(5))
+            #expect(read(fds[0], &byte, 1) == 1)
+            close(fds[0])
+            let started = ContinuousClock.now
+            do {
+                try await loop.waitReadable(fds[0], deadline: .now + .seconds(5))
+                Issue.record("the wait on a closed descriptor returned")
+            } catch let error as TransportError {
+                #expect(error != .timedOut)
+            }
+            #expect(ContinuousClock.now - started < .seconds(1))
+        }
+    }
+
     @Test func manyConnectionsPingPongConcurrently() async throws {
         try await withEventLoop(timeout: 60) { loop in
             let listener = try ListeningSocket(address: SocketAddress(host: "127.0.0.1", port: 0), loop: loop)
