@@ -79,13 +79,15 @@ extension EventLoop {
     /// Per-descriptor readiness latches and at most one parked waiter per direction.
     ///
     /// A latch records an edge that arrived while nobody waited, so the next waiter returns at
-    /// once instead of missing it (edge-triggered epoll reports each edge only once).
+    /// once instead of missing it (an event that fired for a waiter that has since gone, say timed out).
     struct Entry {
         let generation: UInt32
         var readable = false
         var writable = false
         var reader: Waiter?
         var writer: Waiter?
+        /// The directions the kernel reports (`EPOLLONESHOT`: none once an event fired, until re-armed).
+        var armed: UInt32 = 0
 
         init(generation: UInt32) {
             self.generation = generation
@@ -108,6 +110,8 @@ extension EventLoop {
     /// A value type whose methods take an event and return the continuations to resume, so the
     /// loop never resumes anything while it holds the lock.
     struct State {
+        /// The epoll instance, for re-arming one-shot registrations under this lock.
+        let epollFD: Int32
         var entries: [Int32: Entry] = [:]
         var timers = TimerHeap<Timer>()
         /// Parked waiters that have a deadline; the heap holds these plus stale entries.
@@ -134,6 +138,30 @@ extension EventLoop {
             nextGeneration = nextGeneration == UInt32.max ? 1 : nextGeneration + 1
             entries[fd] = Entry(generation: generation)
             return (Registration(fd: fd, generation: generation), failed)
+        }
+
+        /// The events a registration is added with: one-shot and, until a waiter arms it, no direction.
+        static let disarmedEvents = EPOLLET.rawValue | EPOLLONESHOT.rawValue
+
+        /// The epoll mask that wakes the entry's parked waiters.
+        static func wantedEvents(_ entry: Entry) -> UInt32 {
+            var events: UInt32 = 0
+            if entry.reader != nil { events |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue }
+            if entry.writer != nil { events |= EPOLLOUT.rawValue }
+            return events
+        }
+
+        /// Enables in the kernel the directions the parked waiters need, if they are not already.
+        /// `EPOLL_CTL_MOD` polls the descriptor, so readiness that came before it is reported, not lost.
+        /// Returns the errno when the kernel refused (the descriptor was closed behind the loop's back).
+        @discardableResult
+        mutating func arm(_ fd: Int32, _ entry: inout Entry) -> Int32? {
+            let wanted = Self.wantedEvents(entry)
+            guard wanted != 0, wanted & ~entry.armed != 0 else { return nil }
+            var event = clinux_epoll_event_make(wanted | Self.disarmedEvents, Registration(fd: fd, generation: entry.generation).epollData)
+            guard epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event) == 0 else { return clinux_errno() }
+            entry.armed = wanted
+            return nil
         }
 
         /// Removes the entry if it still belongs to `registration`; its waiters fail with `.closed`.
@@ -205,6 +233,10 @@ extension EventLoop {
                 guard entry.writer == nil else { return .failed(TransportError.busy) }
                 entry.writer = waiter
             }
+            if let code = arm(registration.fd, &entry) {
+                // Nothing would ever wake this waiter: fail it now rather than at its deadline (or never).
+                return .failed(TransportError.system("epoll_ctl(MOD)", errno: code))
+            }
             entries[registration.fd] = entry
 
             guard let deadline else {
@@ -245,6 +277,8 @@ extension EventLoop {
             guard var entry = entries[registration.fd], entry.generation == registration.generation else {
                 return  // an event for a descriptor deregistered since epoll_wait returned
             }
+            // One-shot: the kernel disabled the registration when it reported this event.
+            entry.armed = 0
             let failure = EPOLLHUP.rawValue | EPOLLERR.rawValue
             if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | failure) != 0 {
                 if let reader = entry.reader {
@@ -264,6 +298,9 @@ extension EventLoop {
                     entry.writable = true
                 }
             }
+            // A waiter of the other direction is still parked: it needs the registration back. (Refused only
+            // for a descriptor closed behind the loop's back; its waiter then ends at its deadline or deregister.)
+            arm(registration.fd, &entry)
             entries[registration.fd] = entry
         }
 

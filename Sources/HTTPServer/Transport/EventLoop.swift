@@ -8,9 +8,12 @@ import Glibc
 /// One `epoll` thread that tells suspended tasks when their sockets are ready.
 ///
 /// The thread is a pthread of its own, never one of the Swift concurrency pool's threads, so
-/// `epoll_wait` blocks nobody. Each descriptor is registered once, edge-triggered for both
-/// directions; waiting then costs no `epoll_ctl`, only this loop's lock. An `eventfd` wakes the
-/// thread for shutdown and when a new deadline is earlier than the one it sleeps until.
+/// `epoll_wait` blocks nobody. Each descriptor is registered once, `EPOLLONESHOT`, and armed
+/// (`EPOLL_CTL_MOD`) only for the directions a task has parked on: a busy connection whose reads
+/// find their bytes already there never wakes this thread, which would otherwise run once per
+/// request just to note readiness nobody waits for, taking a core from the pool at each wake-up.
+/// An `eventfd` wakes the thread for shutdown and when a new deadline is earlier than the one it
+/// sleeps until.
 ///
 /// Call `shutdown()` when done: the thread keeps the loop alive until then.
 public final class EventLoop: Sendable {
@@ -36,7 +39,7 @@ public final class EventLoop: Sendable {
         }
         self.epollFD = epollFD
         self.wakeFD = wakeFD
-        self.state = Mutex(State())
+        self.state = Mutex(State(epollFD: epollFD))
 
         // Level-triggered: the loop drains the counter each time it fires.
         var event = clinux_epoll_event_make(EPOLLIN.rawValue, Self.wakeToken)
@@ -108,14 +111,13 @@ public final class EventLoop: Sendable {
 
     // MARK: registrations (used by the sockets)
 
-    /// Registers `fd` once, edge-triggered for both directions.
+    /// Registers `fd` once, one-shot and not yet armed for either direction.
     func register(_ fd: Int32) throws -> Registration {
         let (registration, failed) = try state.withLock { state throws(TransportError) -> (Registration, [Resumption]) in
             guard !state.isShutDown else { throw .closed }
             let (registration, failed) = state.register(fd)
             // Under the lock, so no event can arrive before the entry that latches it exists.
-            let events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
-            var event = clinux_epoll_event_make(events, registration.epollData)
+            var event = clinux_epoll_event_make(State.disarmedEvents, registration.epollData)
             if epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) < 0 {
                 var code = clinux_errno()
                 // Still in the set: its old owner closed a duplicate, or never deregistered.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 import HTTPServer
 
 /// `batch-openai bench-server`: the fixed routes `scripts/bench/http.sh` measures against the Hummingbird peer.
@@ -16,20 +16,22 @@ struct BenchServerCommand: AsyncParsableCommand {
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to listen on; 0 picks a free one.") var port: UInt16 = 8080
     @Option(help: "File whose bytes GET /json answers with.") var jsonFile = "Benchmarks/bench-json.txt"
-    @Option(help: "Directory for uploaded files (deleted after each upload).") var uploadDirectory = NSTemporaryDirectory()
+    @Option(help: "Directory for uploaded files (deleted after each upload; default $TMPDIR, else /tmp).") var uploadDirectory: String?
     @Flag(help: "Log every request (off by default, as in the peer).") var accessLog = false
 
     func run() async throws {
         let logger = try common.logger(label: "batch-openai.bench")
-        guard let json = FileManager.default.contents(atPath: jsonFile) else {
+        // Glibc rather than Foundation: the server itself needs none, and this start-up path is what the
+        // benchmark's idle RSS measures (FileManager and NSTemporaryDirectory fault in code pages of their own).
+        guard let json = Self.contents(of: jsonFile) else {
             throw ValidationError("\(jsonFile): cannot be read")
         }
-        let jsonBody = Array(json).filter { $0 != UInt8(ascii: "\n") }
+        let jsonBody = json.filter { $0 != UInt8(ascii: "\n") }
         var configuration = Server.Configuration(host: host, port: port)
         configuration.accessLog = accessLog
         configuration.maxBodyBytes = 1 << 20
         let uploadLimit = 1 << 30
-        let directory = uploadDirectory
+        let directory = uploadDirectory ?? Self.temporaryDirectory()
         var router = Router()
         router.add(.get, "/healthz") { _ in
             Response.bytes(Array(#"{"status":"ok"}"#.utf8), contentType: "application/json")
@@ -57,5 +59,27 @@ struct BenchServerCommand: AsyncParsableCommand {
         if let address = server.localAddress { print("bench-server on http://\(address)") }
         fflush(nil)
         try await server.runUntilSignalled()
+    }
+
+    /// The whole file, or nil when it cannot be opened or read.
+    private static func contents(of path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { return nil }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    /// `$TMPDIR` with a trailing slash, else `/tmp/`: what `NSTemporaryDirectory()` answers on Linux.
+    private static func temporaryDirectory() -> String {
+        guard let value = getenv("TMPDIR").map({ String(cString: $0) }), !value.isEmpty else { return "/tmp/" }
+        return value.hasSuffix("/") ? value : value + "/"
     }
 }

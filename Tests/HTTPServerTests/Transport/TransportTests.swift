@@ -379,6 +379,64 @@ extension TransportTests {
 }
 
 extension TransportTests {
+    /// Registrations are one-shot and armed only by a waiter: readiness that came while nobody waited, before and
+    /// after an earlier event fired (which disarms the registration), must still end the next wait at once.
+    @Test func readinessBeforeTheWaitIsNotMissed() async throws {
+        try await withEventLoop { loop in
+            var fds: [Int32] = [0, 0]
+            #expect(pipe(&fds) == 0)
+            defer {
+                loop.deregister(fds[0])
+                close(fds[0])
+                close(fds[1])
+            }
+            let (readEnd, writeEnd) = (fds[0], fds[1])
+            #expect(fcntl(readEnd, F_SETFL, O_NONBLOCK) == 0)
+            for round in 1...3 {
+                var byte = UInt8(round)
+                #expect(write(writeEnd, &byte, 1) == 1)
+                try await Task.sleep(for: .milliseconds(20))
+                let started = ContinuousClock.now
+                try await loop.waitReadable(readEnd, deadline: .now + .seconds(5))
+                #expect(ContinuousClock.now - started < .seconds(1))
+                var received: UInt8 = 0
+                #expect(read(readEnd, &received, 1) == 1)
+                #expect(received == byte)
+                // Drained: the next wait must park, not return on a stale event.
+                await #expect(throws: TransportError.timedOut) {
+                    try await loop.waitReadable(readEnd, deadline: .now + .milliseconds(30))
+                }
+            }
+        }
+    }
+
+    /// A descriptor closed without `deregister` can no longer be armed: the next wait that needs to arm it fails
+    /// at once instead of parking until its deadline with nothing to wake it.
+    @Test func waitingOnADescriptorClosedBehindTheLoopsBackFailsAtOnce() async throws {
+        try await withEventLoop { loop in
+            var fds: [Int32] = [0, 0]
+            #expect(pipe(&fds) == 0)
+            defer {
+                loop.deregister(fds[0])
+                close(fds[1])
+            }
+            // Registers the read end; the event that ends this wait also disarms the one-shot registration.
+            var byte: UInt8 = 1
+            #expect(write(fds[1], &byte, 1) == 1)
+            try await loop.waitReadable(fds[0], deadline: .now + .seconds(5))
+            #expect(read(fds[0], &byte, 1) == 1)
+            close(fds[0])
+            let started = ContinuousClock.now
+            do {
+                try await loop.waitReadable(fds[0], deadline: .now + .seconds(5))
+                Issue.record("the wait on a closed descriptor returned")
+            } catch let error as TransportError {
+                #expect(error != .timedOut)
+            }
+            #expect(ContinuousClock.now - started < .seconds(1))
+        }
+    }
+
     @Test func manyConnectionsPingPongConcurrently() async throws {
         try await withEventLoop(timeout: 60) { loop in
             let listener = try ListeningSocket(address: SocketAddress(host: "127.0.0.1", port: 0), loop: loop)
