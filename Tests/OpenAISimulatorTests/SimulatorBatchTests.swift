@@ -220,10 +220,12 @@ import Testing
     }
 
     @Test func phasesAreObservable() async throws {
+        // Phases of a second and more: a poller every 25 ms missed a 400 ms finalizing phase when the
+        // whole suite loaded the 2 cores.
         let harness = try SimulatorHarness.start {
-            $0.validationDelay = .milliseconds(400)
-            $0.requestLatency = .milliseconds(30)
-            $0.finalizingDelay = .milliseconds(400)
+            $0.validationDelay = .seconds(1)
+            $0.requestLatency = .milliseconds(200)
+            $0.finalizingDelay = .milliseconds(1500)
         }
         defer { Task { try await harness.stop() } }
         let file = try await harness.uploadFile(SimulatorHarness.chatLines(5))
