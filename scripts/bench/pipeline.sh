@@ -18,6 +18,12 @@
 # few minutes, for the run and the baseline by different amounts; compare runs on a quiet file system.
 set -euo pipefail
 
+case "${1:-}" in
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
+for n in "${1:-50000}" "${2:-3900}"; do
+    case "$n" in ''|*[!0-9]*|0) echo "pipeline.sh: '$n' is not a positive integer (try --help)" >&2; exit 64 ;; esac
+done
 requests="${1:-50000}"
 line_bytes="${2:-3900}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
