@@ -282,6 +282,16 @@ struct BatchProcessor: Sendable {
                         let number = firstLine + start + offset
                         let request = Self.requestLine(line, decoder: decoder)
                         let customID = request?.customID ?? "line-\(number)"
+                        if let request, let template = responder as? TemplateResponder, !injectsFailure(line: number),
+                           let encoded = template.encodedChat(endpoint: endpoint, body: request.body) {
+                            // The template's chat answer written as bytes, without a JSON value of it.
+                            let resultLine = JSONWriter.resultLine(
+                                id: Identifiers.batchRequest(), customID: customID, statusCode: 200,
+                                requestID: Identifiers.request(), writeBody: encoded.write
+                            )
+                            prepared.append(Prepared(customID: customID, resultLine: resultLine, succeeded: true, usage: encoded.usage))
+                            continue
+                        }
                         let answer = await answer(request, line: number, endpoint: endpoint)
                         let resultLine = JSONWriter.resultLine(
                             id: Identifiers.batchRequest(), customID: customID,
@@ -296,6 +306,13 @@ struct BatchProcessor: Sendable {
             for await piece in group { pieces.append(piece) }
             return pieces.sorted { $0.start < $1.start }.flatMap(\.prepared)
         }
+    }
+
+    /// Whether failure injection picks this line (the draw `answer` makes first).
+    private func injectsFailure(line: Int) -> Bool {
+        guard configuration.requestFailureRate > 0, !configuration.requestFailureStatuses.isEmpty else { return false }
+        var generator = SeededGenerator(seed: configuration.seed ^ (UInt64(line) &* 0x9E37_79B9_7F4A_7C15))
+        return generator.nextUnit() < configuration.requestFailureRate
     }
 
     /// The responder's answer, or an injected failure for the configured fraction of lines.

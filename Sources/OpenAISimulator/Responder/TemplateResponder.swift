@@ -40,17 +40,56 @@ public struct TemplateResponder: Responder {
 
     // MARK: - Endpoints
 
+    /// What a chat answer is made of: its id, the assistant's text and the usage.
+    private struct ChatAnswer {
+        let id: String
+        let content: String
+        let usage: BatchUsage
+    }
+
+    /// The parts of a chat answer, or `nil` when the body has no messages (the endpoint's 400).
+    private static func chatAnswer(_ body: JSONValue, model: String) -> ChatAnswer? {
+        guard let messages = body["messages"]?.arrayValue, !messages.isEmpty else { return nil }
+        let prompt = messages.count == 1 ? text(of: messages[0]["content"]) : messages.map { text(of: $0["content"]) }.joined(separator: "\n")
+        let user = messages.last { $0["role"]?.stringValue == "user" }.map { text(of: $0["content"]) } ?? prompt
+        let content = compose(prompt: user, context: prompt, model: model)
+        return ChatAnswer(id: id("chatcmpl-", model, prompt), content: content, usage: usage(prompt: prompt, output: content))
+    }
+
+    /// A successful chat answer as the bytes `JSONWriter` writes for `respond`'s body (keys
+    /// sorted), straight into `writer`: building the body's dictionaries, hashing and sorting their
+    /// keys cost as much as the rest of a request. `nil` for anything else, which goes the usual way.
+    func encodedChat(endpoint: String, body: JSONValue) -> (usage: BatchUsage, write: (inout JSONWriter) -> Void)? {
+        guard endpoint == "/v1/chat/completions", case .object = body,
+              let model = body["model"]?.stringValue, !model.isEmpty,
+              let answer = Self.chatAnswer(body, model: model) else { return nil }
+        let usage = answer.usage
+        return (usage, { writer in
+            writer.append("{\"choices\":[{\"finish_reason\":\"stop\",\"index\":0,\"logprobs\":null,\"message\":{\"annotations\":[],\"content\":")
+            writer.write(answer.content)
+            writer.append(",\"refusal\":null,\"role\":\"assistant\"}}],\"created\":0,\"id\":")
+            writer.write(answer.id)
+            writer.append(",\"model\":")
+            writer.write(model)
+            writer.append(",\"object\":\"chat.completion\",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_simulator\",\"usage\":{\"completion_tokens\":")
+            writer.append(String(usage.outputTokens))
+            writer.append(",\"completion_tokens_details\":{\"audio_tokens\":0,\"reasoning_tokens\":0},\"prompt_tokens\":")
+            writer.append(String(usage.inputTokens))
+            writer.append(",\"prompt_tokens_details\":{\"audio_tokens\":0,\"cached_tokens\":0},\"total_tokens\":")
+            writer.append(String(usage.totalTokens))
+            writer.append("}}")
+        })
+    }
+
     private func chat(_ body: JSONValue, model: String) -> ResponderResult {
-        guard let messages = body["messages"]?.arrayValue, !messages.isEmpty else {
+        guard let answer = Self.chatAnswer(body, model: model) else {
             return .error(400, message: "Missing required parameter: 'messages'.", param: "messages", code: "missing_required_parameter")
         }
-        let prompt = messages.map { Self.text(of: $0["content"]) }.joined(separator: "\n")
-        let user = messages.last { $0["role"]?.stringValue == "user" }.map { Self.text(of: $0["content"]) } ?? prompt
-        let content = Self.compose(prompt: user, context: prompt, model: model)
-        let usage = Self.usage(prompt: prompt, output: content)
+        let content = answer.content
+        let usage = answer.usage
         // Objects built at their size: the dictionary literal merges into a growing dictionary.
         return ResponderResult(statusCode: 200, body: Self.object([
-            "id": .string(Self.id("chatcmpl-", model, prompt)),
+            "id": .string(answer.id),
             "object": "chat.completion",
             "created": 0,
             "model": .string(model),

@@ -96,6 +96,24 @@ struct JSONWriter {
         return writer.bytes
     }
 
+    /// A successful result line whose response body `writeBody` writes: the same bytes as
+    /// `resultLine(id:customID:response:error:)` with that body, without a `JSONValue` of it.
+    static func resultLine(id: String, customID: String, statusCode: Int, requestID: String, writeBody: (inout JSONWriter) -> Void) -> [UInt8] {
+        var writer = JSONWriter(capacity: 2048)
+        writer.append("{\"id\":")
+        writer.write(id)
+        writer.append(",\"custom_id\":")
+        writer.write(customID)
+        writer.append(",\"response\":{\"status_code\":")
+        writer.append(String(statusCode))
+        writer.append(",\"request_id\":")
+        writer.write(requestID)
+        writer.append(",\"body\":")
+        writeBody(&writer)
+        writer.append("},\"error\":null}")
+        return writer.bytes
+    }
+
     private mutating func writeNumber(_ number: Double) {
         if number.isFinite, number.rounded() == number, abs(number) < 9_007_199_254_740_992 {
             append(String(Int64(number)))
@@ -106,7 +124,8 @@ struct JSONWriter {
         }
     }
 
-    private mutating func append(_ text: String) {
+    /// Bytes already JSON (a literal piece of a known shape), appended as they are.
+    mutating func append(_ text: String) {
         bytes.append(contentsOf: text.utf8)
     }
 
