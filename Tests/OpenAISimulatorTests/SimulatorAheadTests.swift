@@ -58,6 +58,23 @@ import Testing
         #expect(ahead.output.split(separator: "\n").count + ahead.errors.split(separator: "\n").count == 2 * BatchProcessor.aheadChunkLines + 300)
     }
 
+    @Test func aBadLastLineRunsNothingOfWhatWasWorkedOutDuringValidation() async throws {
+        // Lines are worked out ahead while the file is validated: a bad line at the end must
+        // still fail the batch with nothing run, counted or written.
+        let lines = SimulatorHarness.chatLines(4 * BatchProcessor.aheadChunkLines, prompt: Self.prompt)
+        let harness = try SimulatorHarness.start()
+        defer { Task { try await harness.stop() } }
+        let file = try await harness.uploadFile(lines + "{not json\n")
+        let batch = try await harness.waitFor(try await harness.createBatch(fileID: file.id).id)
+        #expect(batch.status == .failed)
+        #expect(batch.inProgressAt == nil)
+        #expect(batch.outputFileID == nil && batch.errorFileID == nil)
+        #expect(batch.requestCounts?.completed ?? 0 == 0 && batch.requestCounts?.failed ?? 0 == 0)
+        let errors = try #require(batch.errors?.data)
+        #expect(errors.map(\.line) == [4 * BatchProcessor.aheadChunkLines + 1])
+        #expect(errors.first?.code == "invalid_json_line")
+    }
+
     @Test func longLinesMakeShorterChunks() async throws {
         // 40 lines of ~300 KB: chunks end on the byte bound, not the line count.
         let content = SimulatorHarness.chatLines(40) { "Explain topic \($0). " + String(repeating: "x", count: 300_000) }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import OpenAIClient
 
 /// Runs one batch from `validating` to a terminal state: validates the input file, runs each request
@@ -62,7 +63,12 @@ struct BatchProcessor: Sendable {
             )]), to: id)
             return
         }
+        // While one core validates, the other works out the first lines ahead (kept in memory
+        // only, so a file that fails validation runs nothing); an early return drops them.
+        let validated = Speculation.Flag()
+        async let speculated = aheadEligible(.run) ? speculate(path: input.path, endpoint: record.endpoint, until: validated) : nil
         let (report, errors) = try await InputFileValidation.validate(path: input.path, endpoint: record.endpoint)
+        validated.raise()  // the head start ends with validation: from here both cores go on together
         guard report.isValid else {
             try await store.apply(.validationFailed(errors), to: id)
             return
@@ -85,7 +91,59 @@ struct BatchProcessor: Sendable {
             try await store.apply(.resultsWritten(outputFileID: nil, errorFileID: nil, unfinished: 0), to: id)
             return
         }
-        try await runRequests(id, record: record, inputPath: input.path, mode: .run)
+        try await runRequests(id, record: record, inputPath: input.path, mode: .run, speculation: await speculated)
+    }
+
+    /// Whether a batch's lines are worked out ahead (see `runRequests`).
+    private func aheadEligible(_ mode: Mode) -> Bool {
+        mode == .run && configuration.requestConcurrency <= 1 && configuration.requestLatency == .zero && responder.answersAhead
+    }
+
+    /// The first lines of a file worked out ahead while it is validated, and the reader past them.
+    final class Speculation: @unchecked Sendable {  // handed from the child task that made it, then used by one task
+        let reader: LineReader
+        var chunks: [[Prepared]] = []
+        init(reader: LineReader) { self.reader = reader }
+
+        /// Raised once, read between chunks.
+        final class Flag: Sendable {
+            private let raised = Atomic<Bool>(false)
+            func raise() { raised.store(true, ordering: .releasing) }
+            var isRaised: Bool { raised.load(ordering: .acquiring) }
+        }
+    }
+
+    /// Works out chunks from the start of the file on one core until `validated` is raised, up to
+    /// `speculativeBytes` of result lines; stops when cancelled (validation threw or the batch
+    /// ended early) or at the end of the file. Nothing is written or counted here.
+    private func speculate(path: String, endpoint: String, until validated: Speculation.Flag) async -> Speculation? {
+        guard let reader = try? LineReader(path: path) else { return nil }
+        let speculation = Speculation(reader: reader)
+        var firstLine = 1
+        var resultBytes = 0
+        while !Task.isCancelled, !validated.isRaised, resultBytes < Self.speculativeBytes {
+            guard let lines = try? Self.readChunk(reader), !lines.isEmpty else { break }
+            let prepared = await prepare(lines, firstLine: firstLine, endpoint: endpoint, parts: 1)
+            firstLine += lines.count
+            resultBytes += prepared.reduce(0) { $0 + $1.resultLine.count }
+            speculation.chunks.append(prepared)
+        }
+        return speculation
+    }
+
+    /// Result-line bytes worked out during validation at most (a bounded, in-memory head start).
+    static let speculativeBytes = 32 << 20
+
+    /// The next lines of `reader`: `aheadChunkLines` at most, `aheadChunkBytes` of input about.
+    static func readChunk(_ reader: LineReader) throws -> [[UInt8]] {
+        var chunk: [[UInt8]] = []
+        chunk.reserveCapacity(aheadChunkLines)
+        var bytes = 0
+        while chunk.count < aheadChunkLines, bytes < aheadChunkBytes, let line = try reader.next() {
+            chunk.append(line)
+            bytes += line.count
+        }
+        return chunk
     }
 
     /// How the requests of a batch are gone through.
@@ -98,11 +156,15 @@ struct BatchProcessor: Sendable {
         case stopped(String)
     }
 
-    private func runRequests(_ id: String, record: BatchRecord, inputPath: String, mode: Mode) async throws {
+    private func runRequests(
+        _ id: String, record: BatchRecord, inputPath: String, mode: Mode, speculation: Speculation? = nil
+    ) async throws {
         let directory = store.filesDirectory
         let output = try BufferedFileWriter(path: "\(directory)/.\(id)-output.partial")
         let errors = try BufferedFileWriter(path: "\(directory)/.\(id)-error.partial")
-        let reader = try LineReader(path: inputPath)
+        // Chunks worked out during validation come first; the reader goes on after them.
+        let reader = try speculation?.reader ?? LineReader(path: inputPath)
+        var pending = speculation?.chunks ?? []
         let decoder = JSONDecoder()
         var stopCode: String?
         if case .stopped(let code) = mode { stopCode = code }
@@ -128,28 +190,24 @@ struct BatchProcessor: Sendable {
         // and the rest of the file (by the loop below), are listed as not run.
         if concurrency == 1, configuration.requestLatency == .zero, responder.answersAhead, stopCode == nil {
             let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-            func readChunk() throws -> [[UInt8]] {
-                var chunk: [[UInt8]] = []
-                chunk.reserveCapacity(Self.aheadChunkLines)
-                var bytes = 0
-                while chunk.count < Self.aheadChunkLines, bytes < Self.aheadChunkBytes, let line = try reader.next() {
-                    chunk.append(line)
-                    bytes += line.count
-                }
-                return chunk
-            }
-            var current = await prepare(try readChunk(), firstLine: 1, endpoint: record.endpoint, parts: parts)
+            var current = pending.isEmpty
+                ? await prepare(try Self.readChunk(reader), firstLine: 1, endpoint: record.endpoint, parts: parts)
+                : pending.removeFirst()
             ahead: while !current.isEmpty {
-                // The next chunk is worked out while this one is written and counted.
-                let next = try readChunk()
+                // The next chunk is worked out while this one is written and counted (unless it
+                // was worked out during validation).
+                let queued: [Prepared]? = pending.isEmpty ? nil : pending.removeFirst()
+                let next = queued == nil ? try Self.readChunk(reader) : []
                 let nextFirstLine = lineIndex + current.count + 1
-                async let upcoming = prepare(next, firstLine: nextFirstLine, endpoint: record.endpoint, parts: parts)
+                async let computed = prepare(next, firstLine: nextFirstLine, endpoint: record.endpoint, parts: parts)
                 if mode == .run { stopCode = await store.checkpoint(id) }
                 for (position, item) in current.enumerated() {
                     try Task.checkCancellation()
                     if let code = stopCode {
-                        // This line on, and the chunk read ahead, never ran.
-                        for skipped in current[position...] + (await upcoming) {
+                        // This line on, the chunk read ahead and any still queued never ran.
+                        var upcoming = queued ?? []
+                        if queued == nil { upcoming = await computed }
+                        for skipped in current[position...] + upcoming + pending.joined() {
                             lineIndex += 1
                             if code == "batch_cancelled", !configuration.listCancelledRequests { continue }
                             try errors.writeLine(JSONWriter.resultLine(
@@ -169,7 +227,7 @@ struct BatchProcessor: Sendable {
                         )
                     }
                 }
-                current = await upcoming
+                if let queued { current = queued } else { current = await computed }
             }
         }
 
