@@ -35,17 +35,29 @@ struct JSONWriter {
     }
 
     /// A string literal, escaped per RFC 8259. Runs of bytes that need no escape (nearly all of
-    /// them) are copied in one `append`; a byte-at-a-time loop cost a tenth of a zero-latency batch.
+    /// them) are copied in one `append`, found eight bytes at a time; a byte-at-a-time loop cost a
+    /// tenth of a zero-latency batch.
     mutating func write(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
             var runStart = 0
-            for index in 0..<utf8.count {
+            var index = 0
+            while index < utf8.count {
+                // Eight bytes at a time past those that need no escape (the reader's test).
+                if let base = utf8.baseAddress {
+                    while index + 8 <= utf8.count,
+                          !JSONReader.hasSpecialByte(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                        index += 8
+                    }
+                }
+                guard index < utf8.count else { break }
                 let byte = utf8[index]
+                index += 1
                 guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
-                runStart = index + 1
+                let at = index - 1
+                if runStart < at { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<at])) }
+                runStart = index
                 switch byte {
                 case UInt8(ascii: "\""): append("\\\"")
                 case UInt8(ascii: "\\"): append("\\\\")
