@@ -229,7 +229,11 @@ public struct TemplateResponder: Responder {
             lowered.append(contentsOf: promptHead)
         }
         lowered.withUnsafeMutableBufferPointer { buffer in
-            for index in buffer.indices where buffer[index] >= 0x41 && buffer[index] <= 0x5A { buffer[index] |= 0x20 }
+            // Without a branch, so the loop vectorizes: A-Z are the bytes with `byte - 0x41 < 26`.
+            for index in buffer.indices {
+                let byte = buffer[index]
+                buffer[index] = byte | (byte &- 0x41 < 26 ? 0x20 : 0)
+            }
         }
         let wantsDiagram = anchoredMarkers.contains { containsLowercased(lowered, $0.marker, anchor: $0.anchor) }
         let head = String(decoding: promptHead, as: UTF8.self)
