@@ -104,7 +104,6 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 [ -n "$url" ] || { cat "$work/serve.err"; echo "pipeline: the server did not start" >&2; exit 1; }
-server_pid=$(pgrep -P "$pid" || echo "$pid")   # the subshell execs, so this is the server itself
 rss_before=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
 
 # run-file with Prefer: respond-async, then the run's own records every 20 ms: batch.json (the batch's status,
