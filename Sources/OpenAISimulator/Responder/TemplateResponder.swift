@@ -50,8 +50,16 @@ public struct TemplateResponder: Responder {
     /// The parts of a chat answer, or `nil` when the body has no messages (the endpoint's 400).
     private static func chatAnswer(_ body: JSONValue, model: String) -> ChatAnswer? {
         guard let messages = body["messages"]?.arrayValue, !messages.isEmpty else { return nil }
-        let prompt = messages.count == 1 ? text(of: messages[0]["content"]) : messages.map { text(of: $0["content"]) }.joined(separator: "\n")
-        let user = messages.last { $0["role"]?.stringValue == "user" }.map { text(of: $0["content"]) } ?? prompt
+        let texts = messages.map { text(of: $0["content"]) }
+        let lastUser = messages.lastIndex { $0["role"]?.stringValue == "user" }
+        return chatAnswer(texts: texts, lastUser: lastUser, model: model)
+    }
+
+    /// The answer to messages whose texts are `texts` (at least one), the last from the user at
+    /// `lastUser`: the prompt is the texts joined by newlines, the user's text shapes the answer.
+    private static func chatAnswer(texts: [String], lastUser: Int?, model: String) -> ChatAnswer {
+        let prompt = texts.count == 1 ? texts[0] : texts.joined(separator: "\n")
+        let user = lastUser.map { texts[$0] } ?? prompt
         let content = compose(prompt: user, context: prompt, model: model)
         return ChatAnswer(id: id("chatcmpl-", model, prompt), content: content, usage: usage(prompt: prompt, output: content))
     }
@@ -63,6 +71,16 @@ public struct TemplateResponder: Responder {
         guard endpoint == "/v1/chat/completions", case .object = body,
               let model = body["model"]?.stringValue, !model.isEmpty,
               let answer = Self.chatAnswer(body, model: model) else { return nil }
+        return Self.encoded(answer, model: model)
+    }
+
+    /// `encodedChat(endpoint:body:)` for a chat body already taken apart: the `model` (not empty),
+    /// the text of each message (at least one) and the index of the last with the role `user`.
+    func encodedChat(model: String, texts: [String], lastUser: Int?) -> (usage: BatchUsage, write: (inout JSONWriter) -> Void) {
+        Self.encoded(Self.chatAnswer(texts: texts, lastUser: lastUser, model: model), model: model)
+    }
+
+    private static func encoded(_ answer: ChatAnswer, model: String) -> (usage: BatchUsage, write: (inout JSONWriter) -> Void) {
         let usage = answer.usage
         return (usage, { writer in
             writer.append("{\"choices\":[{\"finish_reason\":\"stop\",\"index\":0,\"logprobs\":null,\"message\":{\"annotations\":[],\"content\":")
