@@ -58,6 +58,41 @@ import Testing
         #expect(ahead.output.split(separator: "\n").count + ahead.errors.split(separator: "\n").count == 2 * BatchProcessor.aheadChunkLines + 300)
     }
 
+    /// Lines as people and other tools write them: the ahead path reads most chat lines from their
+    /// bytes (spans found by the validator's scan) and must give exactly what reading them as JSON gives.
+    static let oddLines: [String] = [
+        ##"{"custom_id":"crlf","method":"POST","url":"/v1/chat/completions","body":{"model":"m","messages":[{"role":"user","content":"ends in CR LF"}]}}"## + "\r",
+        ##"{"custom_id":"esc","method":"POST","url":"/v1/chat/completions","body":{"model":"m","messages":[{"role":"user","content":"# Title\n- a \"quoted\" point\t\\ back\/slash\r\nline"}]}}"##,
+        ##"{"custom_id":"uni","method":"POST","url":"/v1/chat/completions","body":{"model":"m","messages":[{"role":"user","content":"caf\u00e9 \ud83d\ude00 and a diagram"}]}}"##,
+        ##"{"custom_id":"id-\u0041","method":"POST","url":"/v1/chat/completions","body":{"model":"m","messages":[{"role":"user","content":"escaped id"}]}}"##,
+        ##"{"custom_id":"multi","method":"POST","url":"/v1/chat/completions","body":{"model":"m","messages":[{"role":"system","content":"Draw PlantUML."},{"role":"user","content":"Orders and Payments"},{"role":"assistant","content":"ok"}]}}"##,
+        ##"{"custom_id":"norole","method":"POST","url":"/v1/chat/completions","body":{"model":"m","messages":[{"content":"no role here"}]}}"##,
+        ##"{"custom_id":"parts","method":"POST","url":"/v1/chat/completions","body":{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"part one"},{"type":"text","text":"part two"}]}]}}"##,
+        ##"{"custom_id":"nullcontent","method":"POST","url":"/v1/chat/completions","body":{"model":"m","messages":[{"role":"user","content":null}]}}"##,
+        ##"{"custom_id":"twice","method":"POST","url":"/v1/chat/completions","body":{"model":"m","messages":[{"role":"user","content":"first","content":"second"}]}}"##,
+        ##"{"custom_id":"empty","method":"POST","url":"/v1/chat/completions","body":{"model":"m","messages":[]}}"##,
+        ##"{"custom_id":"notarray","method":"POST","url":"/v1/chat/completions","body":{"model":"m","messages":"hello"}}"##,
+        ##"{"custom_id":"nomessages","method":"POST","url":"/v1/chat/completions","body":{"model":"m"}}"##,
+        ##" { "body" : { "messages" : [ { "content" : "spaced out" , "role" : "user" } ] , "model" : "m" } , "url" : "/v1/chat/completions" , "method" : "POST" , "custom_id" : "spaced" } "##,
+        ##"{"custom_id":"utf8","method":"POST","url":"/v1/chat/completions","body":{"model":"m","messages":[{"role":"user","content":"é ü 中文 🙂 raw UTF-8"}]}}"##,
+    ]
+
+    @Test func aheadReadsOddLinesAsOneByOneDoes() async throws {
+        // Repeated past a chunk, the last line without its newline.
+        let lines = (0..<(BatchProcessor.aheadChunkLines / Self.oddLines.count + 2)).flatMap { round in
+            Self.oddLines.map { $0.replacing(#""custom_id":""#, with: #""custom_id":"\#(round)-"#).replacing(#""custom_id" : ""#, with: #""custom_id" : "\#(round)-"#) }
+        }
+        let content = lines.joined(separator: "\n")
+        let ahead = try await run(TemplateResponder(), content)
+        let oneByOne = try await run(OneByOne(), content)
+        #expect(ahead.0.status == .completed)
+        #expect(ahead.0.requestCounts == oneByOne.0.requestCounts)
+        #expect(ahead.0.requestCounts?.total == lines.count)
+        #expect(ahead.0.usage == oneByOne.0.usage)
+        #expect(ahead.output == oneByOne.output)
+        #expect(ahead.errors == oneByOne.errors)
+    }
+
     @Test func aBadLastLineRunsNothingOfWhatWasWorkedOutDuringValidation() async throws {
         // Lines are worked out ahead while the file is validated: a bad line at the end must
         // still fail the batch with nothing run, counted or written.

@@ -137,7 +137,7 @@ CURL_UP_S=$(printf '%s\n' "${CURL_UP[@]}" | median)
 # One batch per uploaded file: create -> completed, median of the rounds.
 PROCESSES=(); OUTPUT_ID=
 for r in $(seq 1 "$ROUNDS"); do
-    OUT=$(ours --process "${FILE_IDS[$((r - 1))]}" --poll-interval 0.02); track_rss "$OUT"
+    OUT=$(ours --process "${FILE_IDS[$((r - 1))]}" --poll-interval 0.005); track_rss "$OUT"
     PROCESSES+=("$(field seconds "$OUT")")
     OUTPUT_ID=$(field output_file_id "$OUT")
     echo "process round $r: batch $(field batch_id "$OUT"): $(field status "$OUT"), $(field completed "$OUT") completed, $(field failed "$OUT") failed, ${PROCESSES[-1]} s" >&2

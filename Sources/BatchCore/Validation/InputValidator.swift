@@ -40,15 +40,7 @@ public struct InputValidator: Sendable {
     /// Checks the next bytes of the file.
     public mutating func consume(_ chunk: UnsafeRawBufferPointer) {
         guard !chunk.isEmpty else { return }
-        byteCount += Int64(chunk.count)
-        if byteCount > limits.maxBytes, !tooLargeReported {
-            tooLargeReported = true
-            record(ValidationIssue(
-                code: "file_too_large",
-                message: "The input file is larger than \(limits.maxBytes) bytes.",
-                param: "input_file_id"
-            ))
-        }
+        count(bytes: chunk.count)
         let bytes = chunk.bindMemory(to: UInt8.self)
         var start = 0
         while start < bytes.count {
@@ -65,6 +57,25 @@ public struct InputValidator: Sendable {
                 line.withUnsafeBufferPointer { check($0) }
             }
             start = newline + 1
+        }
+    }
+
+    /// Takes the next line of the file, scanned already (maybe on another core): `byteCount` is its
+    /// size in the file, its newline included. Lines go in file order; don't mix with `consume`.
+    public mutating func accept(_ line: ScannedRequestLine, byteCount: Int) {
+        count(bytes: byteCount)
+        accept(line)
+    }
+
+    private mutating func count(bytes: Int) {
+        byteCount += Int64(bytes)
+        if byteCount > limits.maxBytes, !tooLargeReported {
+            tooLargeReported = true
+            record(ValidationIssue(
+                code: "file_too_large",
+                message: "The input file is larger than \(limits.maxBytes) bytes.",
+                param: "input_file_id"
+            ))
         }
     }
 
@@ -97,35 +108,46 @@ public struct InputValidator: Sendable {
     // MARK: - One line
 
     private mutating func check(_ raw: UnsafeBufferPointer<UInt8>) {
+        // Past the limit a line is not worth scanning: it is refused whatever it holds.
+        if requestCount >= limits.maxRequests, !raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+            lineNumber += 1
+            requestCount += 1
+            reportTooMany()
+            return
+        }
+        accept(ScannedRequestLine(raw))
+    }
+
+    private mutating func accept(_ scanned: ScannedRequestLine) {
         lineNumber += 1
-        var line = raw
-        if let last = line.last, last == UInt8(ascii: "\r") { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
-        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+        if case .blank = scanned.outcome {
             // A blank line carries no request; the real service rejects it as unparseable JSON.
             record(.invalidJSON(lineNumber, "the line is empty"))
             return
         }
         requestCount += 1
         if requestCount > limits.maxRequests {
-            if !tooManyReported {
-                tooManyReported = true
-                record(ValidationIssue(
-                    code: "too_many_tasks",
-                    message: "The input file has more than \(limits.maxRequests) requests.",
-                    line: lineNumber
-                ))
-            }
+            reportTooMany()
             return
         }
-        var scanner = JSONLineScanner(line)
-        let fields: JSONLineScanner.Fields
-        do {
-            fields = try scanner.scanRequestLine()
-        } catch {
+        switch scanned.outcome {
+        case .malformed(let error):
             record(.invalidJSON(lineNumber, "\(error.reason) at column \(error.column)"))
-            return
+        case .fields(let fields):
+            checkFields(fields)
+        case .blank:
+            break
         }
-        checkFields(fields)
+    }
+
+    private mutating func reportTooMany() {
+        guard !tooManyReported else { return }
+        tooManyReported = true
+        record(ValidationIssue(
+            code: "too_many_tasks",
+            message: "The input file has more than \(limits.maxRequests) requests.",
+            line: lineNumber
+        ))
     }
 
     private mutating func checkFields(_ fields: JSONLineScanner.Fields) {

@@ -27,6 +27,10 @@ struct JSONLineScanner {
         var stream = Field.absent
         /// `stream` was the literal `true`.
         var streams = false
+        /// `body.messages` as spans, when it is an array of plain messages (see `ScannedRequestLine`).
+        var messages: [ChatMessageSpan]?
+        /// A `\u` escape appeared somewhere on the line.
+        var sawUnicodeEscape = false
     }
 
     /// Why the line is not valid JSON, with the 1-based column.
@@ -37,6 +41,7 @@ struct JSONLineScanner {
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
+    private var sawUnicodeEscape = false
     private static let maxDepth = 256
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -60,9 +65,14 @@ struct JSONLineScanner {
             case "body":
                 if scanner.peek() == UInt8(ascii: "{") {
                     fields.body = .other(.object)
+                    var messagesSeen = false
                     try scanner.scanObject(depth: 1) { inner, key throws(Failure) in
                         switch key {
                         case "model": fields.model = try inner.field()
+                        case "messages":
+                            // Taken apart on the way, for a reader of the line that wants the texts.
+                            fields.messages = messagesSeen ? nil : try inner.chatMessages(depth: 2)
+                            messagesSeen = true
                         case "stream":
                             fields.streams = inner.matches("true")
                             fields.stream = try inner.field()
@@ -78,7 +88,50 @@ struct JSONLineScanner {
         }
         skipWhitespace()
         guard index == bytes.count else { throw fail("unexpected text after the JSON object") }
+        fields.sawUnicodeEscape = sawUnicodeEscape
         return fields
+    }
+
+    /// Checks the value at `index` as `skipValue(depth:)` does and, when it is an array of plain
+    /// chat messages, returns where their contents are; `nil` for anything else.
+    private mutating func chatMessages(depth: Int) throws(Failure) -> [ChatMessageSpan]? {
+        guard peek() == UInt8(ascii: "[") else {
+            _ = try skipValue(depth: depth)
+            return nil
+        }
+        var spans: [ChatMessageSpan] = []
+        var plain = true
+        try scanArray(depth: depth) { scanner throws(Failure) in
+            guard plain, scanner.peek() == UInt8(ascii: "{") else {
+                plain = false
+                _ = try scanner.skipValue(depth: depth + 1)
+                return
+            }
+            var content: (range: Range<Int>, escaped: Bool)?
+            var isUser = false
+            var roleSeen = false
+            try scanner.scanObject(depth: depth + 1) { member, key throws(Failure) in
+                switch key {
+                case "content" where content == nil && member.peek() == UInt8(ascii: "\""):
+                    let start = member.index + 1
+                    let escaped = try member.skipString()
+                    content = (start..<(member.index - 1), escaped)
+                case "role" where !roleSeen && member.peek() == UInt8(ascii: "\""):
+                    roleSeen = true
+                    isUser = try member.readString() == "user"
+                default:
+                    // Another member, a repeated one, or a content or role that is not a string.
+                    if key == "content" || key == "role" { plain = false }
+                    _ = try member.skipValue(depth: depth + 2)
+                }
+            }
+            if let content {
+                spans.append(ChatMessageSpan(content: content.range, escaped: content.escaped, isUser: isUser))
+            } else {
+                plain = false
+            }
+        }
+        return plain ? spans : nil
     }
 
     // MARK: - Values
@@ -143,6 +196,30 @@ struct JSONLineScanner {
         }
     }
 
+    /// Walks an array whose `[` is at `index`, calling `element` with the cursor on each element
+    /// (whitespace skipped); `element` must consume it.
+    private mutating func scanArray(depth: Int, _ element: (inout JSONLineScanner) throws(Failure) -> Void) throws(Failure) {
+        guard depth < Self.maxDepth else { throw fail("nested more than \(Self.maxDepth) levels deep") }
+        index += 1
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard peek() != nil else { throw fail("a value is missing") }
+            try element(&self)
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"): index += 1; return
+            case nil: throw fail("the array is not closed")
+            default: throw fail("expected ',' or ']' in an array")
+            }
+        }
+    }
+
     /// Checks one value of any kind and returns its kind.
     private mutating func skipValue(depth: Int) throws(Failure) -> Kind {
         skipWhitespace()
@@ -152,23 +229,8 @@ struct JSONLineScanner {
             try scanObject(depth: depth) { scanner, _ throws(Failure) in _ = try scanner.skipValue(depth: depth + 1) }
             return .object
         case UInt8(ascii: "["):
-            guard depth < Self.maxDepth else { throw fail("nested more than \(Self.maxDepth) levels deep") }
-            index += 1
-            skipWhitespace()
-            if peek() == UInt8(ascii: "]") {
-                index += 1
-                return .array
-            }
-            while true {
-                _ = try skipValue(depth: depth + 1)
-                skipWhitespace()
-                switch peek() {
-                case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "]"): index += 1; return .array
-                case nil: throw fail("the array is not closed")
-                default: throw fail("expected ',' or ']' in an array")
-                }
-            }
+            try scanArray(depth: depth) { scanner throws(Failure) in _ = try scanner.skipValue(depth: depth + 1) }
+            return .array
         case UInt8(ascii: "\""):
             try skipString()
             return .string
@@ -268,6 +330,7 @@ struct JSONLineScanner {
              UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
             index += 2
         case UInt8(ascii: "u"):
+            sawUnicodeEscape = true
             guard index + 6 <= bytes.count, (2..<6).allSatisfy({ Self.hexValue(bytes[index + $0]) != nil }) else {
                 throw fail("\\u needs four hex digits")
             }

@@ -1,3 +1,4 @@
+import BatchCore
 import Foundation
 import Logging
 import Synchronization
@@ -63,15 +64,25 @@ struct BatchProcessor: Sendable {
             )]), to: id)
             return
         }
-        // While one core validates, the other works out the first lines ahead (kept in memory
-        // only, so a file that fails validation runs nothing); an early return drops them.
-        let validated = Speculation.Flag()
-        async let speculated = aheadEligible(.run) ? speculate(path: input.path, endpoint: record.endpoint, until: validated) : nil
+        if aheadEligible(.run) {
+            // Worked out ahead: validated on all cores, then answered on all cores.
+            let mapped = try MappedFile(path: input.path)
+            let scan = try await InputScan.run(mapped, endpoint: record.endpoint, parts: Self.parts)
+            guard try await admit(id, report: scan.report, errors: scan.errors) else { return }
+            try await runAhead(id, record: record, input: mapped, scan: scan)
+            return
+        }
         let (report, errors) = try await InputFileValidation.validate(path: input.path, endpoint: record.endpoint)
-        validated.raise()  // the head start ends with validation: from here both cores go on together
+        guard try await admit(id, report: report, errors: errors) else { return }
+        try await runRequests(id, record: record, inputPath: input.path, mode: .run)
+    }
+
+    /// Moves a validated batch on: to `failed` when the file is bad (or the queue is full), to
+    /// `cancelled` when a cancel came while validating, else to `in_progress`. Whether requests run.
+    private func admit(_ id: String, report: InputValidationReport, errors: [BatchError]) async throws -> Bool {
         guard report.isValid else {
             try await store.apply(.validationFailed(errors), to: id)
-            return
+            return false
         }
         await store.setModel(id, report.model)
         if await store.takeTokenLimitFailure() {
@@ -81,7 +92,7 @@ struct BatchProcessor: Sendable {
                 message: "Enqueued token limit reached for \(model) in organization org-simulator. Limit: 90,000 enqueued tokens. "
                     + "Please try again once some in_progress batches have been completed."
             )]), to: id)
-            return
+            return false
         }
         do {
             try await store.apply(.validationPassed(total: report.requestCount), to: id)
@@ -89,61 +100,18 @@ struct BatchProcessor: Sendable {
             // Cancelled while validating.
             try await pause(configuration.cancellationDelay)
             try await store.apply(.resultsWritten(outputFileID: nil, errorFileID: nil, unfinished: 0), to: id)
-            return
+            return false
         }
-        try await runRequests(id, record: record, inputPath: input.path, mode: .run, speculation: await speculated)
+        return true
     }
 
-    /// Whether a batch's lines are worked out ahead (see `runRequests`).
-    private func aheadEligible(_ mode: Mode) -> Bool {
+    /// Tasks a batch worked out ahead is spread over.
+    static let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+
+    /// Whether a batch is worked out ahead (`InputScan`, then `runAhead`): with no latency to
+    /// simulate and a responder free of side effects, nothing is lost by answering lines in parallel.
+    func aheadEligible(_ mode: Mode) -> Bool {
         mode == .run && configuration.requestConcurrency <= 1 && configuration.requestLatency == .zero && responder.answersAhead
-    }
-
-    /// The first lines of a file worked out ahead while it is validated, and the reader past them.
-    final class Speculation: @unchecked Sendable {  // handed from the child task that made it, then used by one task
-        let reader: LineReader
-        var chunks: [[Prepared]] = []
-        init(reader: LineReader) { self.reader = reader }
-
-        /// Raised once, read between chunks.
-        final class Flag: Sendable {
-            private let raised = Atomic<Bool>(false)
-            func raise() { raised.store(true, ordering: .releasing) }
-            var isRaised: Bool { raised.load(ordering: .acquiring) }
-        }
-    }
-
-    /// Works out chunks from the start of the file on one core until `validated` is raised, up to
-    /// `speculativeBytes` of result lines; stops when cancelled (validation threw or the batch
-    /// ended early) or at the end of the file. Nothing is written or counted here.
-    private func speculate(path: String, endpoint: String, until validated: Speculation.Flag) async -> Speculation? {
-        guard let reader = try? LineReader(path: path) else { return nil }
-        let speculation = Speculation(reader: reader)
-        var firstLine = 1
-        var resultBytes = 0
-        while !Task.isCancelled, !validated.isRaised, resultBytes < Self.speculativeBytes {
-            guard let lines = try? Self.readChunk(reader), !lines.isEmpty else { break }
-            let prepared = await prepare(lines, firstLine: firstLine, endpoint: endpoint, parts: 1)
-            firstLine += lines.count
-            resultBytes += prepared.reduce(0) { $0 + $1.resultLine.count }
-            speculation.chunks.append(prepared)
-        }
-        return speculation
-    }
-
-    /// Result-line bytes worked out during validation at most (a bounded, in-memory head start).
-    static let speculativeBytes = 32 << 20
-
-    /// The next lines of `reader`: `aheadChunkLines` at most, `aheadChunkBytes` of input about.
-    static func readChunk(_ reader: LineReader) throws -> [[UInt8]] {
-        var chunk: [[UInt8]] = []
-        chunk.reserveCapacity(aheadChunkLines)
-        var bytes = 0
-        while chunk.count < aheadChunkLines, bytes < aheadChunkBytes, let line = try reader.next() {
-            chunk.append(line)
-            bytes += line.count
-        }
-        return chunk
     }
 
     /// How the requests of a batch are gone through.
@@ -156,15 +124,9 @@ struct BatchProcessor: Sendable {
         case stopped(String)
     }
 
-    private func runRequests(
-        _ id: String, record: BatchRecord, inputPath: String, mode: Mode, speculation: Speculation? = nil
-    ) async throws {
-        let directory = store.filesDirectory
-        let output = try BufferedFileWriter(path: "\(directory)/.\(id)-output.partial")
-        let errors = try BufferedFileWriter(path: "\(directory)/.\(id)-error.partial")
-        // Chunks worked out during validation come first; the reader goes on after them.
-        let reader = try speculation?.reader ?? LineReader(path: inputPath)
-        var pending = speculation?.chunks ?? []
+    private func runRequests(_ id: String, record: BatchRecord, inputPath: String, mode: Mode) async throws {
+        let (output, errors) = try resultWriters(id)
+        let reader = try LineReader(path: inputPath)
         let decoder = JSONDecoder()
         var stopCode: String?
         if case .stopped(let code) = mode { stopCode = code }
@@ -181,53 +143,6 @@ struct BatchProcessor: Sendable {
             if answer.isSuccess { try output.writeLine(encoded) } else { try errors.writeLine(encoded) }
             if mode == .run {
                 try await store.apply(.requestFinished(succeeded: answer.isSuccess, usage: answer.usage), to: id)
-            }
-        }
-
-        // A zero-latency batch with a responder free of side effects: lines are worked out ahead,
-        // a chunk at a time spread over the cores, then kept in input order one by one, each after
-        // the same checkpoint as below. Answers for lines after a stop are dropped; those lines,
-        // and the rest of the file (by the loop below), are listed as not run.
-        if concurrency == 1, configuration.requestLatency == .zero, responder.answersAhead, stopCode == nil {
-            let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-            var current = pending.isEmpty
-                ? await prepare(try Self.readChunk(reader), firstLine: 1, endpoint: record.endpoint, parts: parts)
-                : pending.removeFirst()
-            ahead: while !current.isEmpty {
-                // The next chunk is worked out while this one is written and counted (unless it
-                // was worked out during validation).
-                let queued: [Prepared]? = pending.isEmpty ? nil : pending.removeFirst()
-                let next = queued == nil ? try Self.readChunk(reader) : []
-                let nextFirstLine = lineIndex + current.count + 1
-                async let computed = prepare(next, firstLine: nextFirstLine, endpoint: record.endpoint, parts: parts)
-                if mode == .run { stopCode = await store.checkpoint(id) }
-                for (position, item) in current.enumerated() {
-                    try Task.checkCancellation()
-                    if let code = stopCode {
-                        // This line on, the chunk read ahead and any still queued never ran.
-                        var upcoming = queued ?? []
-                        if queued == nil { upcoming = await computed }
-                        for skipped in current[position...] + upcoming + pending.joined() {
-                            lineIndex += 1
-                            if code == "batch_cancelled", !configuration.listCancelledRequests { continue }
-                            try errors.writeLine(JSONWriter.resultLine(
-                                id: Identifiers.batchRequest(), customID: skipped.customID, response: nil,
-                                error: .init(code: code, message: Self.message(for: code))
-                            ))
-                            unfinished += 1
-                        }
-                        break ahead
-                    }
-                    lineIndex += 1
-                    if item.succeeded { try output.writeLine(item.resultLine) } else { try errors.writeLine(item.resultLine) }
-                    if mode == .run {
-                        // Counted, and the checkpoint before the next line of the chunk, in one call.
-                        stopCode = try await store.finishRequest(
-                            id, succeeded: item.succeeded, usage: item.usage, checkpointNext: position + 1 < current.count
-                        )
-                    }
-                }
-                if let queued { current = queued } else { current = await computed }
             }
         }
 
@@ -271,7 +186,25 @@ struct BatchProcessor: Sendable {
                 try await keep(doneID, answer)
             }
         }
+        try await finish(id, record: record, output: output, errors: errors, stopCode: stopCode, unfinished: unfinished, mode: mode)
+    }
 
+    /// The hidden files a batch's results are written to until they are stored.
+    func resultWriters(_ id: String) throws -> (output: BufferedFileWriter, errors: BufferedFileWriter) {
+        let directory = store.filesDirectory
+        return (
+            try BufferedFileWriter(path: "\(directory)/.\(id)-output.partial"),
+            try BufferedFileWriter(path: "\(directory)/.\(id)-error.partial")
+        )
+    }
+
+    /// After the last request: finalizing (unless stopped), then the result files stored and the
+    /// batch ended. `unfinished` lines were listed as not run under `stopCode`.
+    func finish(
+        _ id: String, record: BatchRecord, output: BufferedFileWriter, errors: BufferedFileWriter,
+        stopCode: String?, unfinished: Int, mode: Mode
+    ) async throws {
+        var stopCode = stopCode
         if stopCode == nil, mode == .run {
             do {
                 try await store.apply(.allRequestsFinished, to: id)
@@ -325,56 +258,52 @@ struct BatchProcessor: Sendable {
         let usage: BatchUsage?
     }
 
-    /// Parses and answers `lines` (numbered from `firstLine`) in up to `parts` child tasks; the
-    /// results come back in input order.
-    private func prepare(_ lines: [[UInt8]], firstLine: Int, endpoint: String, parts: Int) async -> [Prepared] {
-        let size = max(1, (lines.count + parts - 1) / parts)
-        return await withTaskGroup(of: (Int, [Prepared]).self) { group in
-            for start in stride(from: 0, to: lines.count, by: size) {
-                let slice = Array(lines[start..<min(lines.count, start + size)])
-                group.addTask {
-                    let decoder = JSONDecoder()
-                    var prepared: [Prepared] = []
-                    prepared.reserveCapacity(slice.count)
-                    for (offset, line) in slice.enumerated() {
-                        let number = firstLine + start + offset
-                        let request = Self.requestLine(line, decoder: decoder)
-                        let customID = request?.customID ?? "line-\(number)"
-                        if let request, let template = responder as? TemplateResponder, !injectsFailure(line: number),
-                           let encoded = template.encodedChat(endpoint: endpoint, body: request.body) {
-                            // The template's chat answer written as bytes, without a JSON value of it.
-                            let resultLine = JSONWriter.resultLine(
-                                id: Identifiers.batchRequest(), customID: customID, statusCode: 200,
-                                requestID: Identifiers.request(), writeBody: encoded.write
-                            )
-                            prepared.append(Prepared(customID: customID, resultLine: resultLine, succeeded: true, usage: encoded.usage))
-                            continue
-                        }
-                        let answer = await answer(request, line: number, endpoint: endpoint)
-                        let resultLine = JSONWriter.resultLine(
-                            id: Identifiers.batchRequest(), customID: customID,
-                            response: .init(statusCode: answer.statusCode, requestID: Identifiers.request(), body: answer.body), error: nil
-                        )
-                        prepared.append(Prepared(customID: customID, resultLine: resultLine, succeeded: answer.isSuccess, usage: answer.usage))
-                    }
-                    return (start, prepared)
-                }
-            }
-            var pieces: [(start: Int, prepared: [Prepared])] = []
-            for await piece in group { pieces.append(piece) }
-            return pieces.sorted { $0.start < $1.start }.flatMap(\.prepared)
+    /// Answers one line (number `number`) into its result line. A chat line taken apart by the
+    /// scan (`chat` and `customID`, with the file's `model`) is answered from its bytes; any other
+    /// line is read as JSON first. Either way the result is the responder's, byte for byte.
+    func prepared(
+        _ line: UnsafeBufferPointer<UInt8>, number: Int, endpoint: String,
+        customID scannedID: String?, chat: [ChatMessageSpan]?, model: String?
+    ) async -> Prepared {
+        if let chat, !chat.isEmpty, let scannedID, endpoint == "/v1/chat/completions", let model, !model.isEmpty,
+           let template = responder as? TemplateResponder, !injectsFailure(line: number) {
+            let encoded = template.encodedChat(
+                model: model, texts: chat.map { ChatSpanText.text($0, in: line) }, lastUser: chat.lastIndex(where: \.isUser)
+            )
+            return Self.encodedResult(customID: scannedID, encoded)
         }
+        let request = Self.requestLine(Array(line), decoder: JSONDecoder())
+        let customID = request?.customID ?? "line-\(number)"
+        if let request, let template = responder as? TemplateResponder, !injectsFailure(line: number),
+           let encoded = template.encodedChat(endpoint: endpoint, body: request.body) {
+            return Self.encodedResult(customID: customID, encoded)
+        }
+        let answer = await answer(request, line: number, endpoint: endpoint)
+        let resultLine = JSONWriter.resultLine(
+            id: Identifiers.batchRequest(), customID: customID,
+            response: .init(statusCode: answer.statusCode, requestID: Identifiers.request(), body: answer.body), error: nil
+        )
+        return Prepared(customID: customID, resultLine: resultLine, succeeded: answer.isSuccess, usage: answer.usage)
+    }
+
+    /// The template's chat answer written as bytes, without a JSON value of it.
+    private static func encodedResult(customID: String, _ encoded: (usage: BatchUsage, write: (inout JSONWriter) -> Void)) -> Prepared {
+        let resultLine = JSONWriter.resultLine(
+            id: Identifiers.batchRequest(), customID: customID, statusCode: 200,
+            requestID: Identifiers.request(), writeBody: encoded.write
+        )
+        return Prepared(customID: customID, resultLine: resultLine, succeeded: true, usage: encoded.usage)
     }
 
     /// Whether failure injection picks this line (the draw `answer` makes first).
-    private func injectsFailure(line: Int) -> Bool {
+    func injectsFailure(line: Int) -> Bool {
         guard configuration.requestFailureRate > 0, !configuration.requestFailureStatuses.isEmpty else { return false }
         var generator = SeededGenerator(seed: configuration.seed ^ (UInt64(line) &* 0x9E37_79B9_7F4A_7C15))
         return generator.nextUnit() < configuration.requestFailureRate
     }
 
     /// The responder's answer, or an injected failure for the configured fraction of lines.
-    private func answer(_ request: BatchRequestLine?, line: Int, endpoint: String) async -> ResponderResult {
+    func answer(_ request: BatchRequestLine?, line: Int, endpoint: String) async -> ResponderResult {
         guard let request else {
             return .error(400, message: "This line is not a valid request.", code: "invalid_request")
         }
@@ -416,7 +345,7 @@ struct BatchProcessor: Sendable {
         }
     }
 
-    private func pause(_ duration: Duration) async throws {
+    func pause(_ duration: Duration) async throws {
         if duration > .zero { try await Task.sleep(for: duration) }
     }
 }

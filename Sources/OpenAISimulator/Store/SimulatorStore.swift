@@ -141,11 +141,16 @@ actor SimulatorStore {
         return nil
     }
 
-    /// One finished request counted and, when another line is to start, the checkpoint before it
-    /// (`nil` to go on): the two in one call, so a zero-latency batch crosses to the actor once a line.
-    func finishRequest(_ id: String, succeeded: Bool, usage: BatchUsage?, checkpointNext: Bool) throws -> String? {
-        try apply(.requestFinished(succeeded: succeeded, usage: usage), to: id)
-        return checkpointNext ? checkpoint(id) : nil
+    /// Finished requests counted in one call, then the checkpoint before the next (`nil` to go on):
+    /// a batch worked out ahead crosses to the actor once a chunk, not once a line.
+    func finishRequests(_ id: String, _ results: [(succeeded: Bool, usage: BatchUsage?)]) throws -> String? {
+        guard var record = batches[id] else { throw APIError.notFound("Batch", id) }
+        let now = clock.now()
+        for result in results {
+            _ = try record.lifecycle.handle(.requestFinished(succeeded: result.succeeded, usage: result.usage), at: now)
+        }
+        batches[id] = record
+        return checkpoint(id)
     }
 
     func listBatches(after: String?, limit: Int) -> ListPage<Batch> {
