@@ -120,7 +120,9 @@ port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 pick_port() {
     local p
     for _ in $(seq 50); do
-        p=$((20000 + RANDOM % 20000))
+        # Below the kernel's range for outgoing connections (ip_local_port_range, 32768 on), so
+        # the load generator's own sockets cannot take the port between the check and the bind.
+        p=$((20000 + RANDOM % 12000))
         port_in_use "$p" || { echo "$p"; return; }
     done
     die "no free port found"
