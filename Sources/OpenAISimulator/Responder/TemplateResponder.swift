@@ -334,6 +334,7 @@ public struct TemplateResponder: Responder {
             self.count = count
         }
 
+        /// `body` on the head's bytes, read in place.
         func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
             var text = text
             return text.withUTF8 { body(UnsafeBufferPointer(rebasing: $0.prefix(count))) }
@@ -363,14 +364,32 @@ public struct TemplateResponder: Responder {
                 let byte = buffer[index]
                 buffer[index] = byte | (byte &- 0x41 < 26 ? 0x20 : 0)
             }
-            let lowered = UnsafeBufferPointer(rebasing: buffer[..<filled])
-            return anchoredMarkers.contains { containsLowercased(lowered, $0.marker, anchor: $0.anchor) }
+            return holdsDiagramMarker(UnsafeBufferPointer(rebasing: buffer[..<filled]))
         }
     }
 
     static let diagramMarkers: [[UInt8]] = ["plantuml", "@startuml", "diagram", " uml", "sequence chart"].map { Array($0.utf8) }
-    /// Each marker with the offset of its rarest byte, worked out once.
-    static let anchoredMarkers: [(marker: [UInt8], anchor: Int)] = diagramMarkers.map { ($0, rarestByteOffset($0)) }
+
+    /// Whether lowercase bytes hold one of `diagramMarkers`. Three of them end in "uml": that is
+    /// searched once and what comes before it checked, rather than three searches that each
+    /// stop at every hit of their rarest letter ("p" is in every "api").
+    static func holdsDiagramMarker(_ lowered: UnsafeBufferPointer<UInt8>) -> Bool {
+        if otherMarkers.contains(where: { containsLowercased(lowered, $0.marker, anchor: $0.anchor) }) { return true }
+        var start = 0
+        while let found = firstIndex(of: uml.marker, anchor: uml.anchor, in: lowered, from: start) {
+            for before in umlPrefixes where found >= before.count {
+                if lowered[(found - before.count)..<found].elementsEqual(before) { return true }
+            }
+            start = found + 1
+        }
+        return false
+    }
+
+    private static let uml = (marker: Array("uml".utf8), anchor: rarestByteOffset(Array("uml".utf8)))
+    /// What precedes "uml" in "plantuml", "@startuml" and " uml".
+    private static let umlPrefixes = ["plant", "@start", " "].map { Array($0.utf8) }
+    /// The markers that do not end in "uml", each with the offset of its rarest byte.
+    private static let otherMarkers = ["diagram", "sequence chart"].map { (marker: Array($0.utf8), anchor: rarestByteOffset(Array($0.utf8))) }
 
     /// Whether `haystack` contains `needle` (lowercase ASCII), ignoring ASCII case.
     static func containsASCIICaseInsensitive(_ haystack: String.UTF8View, _ needle: [UInt8]) -> Bool {
@@ -387,23 +406,28 @@ public struct TemplateResponder: Responder {
 
     /// Whether `bytes` contain `needle`, searched from the needle's byte at `anchor`.
     static func containsLowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8], anchor: Int) -> Bool {
-        guard !needle.isEmpty else { return true }
-        guard bytes.count >= needle.count else { return false }
+        needle.isEmpty || firstIndex(of: needle, anchor: anchor, in: bytes, from: 0) != nil
+    }
+
+    /// Where `needle` (not empty) first occurs in `bytes` at or after `start`, searched from the
+    /// needle's byte at `anchor`.
+    static func firstIndex(of needle: [UInt8], anchor: Int, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard bytes.count >= needle.count else { return nil }
         // memchr for the needle's rarest byte, memcmp for the whole: a generic slice scan with
         // `elementsEqual` at every candidate cost more than the rest of composing an answer, and
         // anchoring on the first byte stopped at every space (" uml") or every "s" ("sequence").
         return needle.withUnsafeBufferPointer { needle in
-            guard let base = bytes.baseAddress, let wanted = needle.baseAddress else { return false }
-            var start = 0  // where the next window may begin
+            guard let base = bytes.baseAddress, let wanted = needle.baseAddress else { return nil }
+            var start = start  // where the next window may begin
             let last = bytes.count - needle.count
             while start <= last {
-                guard let hit = memchr(base + start + anchor, Int32(wanted[anchor]), last - start + 1) else { return false }
+                guard let hit = memchr(base + start + anchor, Int32(wanted[anchor]), last - start + 1) else { return nil }
                 let found = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) - anchor
                 // The last bytes first, inline: most hits of a common letter end there.
-                if base[found + needle.count - 1] == wanted[needle.count - 1], memcmp(base + found, wanted, needle.count) == 0 { return true }
+                if base[found + needle.count - 1] == wanted[needle.count - 1], memcmp(base + found, wanted, needle.count) == 0 { return found }
                 start = found + 1
             }
-            return false
+            return nil
         }
     }
 
@@ -510,7 +534,7 @@ public struct TemplateResponder: Responder {
             let line = UnsafeBufferPointer(rebasing: head[range])
             let isNFC = isLatin1(line)
             let seen = points.contains { point in
-                if point.bytes.count == line.count, memcmp(point.bytes.baseAddress!, line.baseAddress!, line.count) == 0 { return true }
+                if sameBytes(point.bytes, line) { return true }
                 // NFC text is equal only to the same bytes; elsewhere different bytes may still be
                 // equal `String`s (canonically equivalent): "é" as one scalar or as "e" and a
                 // combining accent, or even the Kelvin sign and "K".
@@ -520,6 +544,12 @@ public struct TemplateResponder: Responder {
             if !seen { points.append((range, line, isNFC)) }
         }
         return points.map(\.range)
+    }
+
+    static func sameBytes(_ first: UnsafeBufferPointer<UInt8>, _ second: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard first.count == second.count else { return false }
+        guard let one = first.baseAddress, let other = second.baseAddress else { return true }  // both empty
+        return memcmp(one, other, first.count) == 0
     }
 
     /// Whether UTF-8 holds only ASCII and Latin-1 scalars (no byte above 0xC3), which make text in
@@ -652,15 +682,22 @@ public struct TemplateResponder: Responder {
         return .none
     }
 
-    /// Whether the bytes are ASCII without a CR, in one pass without a branch, which vectorizes.
+    /// Whether the bytes are ASCII without a CR, eight at a time (a loop over bytes, which did not
+    /// vectorize, was a tenth of an answer's cost).
     static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var high: UInt8 = 0
-        var carriageReturns: UInt8 = 0
-        for byte in bytes {
-            high |= byte
-            carriageReturns |= byte == 0x0D ? 1 : 0
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let raw = UnsafeRawBufferPointer(bytes)
+        var offset = 0
+        while offset + 8 <= raw.count {
+            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            // `(x - ones) & ~x & highs` is not zero exactly when a byte of x is zero (a borrow
+            // can only mark bytes above a zero one), and `word ^ CRs` is zero where `word` has a CR.
+            let carriageReturns = word ^ (ones &* 0x0D)
+            if word & highs != 0 || (carriageReturns &- ones) & ~carriageReturns & highs != 0 { return false }
+            offset += 8
         }
-        return high < 0x80 && carriageReturns == 0
+        return raw[offset...].allSatisfy { $0 < 0x80 && $0 != 0x0D }
     }
 
     /// Appends the bytes of `head` in `range` (on scalar boundaries) clipped as `clip` clips them.
@@ -789,7 +826,7 @@ public struct TemplateResponder: Responder {
 /// The non-empty lines of UTF-8 bytes, as ranges, trimmed of spaces, tabs, CRs and `trim`, each
 /// end found with memchr (Foundation's trimming and String's generic decoding cost more than the
 /// rest of a request).
-struct LineScanner {
+private struct LineScanner {
     private let bytes: UnsafeBufferPointer<UInt8>
     /// The bytes to trim, all below 64 (whitespace and Markdown's marks are), as bits: unlike an
     /// array, a mask costs no reference counting in the scanner's loop.
@@ -799,8 +836,10 @@ struct LineScanner {
     /// Lines trimmed of spaces, tabs, CRs and the bytes of `trim` (a `mask`).
     init(_ bytes: UnsafeBufferPointer<UInt8>, trimming trim: UInt64 = 0) {
         self.bytes = bytes
-        self.trim = trim | Self.mask([0x20, 0x09, 0x0D])
+        self.trim = trim | Self.whitespace
     }
+
+    private static let whitespace = mask([0x20, 0x09, 0x0D])
 
     /// The mask of bytes (each below 64) that `init` takes.
     static func mask(_ bytes: [UInt8]) -> UInt64 {
