@@ -318,18 +318,23 @@ public struct TemplateResponder: Responder {
             if bytes > headBytes, prompt.withUTF8({ $0[headBytes] & 0xC0 == 0x80 }) {
                 self.init(decoding: prompt.utf8.prefix(headBytes))
             } else {
-                self.init(whole: prompt, count: min(bytes, headBytes))
+                self.init(text: prompt, count: min(bytes, headBytes))
             }
         }
 
         /// All of `bytes`, decoded (a cut scalar's bytes become U+FFFD).
         init(decoding bytes: some Collection<UInt8>) {
             let text = String(decoding: bytes, as: UTF8.self)
-            self.init(whole: text, count: text.utf8.count)
+            self.init(whole: text)
+        }
+
+        /// All of `text`, however long.
+        init(whole text: String) {
+            self.init(text: text, count: text.utf8.count)
         }
 
         /// The first `count` bytes of `text`, which end on a scalar's boundary.
-        init(whole text: String, count: Int) {
+        init(text: String, count: Int) {
             self.text = text
             self.count = count
         }
@@ -463,7 +468,7 @@ public struct TemplateResponder: Responder {
 
     /// The first line of the prompt without its Markdown marks, clipped to 80 characters.
     static func title(of prompt: String) -> String {
-        let head = PromptHead(whole: prompt, count: prompt.utf8.count)
+        let head = PromptHead(whole: prompt)
         var title = ""
         head.withBytes { appendTitle(of: head, $0, to: &title) }
         return title
@@ -479,8 +484,9 @@ public struct TemplateResponder: Responder {
         }
     }
 
+    /// The Markdown answer made from all of `prompt` (a head already), of a prompt `bytes` long.
     static func markdown(prompt: String, bytes: Int, model: String) -> String {
-        let head = PromptHead(whole: prompt, count: prompt.utf8.count)
+        let head = PromptHead(whole: prompt)
         return head.withBytes { markdown(head: head, $0, bytes: bytes, model: model) }
     }
 
@@ -558,8 +564,9 @@ public struct TemplateResponder: Responder {
         bytes.reduce(0, max) <= 0xC3
     }
 
+    /// The PlantUML answer made from all of `prompt` (a head already).
     static func plantUML(prompt: String) -> String {
-        let head = PromptHead(whole: prompt, count: prompt.utf8.count)
+        let head = PromptHead(whole: prompt)
         return head.withBytes { plantUML(head: head, $0) }
     }
 
