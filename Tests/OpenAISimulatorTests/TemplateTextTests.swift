@@ -43,7 +43,11 @@ import Testing
         return result
     }
 
-    static let pieces = ["a", "b", " ", "\r", "\n", "\r\n", "é", "e\u{301}", "\u{301}", "😀", "🇵🇹", "中", "\t", "x", "\u{200D}"]
+    static let pieces = [
+        "a", "b", " ", "\r", "\n", "\r\n", "é", "e\u{301}", "\u{301}", "😀", "🇵🇹", "中", "\t", "x", "\u{200D}",
+        // Latin-1, which clips by bytes: a control, a soft hyphen, a pictograph that a ZWJ joins.
+        "ÿ", "\u{0085}", "\u{00AD}", "©",
+    ]
 
     static func random(_ generator: inout SeededGenerator, maxPieces: Int) -> String {
         var text = ""
@@ -60,6 +64,8 @@ import Testing
             String(repeating: "a", count: 79) + "e\u{301}", String(repeating: "a", count: 80) + "\u{301}",
             String(repeating: "a", count: 78) + "\r\n" + "b", String(repeating: "a", count: 79) + "\r\n",
             String(repeating: "é", count: 100), String(repeating: "e\u{301}", count: 81), String(repeating: "🇵🇹", count: 90),
+            String(repeating: "é", count: 79) + "\u{301}", String(repeating: "é", count: 80) + "\u{301}x",
+            String(repeating: "ÿ", count: 79) + "©\u{200D}😀", String(repeating: "a", count: 79) + "\r\nb",
             "Explain topic 1. " + String(repeating: "the batch api runs requests ", count: 40),
         ]
         for text in fixed {
@@ -114,7 +120,7 @@ import Testing
         for _ in 0..<500 {
             let text = Self.random(&generator, maxPieces: 200)
             for count in [0, 1, 256, 512, Int.max] {
-                #expect(TemplateResponder.hash(prefix: text, count) == TemplateResponder.hash(bytes: TemplateResponder.prefixBytes(text, count)))
+                #expect(TemplateResponder.hash(prefix: text, count) == TemplateResponder.hash(bytes: Array(text.utf8.prefix(count))))
             }
         }
         let literal: JSONValue = ["a": 1, "b": "x", "c": ["d": nil]]
@@ -131,6 +137,71 @@ import Testing
         #expect(lines[4] == Self.legacyClip(prompt, 400))
         #expect(text.hasSuffix("from a prompt of \(prompt.utf8.count) bytes.\n"))
     }
+
+    @Test func diagramMarkersAreFoundAsEachOnItsOwn() {
+        // "uml" is searched once for three markers: the answer is that of a search for each.
+        var generator = SeededGenerator(seed: 23)
+        let fragments = ["plant", "uml", "@start", " ", "um", "l", "diagr", "am", "sequence", " chart", "x", "p", "api ", "\n"]
+        for _ in 0..<3_000 {
+            let text = (0..<Int(generator.next() % 12)).map { _ in fragments[Int(generator.next() % UInt64(fragments.count))] }.joined()
+            let bytes = Array(text.utf8)
+            let expected = TemplateResponder.diagramMarkers.contains { Self.legacyContains(bytes, $0) }
+            #expect(bytes.withUnsafeBufferPointer { TemplateResponder.holdsDiagramMarker($0) } == expected, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func plainASCIICheckMatchesBytes() {
+        var generator = SeededGenerator(seed: 21)
+        for _ in 0..<2_000 {
+            var bytes = (0..<Int(generator.next() % 40)).map { _ in UInt8(0x20 + generator.next() % 0x5F) }
+            if !bytes.isEmpty, generator.next() % 2 == 0 {
+                bytes[Int(generator.next() % UInt64(bytes.count))] = [0x0D, 0x80, 0xC3, 0xFF, 0x8D, 0x0A][Int(generator.next() % 6)]
+            }
+            let expected = bytes.allSatisfy { $0 < 0x80 && $0 != 0x0D }
+            #expect(bytes.withUnsafeBufferPointer { TemplateResponder.isPlainASCII($0) } == expected, "\(bytes)")
+        }
+    }
+
+    @Test func aScalarCutAtTheFirstKiBBecomesAReplacement() {
+        // "Title\n" and 1013 bytes end at 1019, the newline, then "a" and "é" fill up to 1023: the
+        // next "é" is cut after its first byte, which decodes to U+FFFD as the prefix's String did.
+        let prompt = "Title\n" + String(repeating: "y", count: 1013) + "\naéé and more"
+        #expect(Array(prompt.utf8)[1024] & 0xC0 == 0x80)
+        let text = TemplateResponder.compose(prompt: prompt, context: prompt, model: "m")
+        #expect(text.contains("\n- aé\u{FFFD}\n"))
+        #expect(text.contains("\n- " + String(repeating: "y", count: 119) + "…\n"))
+        #expect(text.hasSuffix("from a prompt of \(prompt.utf8.count) bytes.\n"))
+        // The same as the head decoded on its own.
+        let head = String(decoding: Array(prompt.utf8.prefix(1024)), as: UTF8.self)
+        #expect(text == TemplateResponder.markdown(prompt: head, bytes: prompt.utf8.count, model: "m"))
+    }
+
+    @Test func keyPointsAreDistinctAsStringsAre() {
+        // Canonically equivalent lines are one point, as they were one member of a Set<String>.
+        let prompt = "Title\né\ne\u{301}\nK\n\u{212A}\nÿ\ny\u{308}\nTitle\nx"
+        let text = TemplateResponder.compose(prompt: prompt, context: prompt, model: "m")
+        #expect(text.contains("## Key points\n\n- é\n- K\n- ÿ\n- Title\n- x\n\n"), "\(text)")
+        // Duplicates past the fifth distinct line do not matter; the first line may come back.
+        let many = TemplateResponder.compose(prompt: "a\nb\nb\nc\na\nd\ne\nf\ng", context: "", model: "m")
+        #expect(many.contains("## Key points\n\n- b\n- c\n- a\n- d\n- e\n\n"))
+    }
+
+    @Test func chatAnswersAreThoseOfTheJoinedPrompt() {
+        // The texts are never joined; the answer is still the joined prompt's.
+        let long = String(repeating: "the batch api runs requests é ", count: 40)
+        let cases: [([String], Int?)] = [
+            (["You draw PlantUML diagrams.", "Draw Client and Server"], 1), (["system", long], 1), ([long, "Draw a diagram"], 1),
+            ([long, "x"], nil), (["a", "b", "c"], nil), (["", ""], nil), ([String(repeating: "s", count: 1020), "é" + long], nil),
+            (["diagram", "user"], 1), (["user"], 0), (["user"], nil), ([long], 0),
+        ]
+        for (texts, lastUser) in cases {
+            let prompt = texts.joined(separator: "\n")
+            let user = lastUser.map { texts[$0] } ?? prompt
+            let answer = TemplateResponder.chatAnswer(texts: texts, lastUser: lastUser, model: "m")
+            #expect(answer.content == TemplateResponder.compose(prompt: user, context: prompt, model: "m"), "\(texts)")
+            #expect(answer.usage == TemplateResponder.usage(prompt: prompt, output: answer.content))
+        }
+    }
 }
 
 /// PlantUML answers name the participants the prompt names.
@@ -139,6 +210,17 @@ import Testing
         text.split(separator: "\n").filter { $0.hasPrefix("participant ") }.map {
             String($0.split(separator: "\"")[1])
         }
+    }
+
+    @Test func namesAndTitlesAreAlikeInASCIIAndElsewhere() {
+        // ASCII heads are read as bytes, others by characters: the same words give the same names.
+        let ascii = TemplateResponder.plantUML(prompt: "Draw \"Client\" talking to Server_2 and Database 42 (Cache)")
+        let other = TemplateResponder.plantUML(prompt: "Draw \"Client\" talking to Server_2 and Database 42 (Cache) é")
+        #expect(Self.participants(ascii) == ["Client", "Server_2", "Database", "Cache"])
+        #expect(Self.participants(other) == Self.participants(ascii))
+        #expect(ascii.hasPrefix("@startuml\ntitle Draw 'Client' talking to Server_2 and Database 42 (Cache)\n"))
+        #expect(other.hasPrefix("@startuml\ntitle Draw 'Client' talking to Server_2 and Database 42 (Cache) é\n"))
+        #expect(Self.participants(TemplateResponder.plantUML(prompt: "Draw Équipe and Ünïcode and Naïve")) == ["Équipe", "Ünïcode", "Naïve"])
     }
 
     @Test func participantsComeFromThePrompt() {
