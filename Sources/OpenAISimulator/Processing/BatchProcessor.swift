@@ -66,10 +66,14 @@ struct BatchProcessor: Sendable {
         }
         if aheadEligible(.run) {
             // Worked out ahead: validated on all cores, then answered on all cores.
+            let clock = ContinuousClock()
+            let started = clock.now
             let mapped = try MappedFile(path: input.path)
             let scan = try await InputScan.run(mapped, endpoint: record.endpoint, parts: Self.parts)
+            let scanned = clock.now
             guard try await admit(id, report: scan.report, errors: scan.errors) else { return }
             try await runAhead(id, record: record, input: mapped, scan: scan)
+            logger.debug("batch \(id): validated in \(scanned - started), answered in \(clock.now - scanned)")
             return
         }
         let (report, errors) = try await InputFileValidation.validate(path: input.path, endpoint: record.endpoint)
@@ -105,8 +109,9 @@ struct BatchProcessor: Sendable {
         return true
     }
 
-    /// Tasks a batch worked out ahead is spread over.
-    static let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    /// Tasks a batch worked out ahead is spread over: two a core, so a core the writer of results
+    /// (or the validator) holds for a while does not leave the other waiting at the end of a chunk.
+    static let parts = 2 * max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
 
     /// Whether a batch is worked out ahead (`InputScan`, then `runAhead`): with no latency to
     /// simulate and a responder free of side effects, nothing is lost by answering lines in parallel.
@@ -246,9 +251,9 @@ struct BatchProcessor: Sendable {
     }
 
     /// Lines worked out ahead per chunk: a cancel is seen within one chunk's work.
-    static let aheadChunkLines = 512
-    /// Input bytes per chunk at most (long lines make shorter chunks): two chunks are held at once.
-    static let aheadChunkBytes = 4 << 20
+    static let aheadChunkLines = 2048
+    /// Input bytes per chunk at most: long lines make shorter chunks, so a cancel is still seen soon.
+    static let aheadChunkBytes = 16 << 20
 
     /// A line worked out ahead: its `custom_id`, its result line, and which file it goes to.
     struct Prepared: Sendable {
@@ -267,9 +272,9 @@ struct BatchProcessor: Sendable {
     ) async -> Prepared {
         if let chat, !chat.isEmpty, let scannedID, endpoint == "/v1/chat/completions", let model, !model.isEmpty,
            let template = responder as? TemplateResponder, !injectsFailure(line: number) {
-            let encoded = template.encodedChat(
-                model: model, texts: chat.map { ChatSpanText.text($0, in: line) }, lastUser: chat.lastIndex(where: \.isUser)
-            )
+            let encoded = ChatSpanText.withHeads(chat, in: line) { heads in
+                template.encodedChat(model: model, heads: heads, lastUser: chat.lastIndex(where: \.isUser))
+            }
             return Self.encodedResult(customID: scannedID, encoded)
         }
         let request = Self.requestLine(Array(line), decoder: JSONDecoder())

@@ -63,18 +63,22 @@ public struct TemplateResponder: Responder {
     static func chatAnswer(texts: [String], lastUser: Int?, model: String) -> ChatAnswer {
         let promptBytes = texts.reduce(max(texts.count - 1, 0)) { $0 + $1.utf8.count }
         return withJoinedHead(texts, headBytes) { promptHead in
-            let content: String
             if let lastUser {
                 let user = texts[lastUser]
-                content = compose(head: PromptHead(user), bytes: user.utf8.count, contextHead: promptHead, contextBytes: promptBytes, model: model)
-            } else {
-                // The user's text is the prompt: the only text, or a copy of the joined head.
-                let head = texts.count == 1 ? PromptHead(texts[0]) : PromptHead(decoding: promptHead)
-                content = compose(head: head, bytes: promptBytes, contextHead: promptHead, contextBytes: promptBytes, model: model)
+                return chatAnswer(user: PromptHead(user), userBytes: user.utf8.count, prompt: promptHead, promptBytes: promptBytes, model: model)
             }
-            let id = id("chatcmpl-", model, head: UnsafeBufferPointer(rebasing: promptHead.prefix(idTextBytes)), bytes: promptBytes)
-            return ChatAnswer(id: id, content: content, usage: BatchUsage(inputTokens: tokens(bytes: promptBytes), outputTokens: tokens(content)))
+            // The user's text is the prompt: the only text, or a copy of the joined head.
+            let head = texts.count == 1 ? PromptHead(texts[0]) : PromptHead(decoding: promptHead)
+            return chatAnswer(user: head, userBytes: promptBytes, prompt: promptHead, promptBytes: promptBytes, model: model)
         }
+    }
+
+    /// The answer from the head of the user's text and the head of the joined prompt (`headBytes`
+    /// at most), with the full lengths of both.
+    static func chatAnswer(user: PromptHead, userBytes: Int, prompt: UnsafeBufferPointer<UInt8>, promptBytes: Int, model: String) -> ChatAnswer {
+        let content = compose(head: user, bytes: userBytes, contextHead: prompt, contextBytes: promptBytes, model: model)
+        let id = id("chatcmpl-", model, head: UnsafeBufferPointer(rebasing: prompt.prefix(idTextBytes)), bytes: promptBytes)
+        return ChatAnswer(id: id, content: content, usage: BatchUsage(inputTokens: tokens(bytes: promptBytes), outputTokens: tokens(content)))
     }
 
     /// `body` on the first `limit` bytes of the texts joined by newlines: the only text's own
@@ -120,7 +124,7 @@ public struct TemplateResponder: Responder {
         Self.encoded(Self.chatAnswer(texts: texts, lastUser: lastUser, model: model), model: model)
     }
 
-    private static func encoded(_ answer: ChatAnswer, model: String) -> (usage: BatchUsage, write: (inout JSONWriter) -> Void) {
+    static func encoded(_ answer: ChatAnswer, model: String) -> (usage: BatchUsage, write: (inout JSONWriter) -> Void) {
         let usage = answer.usage
         return (usage, { writer in
             writer.append("{\"choices\":[{\"finish_reason\":\"stop\",\"index\":0,\"logprobs\":null,\"message\":{\"annotations\":[],\"content\":")
