@@ -30,10 +30,18 @@ extension BatchProcessor {
                 }
                 break
             }
-            for item in current {
-                if item.succeeded { try output.writeLine(item.resultLine) } else { try errors.writeLine(item.resultLine) }
+            for run in current {
+                if run.lines.allSatisfy(\.succeeded) {
+                    try output.writeLines(run.bytes, count: run.lines.count)  // the usual case: one copy
+                    continue
+                }
+                var start = 0
+                for line in run.lines {
+                    try (line.succeeded ? output : errors).writeLines(run.bytes[start..<line.end], count: 1)
+                    start = line.end
+                }
             }
-            stopCode = try await store.finishRequests(id, current.map { ($0.succeeded, $0.usage) })
+            stopCode = try await store.finishRequests(id, current.flatMap(\.lines).map { ($0.succeeded, $0.usage) })
             current = try await computed
         }
         try await finish(id, record: record, output: output, errors: errors, stopCode: stopCode, unfinished: unfinished, mode: .run)
@@ -57,31 +65,35 @@ extension BatchProcessor {
         return chunks
     }
 
-    /// Answers a chunk's lines in up to `parts` child
-    /// tasks; the results come back in input order. No chunk, no results.
-    private func prepareChunk(_ chunk: Range<Int>?, scan: InputScan, input: MappedFile, endpoint: String) async throws -> [Prepared] {
+    /// Answers a chunk's lines in up to `parts` child tasks, a run of lines each; the runs come
+    /// back in input order. No chunk, no runs.
+    private func prepareChunk(_ chunk: Range<Int>?, scan: InputScan, input: MappedFile, endpoint: String) async throws -> [PreparedRun] {
         guard let chunk, !chunk.isEmpty else { return [] }
         let model = scan.report.model
         let size = max(1, (chunk.count + Self.parts - 1) / Self.parts)
-        return await withTaskGroup(of: (Int, [Prepared]).self) { group in
+        return await withTaskGroup(of: (Int, PreparedRun).self) { group in
             for start in stride(from: chunk.lowerBound, to: chunk.upperBound, by: size) {
                 let slice = start..<min(chunk.upperBound, start + size)
                 group.addTask {
-                    var prepared: [Prepared] = []
-                    prepared.reserveCapacity(slice.count)
+                    var run = PreparedRun()
+                    run.lines.reserveCapacity(slice.count)
+                    var writer = JSONWriter(capacity: slice.count * 1536)
                     for index in slice {
                         let line = scan.lines[index]
                         let text = UnsafeBufferPointer(rebasing: input.bytes[line.offset..<(line.offset + line.length)])
-                        prepared.append(await self.prepared(
-                            text, number: index + 1, endpoint: endpoint, customID: line.customID, chat: line.chatMessages, model: model
-                        ))
+                        let (succeeded, usage) = await self.prepare(
+                            text, number: index + 1, endpoint: endpoint, customID: line.customID, chat: line.chatMessages,
+                            model: model, into: &writer
+                        )
+                        run.lines.append(.init(end: writer.bytes.count, succeeded: succeeded, usage: usage))
                     }
-                    return (start, prepared)
+                    run.bytes = writer.take()
+                    return (start, run)
                 }
             }
-            var pieces: [(start: Int, prepared: [Prepared])] = []
-            for await piece in group { pieces.append(piece) }
-            return pieces.sorted { $0.start < $1.start }.flatMap(\.prepared)
+            var runs: [(start: Int, run: PreparedRun)] = []
+            for await run in group { runs.append(run) }
+            return runs.sorted { $0.start < $1.start }.map(\.run)
         }
     }
 }

@@ -255,49 +255,57 @@ struct BatchProcessor: Sendable {
     /// Input bytes per chunk at most: long lines make shorter chunks, so a cancel is still seen soon.
     static let aheadChunkBytes = 16 << 20
 
-    /// A line worked out ahead: its `custom_id`, its result line, and which file it goes to.
-    struct Prepared: Sendable {
-        let customID: String
-        let resultLine: [UInt8]
-        let succeeded: Bool
-        let usage: BatchUsage?
+    /// Lines worked out ahead: their result lines one after another in `bytes` (each with its
+    /// `\n`), and for each where it ends, which file it goes to and its usage.
+    struct PreparedRun: Sendable {
+        struct Line: Sendable {
+            let end: Int
+            let succeeded: Bool
+            let usage: BatchUsage?
+        }
+
+        var bytes: [UInt8] = []
+        var lines: [Line] = []
     }
 
-    /// Answers one line (number `number`) into its result line. A chat line taken apart by the
-    /// scan (`chat` and `customID`, with the file's `model`) is answered from its bytes; any other
-    /// line is read as JSON first. Either way the result is the responder's, byte for byte.
-    func prepared(
+    /// Answers one line (number `number`) into `writer`, its result line and `\n`; whether it
+    /// succeeded, and its usage. A chat line taken apart by the scan (`chat` and `customID`, with
+    /// the file's `model`) is answered from its bytes; any other line is read as JSON first.
+    /// Either way the result is the responder's, byte for byte.
+    func prepare(
         _ line: UnsafeBufferPointer<UInt8>, number: Int, endpoint: String,
-        customID scannedID: String?, chat: [ChatMessageSpan]?, model: String?
-    ) async -> Prepared {
+        customID scannedID: String?, chat: [ChatMessageSpan]?, model: String?, into writer: inout JSONWriter
+    ) async -> (succeeded: Bool, usage: BatchUsage?) {
+        defer { writer.newline() }
         if let chat, !chat.isEmpty, let scannedID, endpoint == "/v1/chat/completions", let model, !model.isEmpty,
            let template = responder as? TemplateResponder, !injectsFailure(line: number) {
             let encoded = ChatSpanText.withHeads(chat, in: line) { heads in
                 template.encodedChat(model: model, heads: heads, lastUser: chat.lastIndex(where: \.isUser))
             }
-            return Self.encodedResult(customID: scannedID, encoded)
+            return Self.write(encoded, customID: scannedID, into: &writer)
         }
         let request = Self.requestLine(Array(line), decoder: JSONDecoder())
         let customID = request?.customID ?? "line-\(number)"
         if let request, let template = responder as? TemplateResponder, !injectsFailure(line: number),
            let encoded = template.encodedChat(endpoint: endpoint, body: request.body) {
-            return Self.encodedResult(customID: customID, encoded)
+            return Self.write(encoded, customID: customID, into: &writer)
         }
         let answer = await answer(request, line: number, endpoint: endpoint)
-        let resultLine = JSONWriter.resultLine(
+        writer.writeResultLine(
             id: Identifiers.batchRequest(), customID: customID,
             response: .init(statusCode: answer.statusCode, requestID: Identifiers.request(), body: answer.body), error: nil
         )
-        return Prepared(customID: customID, resultLine: resultLine, succeeded: answer.isSuccess, usage: answer.usage)
+        return (answer.isSuccess, answer.usage)
     }
 
     /// The template's chat answer written as bytes, without a JSON value of it.
-    private static func encodedResult(customID: String, _ encoded: (usage: BatchUsage, write: (inout JSONWriter) -> Void)) -> Prepared {
-        let resultLine = JSONWriter.resultLine(
-            id: Identifiers.batchRequest(), customID: customID, statusCode: 200,
-            requestID: Identifiers.request(), writeBody: encoded.write
+    private static func write(
+        _ encoded: (usage: BatchUsage, write: (inout JSONWriter) -> Void), customID: String, into writer: inout JSONWriter
+    ) -> (succeeded: Bool, usage: BatchUsage?) {
+        writer.writeResultLine(
+            id: Identifiers.batchRequest(), customID: customID, statusCode: 200, requestID: Identifiers.request(), writeBody: encoded.write
         )
-        return Prepared(customID: customID, resultLine: resultLine, succeeded: true, usage: encoded.usage)
+        return (true, encoded.usage)
     }
 
     /// Whether failure injection picks this line (the draw `answer` makes first).

@@ -31,18 +31,40 @@ final class BufferedFileWriter {
         if buffer.count >= Self.flushSize { try flush() }
     }
 
+    /// Appends `count` lines that `bytes` holds, each with its `\n`. A block as large as the
+    /// buffer goes straight to the file, without a copy into the buffer first.
+    func writeLines(_ bytes: some Collection<UInt8>, count: Int) throws {
+        byteCount += Int64(bytes.count)
+        lineCount += count
+        if bytes.count < Self.flushSize {
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= Self.flushSize { try flush() }
+            return
+        }
+        try flush()
+        let wrote = try bytes.withContiguousStorageIfAvailable { try writeAll(UnsafeRawBufferPointer($0)); return true } ?? false
+        if !wrote {
+            buffer.append(contentsOf: bytes)
+            try flush()
+        }
+    }
+
     /// Writes what is buffered.
     func flush() throws {
+        try buffer.withUnsafeBytes { try writeAll($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
         var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        while offset < bytes.count {
+            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw FileIOError(call: "write", path: path, errno: errno)
             }
             offset += n
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 
     /// Flushes and closes.

@@ -78,52 +78,71 @@ struct JSONWriter {
     /// One result line (reference §7): `id`, `custom_id`, `response`, `error`, all four present.
     static func resultLine(id: String, customID: String, response: BatchResultLine.Response?, error: BatchResultLine.Failure?) -> [UInt8] {
         var writer = JSONWriter(capacity: 2048)
-        writer.append("{\"id\":")
-        writer.write(id)
-        writer.append(",\"custom_id\":")
-        writer.write(customID)
-        writer.append(",\"response\":")
-        if let response {
-            writer.append("{\"status_code\":")
-            writer.append(String(response.statusCode))
-            writer.append(",\"request_id\":")
-            writer.write(response.requestID)
-            writer.append(",\"body\":")
-            writer.write(response.body)
-            writer.append("}")
-        } else {
-            writer.append("null")
-        }
-        writer.append(",\"error\":")
-        if let error {
-            writer.append("{\"code\":")
-            writer.write(error.code)
-            writer.append(",\"message\":")
-            writer.write(error.message)
-            writer.append("}")
-        } else {
-            writer.append("null")
-        }
-        writer.append("}")
+        writer.writeResultLine(id: id, customID: customID, response: response, error: error)
         return writer.bytes
+    }
+
+    /// `resultLine(id:customID:response:error:)` appended to what this writer holds.
+    mutating func writeResultLine(id: String, customID: String, response: BatchResultLine.Response?, error: BatchResultLine.Failure?) {
+        append("{\"id\":")
+        write(id)
+        append(",\"custom_id\":")
+        write(customID)
+        append(",\"response\":")
+        if let response {
+            append("{\"status_code\":")
+            append(String(response.statusCode))
+            append(",\"request_id\":")
+            write(response.requestID)
+            append(",\"body\":")
+            write(response.body)
+            append("}")
+        } else {
+            append("null")
+        }
+        append(",\"error\":")
+        if let error {
+            append("{\"code\":")
+            write(error.code)
+            append(",\"message\":")
+            write(error.message)
+            append("}")
+        } else {
+            append("null")
+        }
+        append("}")
     }
 
     /// A successful result line whose response body `writeBody` writes: the same bytes as
     /// `resultLine(id:customID:response:error:)` with that body, without a `JSONValue` of it.
     static func resultLine(id: String, customID: String, statusCode: Int, requestID: String, writeBody: (inout JSONWriter) -> Void) -> [UInt8] {
         var writer = JSONWriter(capacity: 2048)
-        writer.append("{\"id\":")
-        writer.write(id)
-        writer.append(",\"custom_id\":")
-        writer.write(customID)
-        writer.append(",\"response\":{\"status_code\":")
-        writer.append(String(statusCode))
-        writer.append(",\"request_id\":")
-        writer.write(requestID)
-        writer.append(",\"body\":")
-        writeBody(&writer)
-        writer.append("},\"error\":null}")
+        writer.writeResultLine(id: id, customID: customID, statusCode: statusCode, requestID: requestID, writeBody: writeBody)
         return writer.bytes
+    }
+
+    /// `resultLine(id:customID:statusCode:requestID:writeBody:)` appended to what this writer holds.
+    mutating func writeResultLine(id: String, customID: String, statusCode: Int, requestID: String, writeBody: (inout JSONWriter) -> Void) {
+        append("{\"id\":")
+        write(id)
+        append(",\"custom_id\":")
+        write(customID)
+        append(",\"response\":{\"status_code\":")
+        append(String(statusCode))
+        append(",\"request_id\":")
+        write(requestID)
+        append(",\"body\":")
+        writeBody(&self)
+        append("},\"error\":null}")
+    }
+
+    /// Ends a line.
+    mutating func newline() { bytes.append(0x0A) }
+
+    /// The bytes written, handed over (the writer is empty after).
+    mutating func take() -> [UInt8] {
+        defer { bytes = [] }
+        return bytes
     }
 
     private mutating func writeNumber(_ number: Double) {
