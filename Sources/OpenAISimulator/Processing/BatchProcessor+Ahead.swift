@@ -42,6 +42,7 @@ extension BatchProcessor {
                 }
             }
             stopCode = try await store.finishRequests(id, current.flatMap(\.lines).map { ($0.succeeded, $0.usage) })
+            input.release(Self.bytes(of: chunk, in: scan))
             current = try await computed
         }
         try await finish(id, record: record, output: output, errors: errors, stopCode: stopCode, unfinished: unfinished, mode: .run)
@@ -65,6 +66,12 @@ extension BatchProcessor {
         return chunks
     }
 
+    /// Where lines (contiguous in the file) lie in it.
+    static func bytes(of lines: Range<Int>, in scan: InputScan) -> Range<Int> {
+        guard let first = lines.first, let last = lines.last else { return 0..<0 }
+        return scan.lines[first].offset..<(scan.lines[last].offset + scan.lines[last].length)
+    }
+
     /// Answers a chunk's lines in up to `parts` child tasks, a run of lines each; the runs come
     /// back in input order. No chunk, no runs.
     private func prepareChunk(_ chunk: Range<Int>?, scan: InputScan, input: MappedFile, endpoint: String) async throws -> [PreparedRun] {
@@ -75,6 +82,7 @@ extension BatchProcessor {
             for start in stride(from: chunk.lowerBound, to: chunk.upperBound, by: size) {
                 let slice = start..<min(chunk.upperBound, start + size)
                 group.addTask {
+                    input.populate(Self.bytes(of: slice, in: scan))
                     var run = PreparedRun()
                     run.lines.reserveCapacity(slice.count)
                     var writer = JSONWriter(capacity: slice.count * 1536)

@@ -42,6 +42,7 @@ struct InputScan: Sendable {
                     ))
                 }
             }
+            file.release(blocks[position])  // read again, if at all, in pass two: no need to keep it mapped
             current = await next
         }
         let report = validator.finish()
@@ -56,7 +57,8 @@ struct InputScan: Sendable {
         return await withTaskGroup(of: (Int, [(ScannedRequestLine, Range<Int>)]).self) { group in
             for (index, piece) in pieces.enumerated() {
                 group.addTask {
-                    (index, file.lines(in: piece).map { (ScannedRequestLine(UnsafeBufferPointer(rebasing: file.bytes[$0])), $0) })
+                    file.populate(piece)
+                    return (index, file.lines(in: piece).map { (ScannedRequestLine(UnsafeBufferPointer(rebasing: file.bytes[$0])), $0) })
                 }
             }
             var scanned = [[(ScannedRequestLine, Range<Int>)]](repeating: [], count: pieces.count)
