@@ -251,9 +251,9 @@ struct BatchProcessor: Sendable {
     }
 
     /// Lines worked out ahead per chunk: a cancel is seen within one chunk's work.
-    static let aheadChunkLines = 2048
+    static let aheadChunkLines = 512
     /// Input bytes per chunk at most: long lines make shorter chunks, so a cancel is still seen soon.
-    static let aheadChunkBytes = 16 << 20
+    static let aheadChunkBytes = 4 << 20
 
     /// Lines worked out ahead: their result lines one after another in `bytes` (each with its
     /// `\n`), and for each where it ends, which file it goes to and its usage.

@@ -61,16 +61,19 @@ public struct TemplateResponder: Responder {
     /// The joined prompt itself is never built: only its first KiB (the text's shape, the id) and
     /// its length (the usage) matter, and copying a 4 KB message cost more than reading its head.
     static func chatAnswer(texts: [String], lastUser: Int?, model: String) -> ChatAnswer {
-        let promptBytes = texts.reduce(max(texts.count - 1, 0)) { $0 + $1.utf8.count }
-        return withJoinedHead(texts, headBytes) { promptHead in
-            if let lastUser {
-                let user = texts[lastUser]
-                return chatAnswer(user: PromptHead(user), userBytes: user.utf8.count, prompt: promptHead, promptBytes: promptBytes, model: model)
+        // Each text's head copied once (a KiB at most): the answer is then made as from a file's lines.
+        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, texts.count * textHeadBytes))
+        defer { scratch.deallocate() }
+        let heads = texts.enumerated().map { index, text in
+            var text = text
+            return text.withUTF8 { bytes in
+                let count = min(bytes.count, textHeadBytes)
+                let room = UnsafeMutableBufferPointer(rebasing: scratch[(index * textHeadBytes)..<(index * textHeadBytes + count)])
+                _ = room.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: bytes.prefix(count)))
+                return TextHead(bytes: UnsafeBufferPointer(room), count: bytes.count)
             }
-            // The user's text is the prompt: the only text, or a copy of the joined head.
-            let head = texts.count == 1 ? PromptHead(texts[0]) : PromptHead(decoding: promptHead)
-            return chatAnswer(user: head, userBytes: promptBytes, prompt: promptHead, promptBytes: promptBytes, model: model)
         }
+        return chatAnswer(heads: heads, lastUser: lastUser, model: model)
     }
 
     /// The answer from the head of the user's text and the head of the joined prompt (`headBytes`
@@ -79,33 +82,6 @@ public struct TemplateResponder: Responder {
         let content = compose(head: user, bytes: userBytes, contextHead: prompt, contextBytes: promptBytes, model: model)
         let id = id("chatcmpl-", model, head: UnsafeBufferPointer(rebasing: prompt.prefix(idTextBytes)), bytes: promptBytes)
         return ChatAnswer(id: id, content: content, usage: BatchUsage(inputTokens: tokens(bytes: promptBytes), outputTokens: tokens(content)))
-    }
-
-    /// `body` on the first `limit` bytes of the texts joined by newlines: the only text's own
-    /// bytes, or a copy on the stack.
-    private static func withJoinedHead<Result>(
-        _ texts: [String], _ limit: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result
-    ) -> Result {
-        if texts.count == 1 {
-            var text = texts[0]
-            return text.withUTF8 { body(UnsafeBufferPointer(rebasing: $0.prefix(limit))) }
-        }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: limit) { buffer in
-            var filled = 0
-            for (index, text) in texts.enumerated() where filled < limit {
-                if index > 0 {
-                    buffer[filled] = 0x0A
-                    filled += 1
-                }
-                var text = text
-                text.withUTF8 { bytes in
-                    let count = min(bytes.count, limit - filled)
-                    filled += UnsafeMutableBufferPointer(rebasing: buffer[filled..<(filled + count)])
-                        .initialize(fromContentsOf: UnsafeBufferPointer(rebasing: bytes.prefix(count)))
-                }
-            }
-            return body(UnsafeBufferPointer(rebasing: buffer[..<filled]))
-        }
     }
 
     /// A successful chat answer as the bytes `JSONWriter` writes for `respond`'s body (keys
