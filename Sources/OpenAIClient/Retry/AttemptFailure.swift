@@ -5,6 +5,8 @@ import HTTPClient
 /// is ambiguous (the server may have acted on the request before the answer was lost).
 struct AttemptFailure: Error {
     let error: OpenAIError
+    /// The non-2xx response, when there was one (a proxy hands it on as it came).
+    let response: HTTPResponse?
     let headers: [(name: String, value: String)]
     let retryable: Bool
     let ambiguous: Bool
@@ -13,6 +15,7 @@ struct AttemptFailure: Error {
     /// 409 and 429 are refusals before anything was done.
     init(response: HTTPResponse, error: OpenAIError, policy: OpenAI.RetryPolicy) {
         self.error = error
+        self.response = response
         self.headers = response.headers
         self.retryable = policy.retryableStatuses.contains(response.status)
         self.ambiguous = response.status >= 500
@@ -22,6 +25,7 @@ struct AttemptFailure: Error {
     /// request was (partly) sent, other than a refused connection, is ambiguous.
     init(transport: HTTPClientError, error: OpenAIError) {
         self.error = error
+        self.response = nil
         self.headers = []
         switch transport.kind {
         case .timeout, .connectionLost, .connectionRefused, .dns:
@@ -36,6 +40,7 @@ struct AttemptFailure: Error {
     /// itself ambiguous (it changes nothing).
     init(lookup failure: AttemptFailure) {
         self.error = failure.error
+        self.response = failure.response
         self.headers = failure.headers
         self.retryable = failure.retryable
         self.ambiguous = false

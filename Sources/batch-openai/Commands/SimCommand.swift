@@ -92,7 +92,7 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Require 'Authorization: Bearer KEY' (401 otherwise).", valueName: "key"))
     var apiKey: String?
 
-    @Option(help: ArgumentHelp("Forward each request to this OpenAI-compatible server (plain http, numeric host or localhost), e.g. http://127.0.0.1:11434/v1.", valueName: "url"))
+    @Option(help: ArgumentHelp("Forward each request to this OpenAI-compatible server (http or https), e.g. http://127.0.0.1:11434/v1.", valueName: "url"))
     var upstream: String?
 
     @Option(help: ArgumentHelp("Bearer token for the upstream.", valueName: "key"))
@@ -146,7 +146,10 @@ struct SimCommand: AsyncParsableCommand {
         let responder: any Responder
         if let upstream {
             do {
-                responder = try UpstreamResponder(url: upstream, apiKey: upstreamKey, maxConcurrentRequests: upstreamConcurrency)
+                responder = try UpstreamResponder(
+                    url: upstream, apiKey: upstreamKey, maxConcurrentRequests: upstreamConcurrency,
+                    logger: try common.logger(label: "batch-openai.sim.upstream")
+                )
             } catch {
                 throw ValidationError("--upstream \(upstream): \(error)")
             }
