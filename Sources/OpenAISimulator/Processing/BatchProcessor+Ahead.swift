@@ -1,5 +1,4 @@
 import BatchCore
-import Glibc
 import OpenAIClient
 
 /// Pass two of a batch worked out ahead (zero latency, a responder free of side effects): after
@@ -14,6 +13,7 @@ extension BatchProcessor {
         var unfinished = 0
         var current = try await prepareChunk(chunks.first, scan: scan, input: input, endpoint: record.endpoint)
         for (position, chunk) in chunks.enumerated() {
+            try Task.checkCancellation()  // the simulator is stopping
             // The next chunk is worked out while this one is written and counted.
             let upcoming = position + 1 < chunks.count ? chunks[position + 1] : nil
             async let computed = prepareChunk(upcoming, scan: scan, input: input, endpoint: record.endpoint)
