@@ -376,15 +376,6 @@ public struct TemplateResponder: Responder {
     /// The markers that do not end in "uml", each with the offset of its rarest byte.
     private static let otherMarkers = ["diagram", "sequence chart"].map { (marker: Array($0.utf8), anchor: rarestByteOffset(Array($0.utf8))) }
 
-    /// Whether `haystack` contains `needle` (lowercase ASCII), ignoring ASCII case.
-    static func containsASCIICaseInsensitive(_ haystack: String.UTF8View, _ needle: [UInt8]) -> Bool {
-        containsLowercased(lowercasedASCII(haystack), needle)
-    }
-
-    static func lowercasedASCII(_ text: String.UTF8View) -> [UInt8] {
-        text.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }
-    }
-
     static func containsLowercased(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { containsLowercased($0, needle, anchor: rarestByteOffset(needle)) }
     }
