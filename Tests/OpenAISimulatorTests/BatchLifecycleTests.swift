@@ -134,6 +134,25 @@ import Testing
         #expect(lifecycle.requestCounts.completed == 1)
     }
 
+    @Test func requestsFinishedTogetherCountAsMany() throws {
+        var lifecycle = BatchLifecycle(createdAt: t0)
+        _ = try lifecycle.handle(.validationPassed(total: 5), at: t0)
+        let usage = BatchUsage(inputTokens: 30, outputTokens: 40)
+        #expect(try lifecycle.handle(.requestsFinished(succeeded: 3, failed: 1, usage: usage), at: t0 + 1) == [])
+        #expect(lifecycle.requestCounts == BatchRequestCounts(total: 5, completed: 3, failed: 1))
+        #expect(lifecycle.usage == usage)
+        // Two more than are left: refused whole, nothing counted.
+        #expect(throws: BatchLifecycle.TransitionError.self) {
+            try lifecycle.handle(.requestsFinished(succeeded: 2, failed: 0, usage: usage), at: t0 + 2)
+        }
+        #expect(throws: BatchLifecycle.TransitionError.self) {
+            try lifecycle.handle(.requestsFinished(succeeded: -1, failed: 2, usage: usage), at: t0 + 2)
+        }
+        #expect(lifecycle.requestCounts == BatchRequestCounts(total: 5, completed: 3, failed: 1))
+        #expect(try lifecycle.handle(.requestsFinished(succeeded: 0, failed: 1, usage: BatchUsage()), at: t0 + 2) == [])
+        #expect(try lifecycle.handle(.allRequestsFinished, at: t0 + 3) == [.writeResults])
+    }
+
     /// Events that do not apply in a state are refused and change nothing.
     @Test(arguments: [
         (BatchStatus.validating, BatchLifecycle.Event.requestFinished(succeeded: true, usage: nil)),

@@ -22,6 +22,9 @@ public struct BatchLifecycle: Sendable, Equatable, Codable {
         case validationFailed([BatchError])
         /// One request finished: `succeeded` when it got a 2xx response.
         case requestFinished(succeeded: Bool, usage: BatchUsage?)
+        /// Requests finished together (a batch worked out ahead counts a chunk at once), with the
+        /// sum of their usage.
+        case requestsFinished(succeeded: Int, failed: Int, usage: BatchUsage)
         /// Every request has run.
         case allRequestsFinished
         /// A client asked to cancel.
@@ -120,6 +123,17 @@ public struct BatchLifecycle: Sendable, Equatable, Codable {
             if let usage { self.usage = self.usage + usage }
             return []
 
+        case (.inProgress, .requestsFinished(let succeeded, let failed, let usage)),
+             (.cancelling, .requestsFinished(let succeeded, let failed, let usage)):
+            guard succeeded >= 0, failed >= 0,
+                  requestCounts.completed + requestCounts.failed + succeeded + failed <= requestCounts.total else {
+                throw TransitionError(status: status, event: event)
+            }
+            requestCounts.completed += succeeded
+            requestCounts.failed += failed
+            self.usage = self.usage + usage
+            return []
+
         case (.inProgress, .allRequestsFinished) where !expiring:
             status = .finalizing
             finalizingAt = stamp
@@ -189,7 +203,16 @@ public struct BatchLifecycle: Sendable, Equatable, Codable {
 
     /// The latest timestamp set, so the next one never goes backwards.
     private var lastTimestamp: Int {
-        [createdAt, inProgressAt, finalizingAt, completedAt, failedAt, expiredAt, cancellingAt, cancelledAt]
-            .compactMap { $0 }.max() ?? createdAt
+        // Without an array: this runs for every event, once a request on the slow path.
+        var latest = createdAt
+        func take(_ stamp: Int?) { if let stamp, stamp > latest { latest = stamp } }
+        take(inProgressAt)
+        take(finalizingAt)
+        take(completedAt)
+        take(failedAt)
+        take(expiredAt)
+        take(cancellingAt)
+        take(cancelledAt)
+        return latest
     }
 }

@@ -122,7 +122,10 @@ actor SimulatorStore {
         guard var record = batches[id] else { throw APIError.notFound("Batch", id) }
         let actions = try record.lifecycle.handle(event, at: clock.now())
         batches[id] = record
-        if case .requestFinished = event {} else { save() }
+        switch event {
+        case .requestFinished, .requestsFinished: break  // counts are saved with the next phase
+        default: save()
+        }
         return actions
     }
 
@@ -141,15 +144,12 @@ actor SimulatorStore {
         return nil
     }
 
-    /// Finished requests counted in one call, then the checkpoint before the next (`nil` to go on):
-    /// a batch worked out ahead crosses to the actor once a chunk, not once a line.
+    /// Finished requests counted in one event, then the checkpoint before the next (`nil` to go
+    /// on): a batch worked out ahead crosses to the actor once a chunk, not once a line.
     func finishRequests(_ id: String, _ results: [(succeeded: Bool, usage: BatchUsage?)]) throws -> String? {
-        guard var record = batches[id] else { throw APIError.notFound("Batch", id) }
-        let now = clock.now()
-        for result in results {
-            _ = try record.lifecycle.handle(.requestFinished(succeeded: result.succeeded, usage: result.usage), at: now)
-        }
-        batches[id] = record
+        let succeeded = results.reduce(0) { $0 + ($1.succeeded ? 1 : 0) }
+        let usage = results.reduce(BatchUsage()) { total, result in result.usage.map { total + $0 } ?? total }
+        try apply(.requestsFinished(succeeded: succeeded, failed: results.count - succeeded, usage: usage), to: id)
         return checkpoint(id)
     }
 
