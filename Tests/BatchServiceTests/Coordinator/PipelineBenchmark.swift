@@ -63,7 +63,7 @@ private struct FileHandleWriter {
     let handle: FileHandle
 
     init(_ path: String) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)  // a failure shows in the open below
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     }
 
