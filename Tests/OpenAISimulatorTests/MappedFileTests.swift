@@ -52,6 +52,18 @@ import TestSupport
         #expect(lines.allSatisfy { $0 >= 20 })
     }
 
+    @Test func releasedPagesReadTheSameAgain() throws {
+        let text = (1...20_000).map { "line \($0) of a file larger than a few pages" }.joined(separator: "\n")
+        let (file, directory) = try Self.mapped(text)
+        defer { directory.remove() }
+        let before = Array(file.bytes)
+        file.release(0..<(file.bytes.count / 2))
+        file.release(12_345..<file.bytes.count)  // to the end: the last, partial page goes too
+        file.release(5..<6)  // no whole page inside: nothing to do
+        #expect(Array(file.bytes) == before)
+        #expect(String(decoding: before, as: UTF8.self) == text)
+    }
+
     @Test func anEmptyFileHasNoBlocks() throws {
         let (file, directory) = try Self.mapped("")
         defer { directory.remove() }

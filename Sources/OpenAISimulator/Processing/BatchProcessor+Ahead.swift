@@ -82,7 +82,6 @@ extension BatchProcessor {
             for start in stride(from: chunk.lowerBound, to: chunk.upperBound, by: size) {
                 let slice = start..<min(chunk.upperBound, start + size)
                 group.addTask {
-                    input.populate(Self.bytes(of: slice, in: scan))
                     var run = PreparedRun()
                     run.lines.reserveCapacity(slice.count)
                     var writer = JSONWriter(capacity: slice.count * 1536)

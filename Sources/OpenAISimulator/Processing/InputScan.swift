@@ -57,7 +57,6 @@ struct InputScan: Sendable {
         return await withTaskGroup(of: (Int, [(ScannedRequestLine, Range<Int>)]).self) { group in
             for (index, piece) in pieces.enumerated() {
                 group.addTask {
-                    file.populate(piece)
                     return (index, file.lines(in: piece).map { (ScannedRequestLine(UnsafeBufferPointer(rebasing: file.bytes[$0])), $0) })
                 }
             }

@@ -4,9 +4,10 @@ import Glibc
 /// on every core: no copy into buffers, no shared file position. Safe because the simulator never
 /// changes a stored file: deleting one unlinks it, and the mapping keeps the bytes alive.
 ///
-/// Mapped pages count in the process's resident memory, so readers go front to back, `populate`
-/// the range they are about to read and `release` what lies behind them: resident memory stays
-/// near a block's size, not the file's.
+/// Mapped pages count in the process's resident memory, so readers go front to back and `release`
+/// what lies behind them: resident memory stays near a block's size, not the file's. Pages are
+/// mapped by the faults of the tasks that read them (the kernel maps 16 at a fault); asking for them
+/// ahead with `MADV_POPULATE_READ` or `MAP_POPULATE` measured slower.
 final class MappedFile: @unchecked Sendable {  // its fields never change; madvise(2) is thread-safe
     /// The file's bytes (empty for an empty file).
     let bytes: UnsafeBufferPointer<UInt8>
@@ -36,31 +37,20 @@ final class MappedFile: @unchecked Sendable {  // its fields never change; madvi
         if let mapping { munmap(mapping, length) }
     }
 
-    /// Maps the pages of `range` in one call (fewer faults than touching them one by one); a
-    /// kernel without `MADV_POPULATE_READ` simply faults them in as they are read.
-    func populate(_ range: Range<Int>) {
-        guard let pages = pages(covering: range, whole: false) else { return }
-        _ = madvise(pages.start, pages.count, 22)  // MADV_POPULATE_READ (Linux 5.14), absent from older headers
-    }
-
     /// Unmaps the pages that lie wholly in `range` (they are read again from the page cache if
     /// touched later): resident memory no longer counts them.
     func release(_ range: Range<Int>) {
-        guard let pages = pages(covering: range, whole: true) else { return }
+        guard let pages = pages(inside: range) else { return }
         _ = madvise(pages.start, pages.count, MADV_DONTNEED)
     }
 
-    /// The page-aligned span of `range`: the pages it touches, or (`whole`) those wholly inside it.
-    private func pages(covering range: Range<Int>, whole: Bool) -> (start: UnsafeMutableRawPointer, count: Int)? {
+    /// The pages wholly inside `range` (the file's last page counts as whole at its end).
+    private func pages(inside range: Range<Int>) -> (start: UnsafeMutableRawPointer, count: Int)? {
         guard let mapping, !range.isEmpty else { return nil }
         let page = Self.pageSize
         let clamped = range.clamped(to: 0..<length)
-        var low = clamped.lowerBound / page * page
-        var high = (clamped.upperBound + page - 1) / page * page
-        if whole {
-            low = (clamped.lowerBound + page - 1) / page * page
-            high = clamped.upperBound == length ? high : clamped.upperBound / page * page
-        }
+        let low = (clamped.lowerBound + page - 1) / page * page
+        let high = clamped.upperBound == length ? (clamped.upperBound + page - 1) / page * page : clamped.upperBound / page * page
         guard low < high else { return nil }
         return (mapping + low, min(high, (length + page - 1) / page * page) - low)
     }
