@@ -70,8 +70,10 @@ struct JSONLineScanner {
                         switch key {
                         case "model": fields.model = try inner.field()
                         case "messages":
-                            // Taken apart on the way, for a reader of the line that wants the texts.
-                            fields.messages = messagesSeen ? nil : try inner.chatMessages(depth: 2)
+                            // Taken apart on the way, for a reader of the line that wants the texts;
+                            // checked in full either way. A repeated member gives no spans.
+                            let spans = try inner.chatMessages(depth: 2)
+                            fields.messages = messagesSeen ? nil : spans
                             messagesSeen = true
                         case "stream":
                             fields.streams = inner.matches("true")

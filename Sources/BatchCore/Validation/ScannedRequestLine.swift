@@ -36,12 +36,6 @@ public struct ScannedRequestLine: Sendable {
         return id
     }
 
-    /// The `body.model`, when it is a string.
-    public var model: String? {
-        guard case .fields(let fields) = outcome, case .string(let model) = fields.model else { return nil }
-        return model
-    }
-
     /// The chat messages of the body as spans of the line, when they are plain enough to be read
     /// from the line's bytes as they are: `body.messages` an array of objects, each with a string
     /// `content` and at most a string `role`, no member given twice, and no `\u` escape anywhere on
