@@ -7,12 +7,12 @@
 # interleaved round by round (a copy of the input, our upload, curl's, our upload run as a batch;
 # then our download, curl's) so drift on the machine hits both sides alike; the medians of the
 # rounds are reported. The simulator's upload -> completed is the median upload plus the median
-# create -> completed, set beside the time to read and write the input once (two ways: see below).
+# create -> completed, set beside the time to read and write the input once (see below).
 # Traffic goes to 127.0.0.1 only; only PIDs started here are stopped.
 #
 # Usage: scripts/bench/transfer.sh [--no-build] [--rounds N] [--requests N] [--line-bytes N]
 #   --no-build       use the release binary already built
-#   --rounds N       uploads and downloads per client (default 5)
+#   --rounds N       rounds of copy, uploads and batch, then of downloads (default 5)
 #   --requests N     lines of the input (default 50000)
 #   --line-bytes N   approximate bytes per line (default 4000: 200 MB for 50,000 lines)
 # Environment: BENCH_DIR (default: a new temporary directory, removed at the end); BENCH_BIN (default:
