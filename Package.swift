@@ -42,7 +42,13 @@ let package = Package(
             dependencies: ["HTTPServer", "OpenAIClient", "BatchCore", "Gzip", logging],
             swiftSettings: swiftSettings
         ),
-        .target(name: "BatchAPI", dependencies: ["HTTPServer", "BatchService", logging], swiftSettings: swiftSettings),
+        .target(
+            name: "BatchAPI",
+            dependencies: ["HTTPServer", "BatchService", logging],
+            // The API description and the docs page are files of their own, compiled into the binary.
+            resources: [.embedInCode("Resources/openapi.json"), .embedInCode("Resources/docs.html")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "batch-openai",
             dependencies: [
