@@ -101,104 +101,23 @@ public struct BatchLifecycle: Sendable, Equatable, Codable {
     /// Applies an event that happened at `now` (Unix seconds) and returns what to do.
     public mutating func handle(_ event: Event, at now: Double) throws(TransitionError) -> [Action] {
         let stamp = max(Int(now), lastTimestamp)
-        switch (status, event) {
-        case (.validating, .validationPassed(let total)):
-            status = .inProgress
-            inProgressAt = stamp
-            requestCounts = BatchRequestCounts(total: total)
-            return [.startProcessing]
-
-        case (.validating, .validationFailed(let errors)):
-            status = .failed
-            failedAt = stamp
-            self.errors = errors
-            return [.finished(.failed)]
-
-        case (.inProgress, .requestFinished(let succeeded, let usage)),
-             (.cancelling, .requestFinished(let succeeded, let usage)):
-            guard requestCounts.completed + requestCounts.failed < requestCounts.total else {
-                throw TransitionError(status: status, event: event)
-            }
-            if succeeded { requestCounts.completed += 1 } else { requestCounts.failed += 1 }
-            if let usage { self.usage = self.usage + usage }
-            return []
-
-        case (.inProgress, .requestsFinished(let succeeded, let failed, let usage)),
-             (.cancelling, .requestsFinished(let succeeded, let failed, let usage)):
-            guard succeeded >= 0, failed >= 0,
-                  requestCounts.completed + requestCounts.failed + succeeded + failed <= requestCounts.total else {
-                throw TransitionError(status: status, event: event)
-            }
-            requestCounts.completed += succeeded
-            requestCounts.failed += failed
-            self.usage = self.usage + usage
-            return []
-
-        case (.inProgress, .allRequestsFinished) where !expiring:
-            status = .finalizing
-            finalizingAt = stamp
-            return [.writeResults]
-
-        case (.validating, .cancelRequested), (.inProgress, .cancelRequested):
-            status = .cancelling
-            cancellingAt = stamp
-            expiring = false
-            return [.stopProcessing(unfinishedCode: "batch_cancelled")]
-
-        case (.cancelling, .cancelRequested):
-            return []
-
-        case (.inProgress, .deadlinePassed):
-            guard !expiring else { return [] }
-            expiring = true
-            return [.stopProcessing(unfinishedCode: "batch_expired")]
-
-        case (.finalizing, .deadlinePassed):
-            // Results are being written already; they are what the expired batch keeps.
-            expiring = true
-            return []
-
-        case (.inProgress, .resultsWritten) where !expiring:
-            throw TransitionError(status: status, event: event)
-
-        case (.finalizing, .resultsWritten(let output, let error, let unfinished)),
-             (.inProgress, .resultsWritten(let output, let error, let unfinished)),
-             (.cancelling, .resultsWritten(let output, let error, let unfinished)):
-            outputFileID = output
-            errorFileID = error
-            requestCounts.failed += unfinished
-            if status == .cancelling {
-                status = .cancelled
-                cancelledAt = stamp
-            } else if expiring {
-                status = .expired
-                expiredAt = stamp
-                expiring = false
-            } else {
-                status = .completed
-                completedAt = stamp
-            }
-            return [.finished(status)]
-
-        case (.validating, .resumed):
-            return []
-
-        case (.inProgress, .resumed):
-            requestCounts = BatchRequestCounts(total: requestCounts.total)
-            usage = BatchUsage()
-            return [expiring ? .stopProcessing(unfinishedCode: "batch_expired") : .startProcessing]
-
-        case (.cancelling, .resumed):
-            requestCounts = BatchRequestCounts(total: requestCounts.total)
-            usage = BatchUsage()
-            return [.stopProcessing(unfinishedCode: "batch_cancelled")]
-
-        case (.finalizing, .resumed):
-            return [.writeResults]
-
-        default:
-            throw TransitionError(status: status, event: event)
+        let actions: [Action]?
+        switch event {
+        case .validationPassed(let total): actions = passValidation(total: total, at: stamp)
+        case .validationFailed(let errors): actions = failValidation(errors, at: stamp)
+        case .requestFinished(let succeeded, let usage):
+            actions = count(succeeded: succeeded ? 1 : 0, failed: succeeded ? 0 : 1, usage: usage ?? BatchUsage())
+        case .requestsFinished(let succeeded, let failed, let usage):
+            actions = count(succeeded: succeeded, failed: failed, usage: usage)
+        case .allRequestsFinished: actions = finishRequests(at: stamp)
+        case .cancelRequested: actions = cancel(at: stamp)
+        case .deadlinePassed: actions = passDeadline()
+        case .resultsWritten(let output, let error, let unfinished):
+            actions = writeResults(output: output, error: error, unfinished: unfinished, at: stamp)
+        case .resumed: actions = resume()
         }
+        guard let actions else { throw TransitionError(status: status, event: event) }
+        return actions
     }
 
     /// The latest timestamp set, so the next one never goes backwards.
@@ -214,5 +133,117 @@ public struct BatchLifecycle: Sendable, Equatable, Codable {
         take(cancellingAt)
         take(cancelledAt)
         return latest
+    }
+}
+
+// MARK: - Transitions
+// One method per event: each returns the actions, or nil when the event does not apply in the current state
+// (then `handle` throws and nothing has changed). They share this file so the state stays `private(set)`.
+extension BatchLifecycle {
+    private mutating func passValidation(total: Int, at stamp: Int) -> [Action]? {
+        guard status == .validating else { return nil }
+        status = .inProgress
+        inProgressAt = stamp
+        requestCounts = BatchRequestCounts(total: total)
+        return [.startProcessing]
+    }
+
+    private mutating func failValidation(_ errors: [BatchError], at stamp: Int) -> [Action]? {
+        guard status == .validating else { return nil }
+        status = .failed
+        failedAt = stamp
+        self.errors = errors
+        return [.finished(.failed)]
+    }
+
+    /// Requests that finished, one by one or a chunk at once; never more than the batch holds.
+    private mutating func count(succeeded: Int, failed: Int, usage: BatchUsage) -> [Action]? {
+        guard status == .inProgress || status == .cancelling, succeeded >= 0, failed >= 0,
+              requestCounts.completed + requestCounts.failed + succeeded + failed <= requestCounts.total
+        else { return nil }
+        requestCounts.completed += succeeded
+        requestCounts.failed += failed
+        self.usage = self.usage + usage
+        return []
+    }
+
+    private mutating func finishRequests(at stamp: Int) -> [Action]? {
+        guard status == .inProgress, !expiring else { return nil }
+        status = .finalizing
+        finalizingAt = stamp
+        return [.writeResults]
+    }
+
+    private mutating func cancel(at stamp: Int) -> [Action]? {
+        switch status {
+        case .validating, .inProgress:
+            status = .cancelling
+            cancellingAt = stamp
+            expiring = false
+            return [.stopProcessing(unfinishedCode: "batch_cancelled")]
+        case .cancelling:
+            return []
+        default:
+            return nil
+        }
+    }
+
+    private mutating func passDeadline() -> [Action]? {
+        switch status {
+        case .inProgress:
+            guard !expiring else { return [] }
+            expiring = true
+            return [.stopProcessing(unfinishedCode: "batch_expired")]
+        case .finalizing:
+            // Results are being written already; they are what the expired batch keeps.
+            expiring = true
+            return []
+        default:
+            return nil
+        }
+    }
+
+    /// The result files are written: the batch ends as cancelled, expired or completed.
+    private mutating func writeResults(output: String?, error: String?, unfinished: Int, at stamp: Int) -> [Action]? {
+        switch status {
+        case .finalizing, .cancelling: break
+        case .inProgress where expiring: break
+        default: return nil
+        }
+        outputFileID = output
+        errorFileID = error
+        requestCounts.failed += unfinished
+        if status == .cancelling {
+            status = .cancelled
+            cancelledAt = stamp
+        } else if expiring {
+            status = .expired
+            expiredAt = stamp
+            expiring = false
+        } else {
+            status = .completed
+            completedAt = stamp
+        }
+        return [.finished(status)]
+    }
+
+    /// The simulator restarted: a running batch starts its requests over (the lost run's results are gone).
+    private mutating func resume() -> [Action]? {
+        switch status {
+        case .validating:
+            return []
+        case .inProgress:
+            requestCounts = BatchRequestCounts(total: requestCounts.total)
+            usage = BatchUsage()
+            return [expiring ? .stopProcessing(unfinishedCode: "batch_expired") : .startProcessing]
+        case .cancelling:
+            requestCounts = BatchRequestCounts(total: requestCounts.total)
+            usage = BatchUsage()
+            return [.stopProcessing(unfinishedCode: "batch_cancelled")]
+        case .finalizing:
+            return [.writeResults]
+        default:
+            return nil
+        }
     }
 }
