@@ -66,6 +66,8 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Gzip", "TestSupport", logging], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "CCurl", "HTTPServer", "TestSupport", logging], swiftSettings: swiftSettings),
         .testTarget(name: "BatchCoreTests", dependencies: ["BatchCore"], swiftSettings: swiftSettings),
+        // The executable's own pieces (configuration parsing), through `@testable import batch_openai`.
+        .testTarget(name: "BatchOpenAITests", dependencies: ["batch-openai"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OpenAIClientTests",
             dependencies: ["OpenAIClient", "HTTPClient", "OpenAISimulator", "HTTPServer", "TestSupport", logging],

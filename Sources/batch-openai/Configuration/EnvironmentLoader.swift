@@ -1,4 +1,3 @@
-import BatchCore
 import Foundation
 
 /// Reads `.env` (or the file named by `--env-file`) and merges it under the real environment, which wins.

@@ -1,4 +1,4 @@
-import BatchCore
+@testable import batch_openai
 import Testing
 
 @Suite("DotEnv")

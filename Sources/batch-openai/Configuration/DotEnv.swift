@@ -11,17 +11,17 @@
 /// - A later definition of a key replaces an earlier one.
 ///
 /// Parsing is pure: reading the file and merging with the real environment (which wins) is the caller's job.
-public enum DotEnv {
+enum DotEnv {
     /// One malformed line: the file's name, the 1-based line number and what was expected.
-    public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The file name used in messages.
-        public let file: String
+        let file: String
         /// The 1-based line where the problem starts.
-        public let line: Int
+        let line: Int
         /// What is wrong and what was expected.
-        public let reason: String
+        let reason: String
 
-        public var description: String { "\(file) line \(line): \(reason)" }
+        var description: String { "\(file) line \(line): \(reason)" }
     }
 
     /// Parses `text` and returns the keys in the order they first appear, with their final values.
@@ -30,7 +30,7 @@ public enum DotEnv {
     ///   - text: the file's contents.
     ///   - file: the name to use in error messages.
     ///   - environment: the values `${NAME}` falls back to when the file does not define `NAME`.
-    public static func parse(
+    static func parse(
         _ text: String,
         file: String = ".env",
         environment: [String: String] = [:]
