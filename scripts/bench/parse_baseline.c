@@ -26,7 +26,7 @@ static double now(void) {
 }
 
 static void custom_id(long i, char *out, size_t size) {
-    /* The three custom_id schemes of DESIGN.md §7, in turn. */
+    /* The three custom_id schemes of docs/ARCHITECTURE.md ("custom_id and documents"), in turn. */
     switch (i % 3) {
     case 0: snprintf(out, size, "com.acme.module%ld.Service%ld.method%ld.m3type_%s", i % 50, i % 400, i, (i / 3) % 2 ? "business" : "tech_resume"); break;
     case 1: {

@@ -46,7 +46,7 @@ BIN="$(realpath "$BIN")"
 python3 -c "import orjson" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check orjson >/dev/null
 cc -O2 -o "$work/parse_baseline" "$root/scripts/bench/parse_baseline.c"
 
-# The input: chat requests whose custom_ids follow the three schemes of DESIGN.md §7 in turn.
+# The input: chat requests whose custom_ids follow the three schemes of docs/ARCHITECTURE.md ("custom_id and documents") in turn.
 mkdir -p "$work/inputs" "$work/outputs"
 input="$work/inputs/bench.jsonl"
 python3 - "$input" "$requests" "$line_bytes" <<'PY'
