@@ -241,7 +241,7 @@ struct CurlTransportTests {
         let transport = self.transport
         let url = server.base + "/slow"
         let task = Task { try await transport.send(HTTPRequest(method: "GET", url: url, timeouts: HTTPTimeouts(total: nil))) }
-        try await Task.sleep(for: .milliseconds(300))
+        try await waitUntil({ server.slowBytesSent.value }, satisfies: { $0 > 0 })  // the transfer is under way
         let cancelled = ContinuousClock.now
         task.cancel()
         let result = await task.result
@@ -260,7 +260,7 @@ struct CurlTransportTests {
         let url = server.base + "/slow"
         let target = directory.path + "/slow.bin"
         let task = Task { try await transport.download(HTTPRequest(method: "GET", url: url, timeouts: HTTPTimeouts(total: nil)), to: target) }
-        try await Task.sleep(for: .milliseconds(300))
+        try await waitUntil({ server.slowBytesSent.value }, satisfies: { $0 > 0 })  // the transfer is under way
         task.cancel()
         _ = await task.result
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
