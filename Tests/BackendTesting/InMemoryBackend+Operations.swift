@@ -4,7 +4,7 @@ import OpenAIClient
 // The `BatchBackend` operations: each records its call, then meets an injected failure or does its work.
 extension InMemoryBackend {
     package func uploadFile(path: String, filename: String, purpose: String) async throws -> FileObject {
-        try perform(.uploadFile, path) { state in
+        return try await perform(.uploadFile, path) { state in
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw OpenAIError(kind: .invalidRequest, message: "cannot read \(path)")
             }
@@ -16,14 +16,14 @@ extension InMemoryBackend {
     }
 
     package func retrieveFile(id: String) async throws -> FileObject {
-        try perform(.retrieveFile, id) { state in
+        return try await perform(.retrieveFile, id) { state in
             guard let file = state.files[id] else { throw Self.noSuchFile(id) }
             return file.object
         }
     }
 
     package func downloadFileContent(id: String, to path: String) async throws -> Int64 {
-        let bytes = try perform(.downloadFileContent, id) { state in
+        let bytes = try await perform(.downloadFileContent, id) { state in
             guard let file = state.files[id] else { throw Self.noSuchFile(id) }
             return file.bytes
         }
@@ -40,14 +40,14 @@ extension InMemoryBackend {
     }
 
     package func deleteFile(id: String) async throws -> FileDeleted {
-        try perform(.deleteFile, id) { state in
+        return try await perform(.deleteFile, id) { state in
             guard state.files.removeValue(forKey: id) != nil else { throw Self.noSuchFile(id) }
             return FileDeleted(id: id)
         }
     }
 
     package func createBatch(_ request: CreateBatchRequest) async throws -> Batch {
-        try perform(.createBatch, request.inputFileID) { state in
+        return try await perform(.createBatch, request.inputFileID) { state in
             guard let input = state.files[request.inputFileID] else { throw Self.noSuchFile(request.inputFileID) }
             let number = state.take()
             state.now += 1
@@ -63,7 +63,7 @@ extension InMemoryBackend {
     }
 
     package func retrieveBatch(id: String) async throws -> Batch {
-        try perform(.retrieveBatch, id) { state in
+        return try await perform(.retrieveBatch, id) { state in
             guard let stored = state.batches[id] else { throw Self.noSuchBatch(id) }
             if case .onePerRetrieve(let end) = state.progression {
                 switch stored.batch.status {
@@ -79,7 +79,7 @@ extension InMemoryBackend {
     }
 
     package func cancelBatch(id: String) async throws -> Batch {
-        try perform(.cancelBatch, id) { state in
+        return try await perform(.cancelBatch, id) { state in
             guard let stored = state.batches[id] else { throw Self.noSuchBatch(id) }
             guard !stored.batch.status.isTerminal, stored.batch.status != .cancelling else {
                 throw Self.apiError(409, "Cannot cancel a batch with status '\(stored.batch.status.rawValue)'.", code: "batch_not_cancellable")
@@ -90,7 +90,7 @@ extension InMemoryBackend {
     }
 
     package func listBatches(after: String?, limit: Int?) async throws -> ListPage<Batch> {
-        try perform(.listBatches, [after.map { "after=\($0)" }, limit.map { "limit=\($0)" }].compactMap { $0 }.joined(separator: "&")) { state in
+        return try await perform(.listBatches, [after.map { "after=\($0)" }, limit.map { "limit=\($0)" }].compactMap { $0 }.joined(separator: "&")) { state in
             let limit = limit ?? 20
             guard (1...100).contains(limit) else { throw Self.apiError(400, "limit must be between 1 and 100.") }
             var newestFirst = state.batches.values.sorted { $0.sequence > $1.sequence }.map(\.batch)
@@ -103,11 +103,12 @@ extension InMemoryBackend {
         }
     }
 
-    /// Records the call, then throws the failure due for `operation`, or runs `body` (and, for an ambiguous
-    /// failure, throws after it).
-    func perform<T: Sendable>(_ operation: Operation, _ argument: String, _ body: (inout State) throws -> T) throws -> T {
-        try state.withLock { state throws -> T in
-            state.calls.append(Call(operation: operation, argument: argument))
+    /// Records the call, waits out a hold, then throws the failure due for `operation`, or runs `body` (and, for
+    /// an ambiguous failure, throws after it).
+    func perform<T: Sendable>(_ operation: Operation, _ argument: String, _ body: (inout State) throws -> T) async throws -> T {
+        state.withLock { $0.calls.append(Call(operation: operation, argument: argument)) }
+        try await passHold(operation)
+        return try state.withLock { state throws -> T in
             var failure: Failure?
             if var due = state.failures[operation], !due.isEmpty {
                 failure = due.removeFirst()

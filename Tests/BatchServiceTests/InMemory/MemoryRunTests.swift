@@ -89,6 +89,30 @@ struct MemoryRunTests {
         #expect(fixture.logs.all.contains { $0.contains("resuming run") && $0.contains("phase=waiting") })
     }
 
+    @Test func aRunStoppedDuringDownloadFinishesAfterRestart() async throws {
+        let fixture = try MemoryFixture.make()
+        defer { fixture.remove() }
+        let hold = fixture.backend.holdNext(.downloadFileContent)
+        let first = fixture.coordinator()
+        let submitted = try await first.startRun(RunRequest(submission: try fixture.submission(3), pollInterval: 0.001))
+        let id = submitted.batch.id
+        // The download hangs; the service stops in the middle of it.
+        try await waitUntil({ hold.isHolding }, satisfies: { $0 })
+        #expect(await first.runState(id: id)?.phase == .downloading)
+        await first.stopRuns()
+        #expect(BatchFolder(path: submitted.outputDirectory).readRun()?.phase == .downloading)
+        #expect(!FileManager.default.fileExists(atPath: submitted.outputDirectory + "/output.jsonl"))
+
+        let second = fixture.coordinator()
+        await second.resumeRuns()
+        let run = try #require(await second.waitForRun(id: id))
+        #expect(run.phase == .completed)
+        #expect(fixture.backend.count(.createBatch) == 1)
+        #expect(fixture.backend.count(.downloadFileContent) == 2)  // the aborted one and the one after the restart
+        let outputFileID = try #require(fixture.backend.peek(batch: id)?.outputFileID)
+        #expect(ServiceFixture.bytes(submitted.outputDirectory + "/output.jsonl") == fixture.backend.peek(file: outputFileID))
+    }
+
     @Test func aFinishedRunIsNotResumed() async throws {
         let fixture = try MemoryFixture.make()
         defer { fixture.remove() }

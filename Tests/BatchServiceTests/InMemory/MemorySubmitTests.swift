@@ -87,6 +87,26 @@ struct MemorySubmitTests {
         #expect(fixture.backend.count(.createBatch) == 1)
     }
 
+    @Test func anIdenticalSubmissionWaitsForTheOneInFlight() async throws {
+        let fixture = try MemoryFixture.make()
+        defer { fixture.remove() }
+        let coordinator = fixture.coordinator()
+        let request = try fixture.submission(jobName: "in-flight")
+        let hold = fixture.backend.holdNext(.createBatch)
+        let first = Task { try await coordinator.submit(request) }
+        try await waitUntil({ hold.isHolding }, satisfies: { $0 })
+        // The first holds the submission's gate while its create is in flight: the second, wherever it is by the
+        // release, can only get past the gate after the first recorded its batch.
+        let second = Task { try await coordinator.submit(request) }
+        #expect(fixture.backend.calls.map(\.operation) == [.uploadFile, .createBatch])
+        hold.release()
+
+        let results = [try await first.value, try await second.value]
+        #expect(results.map(\.reused) == [false, true])
+        #expect(results[0].batch.id == results[1].batch.id)
+        #expect(fixture.backend.count(.createBatch) == 1 && fixture.backend.count(.uploadFile) == 1)
+    }
+
     @Test func aFailedCreateDeletesTheUploadAndLeavesNothing() async throws {
         let fixture = try MemoryFixture.make()
         defer { fixture.remove() }
