@@ -61,6 +61,8 @@ let package = Package(
 
         // Helpers shared by the test targets (loopback clients, temporary directories).
         .target(name: "TestSupport", dependencies: ["HTTPServer"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        // An in-memory `BatchBackend` for the coordinator's and the routes' tests (no simulator, no socket).
+        .target(name: "BackendTesting", dependencies: ["OpenAIClient"], path: "Tests/BackendTesting", swiftSettings: swiftSettings),
 
         .testTarget(name: "GzipTests", dependencies: ["Gzip", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Gzip", "TestSupport", logging], swiftSettings: swiftSettings),
@@ -77,13 +79,13 @@ let package = Package(
         .testTarget(name: "OutputParserTests", dependencies: ["OutputParser", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BatchServiceTests",
-            dependencies: ["BatchService", "BatchCore", "OpenAIClient", "OutputParser", "OpenAISimulator", "HTTPServer", "TestSupport", logging],
+            dependencies: ["BatchService", "BatchCore", "OpenAIClient", "OutputParser", "OpenAISimulator", "HTTPServer", "TestSupport", "BackendTesting", logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "OpenAISimulatorTests", dependencies: ["OpenAISimulator", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BatchAPITests",
-            dependencies: ["BatchAPI", "BatchService", "OpenAIClient", "HTTPServer", "TestSupport", logging],
+            dependencies: ["BatchAPI", "BatchService", "OpenAIClient", "HTTPServer", "TestSupport", "BackendTesting", logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -309,14 +309,8 @@ struct CLIBatchCommandTests {
 
     /// Polls `get --json` until the batch ends (bounded).
     private func waitUntilTerminal(_ id: String, sim: CLISimulator) async throws -> [String: Any] {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            let got = try await CLI.run(["get", "--id", id, "--json"], environment: sim.environment)
-            let batch = try CLI.object(got)
-            if let status = batch["status"] as? String, ["completed", "failed", "expired", "cancelled"].contains(status) { return batch }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("batch \(id) did not end within 30 s")
-        return [:]
+        try await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(100), {
+            try CLI.object(try await CLI.run(["get", "--id", id, "--json"], environment: sim.environment))
+        }, satisfies: { ["completed", "failed", "expired", "cancelled"].contains($0["status"] as? String ?? "") })
     }
 }

@@ -107,13 +107,9 @@ struct CLIGzipInputTests {
         #expect(created.status == 0, "\(created.stderr)")
         let id = try #require(try CLI.object(created)["id"] as? String)
         // The simulator validates what it received: a gzip body would fail the batch, the JSONL completes.
-        let deadline = ContinuousClock.now + .seconds(30)
-        var batch: [String: Any] = [:]
-        repeat {
-            batch = try CLI.object(try await CLI.run(["get", "--id", id, "--json"], environment: sim.environment))
-            if ["completed", "failed", "expired", "cancelled"].contains(batch["status"] as? String ?? "") { break }
-            try await Task.sleep(for: .milliseconds(100))
-        } while ContinuousClock.now < deadline
+        let batch = try await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(100), {
+            try CLI.object(try await CLI.run(["get", "--id", id, "--json"], environment: sim.environment))
+        }, satisfies: { ["completed", "failed", "expired", "cancelled"].contains($0["status"] as? String ?? "") })
         #expect(batch["status"] as? String == "completed", "\(batch)")
         #expect((batch["request_counts"] as? [String: Any])?["completed"] as? Int == 2)
         #expect(try Self.contents(directory.path + "/tmp").isEmpty)

@@ -9,9 +9,12 @@ struct TestServer {
     let task: Task<Void, any Error>
     let base: String
     let uploads: TemporaryDirectory
+    /// Bytes `/slow` has written so far: tests wait for a transfer to be under way before they cancel it.
+    let slowBytesSent: Counter
 
     static func start() throws -> TestServer {
         let uploads = try TemporaryDirectory(prefix: "http-client-uploads")
+        let slowBytesSent = Counter()
         var router = Router()
         router.add(.get, "/hello") { _ in
             var response = Response.text("hello")
@@ -68,12 +71,15 @@ struct TestServer {
             Response(body: .stream(contentLength: 600) { writer in
                 for _ in 0..<600 {
                     try await writer.write([0x61])
+                    slowBytesSent.increment()
+                    // Slow on purpose: the transfer must outlast the client's cancel.
                     try await Task.sleep(for: .milliseconds(100))
                 }
             })
         }
         // Answers after three seconds.
         router.add(.get, "/sleep") { _ in
+            // Late on purpose: the client's timeouts are what is under test.
             try await Task.sleep(for: .seconds(3))
             return Response.text("late")
         }
@@ -92,7 +98,7 @@ struct TestServer {
         let server = Server(configuration: configuration, router: router, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         try server.start()
         let task = Task { try await server.run() }
-        return TestServer(server: server, task: task, base: "http://127.0.0.1:\(server.localAddress!.port)", uploads: uploads)
+        return TestServer(server: server, task: task, base: "http://127.0.0.1:\(server.localAddress!.port)", uploads: uploads, slowBytesSent: slowBytesSent)
     }
 
     func stop() async {

@@ -1,6 +1,7 @@
 import Foundation
 import OpenAIClient
 import OpenAISimulator
+import TestSupport
 import Testing
 
 /// Retries under the simulator's injected faults, counted by its injector.
@@ -184,7 +185,8 @@ struct FaultToleranceTests {
         fixture.simulator.faults.schedule([ScheduledFault(.slow(.seconds(10)), count: 1, method: "GET")])
         let openai = fixture.client()
         let task = Task { try await openai.listBatches(after: nil, limit: 5) }
-        try await Task.sleep(for: .milliseconds(200))
+        // The slow answer has begun: the call is waiting on it.
+        try await waitUntil({ fixture.simulator.faults.injectedCount }, satisfies: { $0 == 1 })
         let cancelled = ContinuousClock.now
         task.cancel()
         let result = await task.result
@@ -203,7 +205,8 @@ struct FaultToleranceTests {
         fixture.simulator.faults.schedule([ScheduledFault(.rateLimited(retryAfter: 10), count: 1, method: "GET")])
         let openai = fixture.client()
         let task = Task { try await openai.listBatches(after: nil, limit: 5) }
-        try await Task.sleep(for: .milliseconds(300))
+        // The 429 is on its way: the call is reading it or already in its 10 s backoff.
+        try await waitUntil({ fixture.simulator.faults.injectedCount }, satisfies: { $0 == 1 })
         task.cancel()
         let result = await task.result
         guard case .failure(let error as OpenAIError) = result else {

@@ -63,11 +63,7 @@ struct SimulatorFixture {
 
     /// Polls until the batch is terminal.
     func waitForTerminal(_ client: OpenAI, _ id: String, timeout: Duration = .seconds(20)) async throws -> Batch {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let batch = try await client.retrieveBatch(id: id)
-            if batch.status.isTerminal || ContinuousClock.now > deadline { return batch }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await waitUntil(timeout: timeout, pollEvery: .milliseconds(20), { try await client.retrieveBatch(id: id) },
+                            satisfies: { $0.status.isTerminal })
     }
 }

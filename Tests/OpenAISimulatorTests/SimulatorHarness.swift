@@ -81,13 +81,7 @@ struct SimulatorHarness {
 
     /// Polls until the batch satisfies `condition` (default: terminal), within `timeout`.
     func waitFor(_ id: String, timeout: Duration = .seconds(20), _ condition: (Batch) -> Bool = { $0.status.isTerminal }) async throws -> Batch {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let batch = try await batch(id)
-            if condition(batch) { return batch }
-            guard ContinuousClock.now < deadline else { throw HarnessError.timeout(batch.status.rawValue) }
-            try await Task.sleep(for: .milliseconds(25))
-        }
+        try await waitUntil(timeout: timeout, pollEvery: .milliseconds(25), { try await batch(id) }, satisfies: condition)
     }
 
     func content(_ fileID: String) async throws -> [BatchResultLine] {

@@ -72,19 +72,17 @@ package final class ChildProcess: @unchecked Sendable {
 
     /// Waits until stdout contains `text`, polling; throws after `timeout`.
     package func waitForOutput(containing text: String, timeout: Duration = .seconds(30)) async throws -> String {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let output = stdoutSoFar
-            if output.contains(text) { return output }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let output = try? await waitUntil(timeout: timeout, pollEvery: .milliseconds(20), { stdoutSoFar }, satisfies: { output in
+            output.contains(text) || !process.isRunning
+        })
+        if let output, output.contains(text) { return output }
         throw ChildProcessError.noOutput(text, stdout: stdoutSoFar, stderr: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "")
     }
 
     /// Waits for the process to exit (killing it after `timeout`) and returns what it printed.
     package func result(timeout: Duration = .seconds(60)) async throws -> ProcessResult {
         let timer = Task {
+            // A deadline, not a wait for something: the process is killed if it has not exited by then.
             try await Task.sleep(for: timeout)
             process.terminate()
         }

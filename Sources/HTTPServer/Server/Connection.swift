@@ -1,4 +1,3 @@
-import Gzip
 import Logging
 
 /// Serves the requests of one TCP connection, in order, until either side closes it.
@@ -163,41 +162,21 @@ final class Connection: RequestBodySource, @unchecked Sendable {
     /// Answers one request; returns whether the connection stays open.
     private func respond(to head: RequestHead) async throws -> Bool {
         let started = ContinuousClock.now
-        let requestID = RequestID.make(from: head.headers["X-Request-Id"])
-        let match = server.router.match(head.method, segments: head.pathSegments)
-        var route: Router.Route?
-        var parameters: [String: String] = [:]
-        if case .found(let found, let values) = match {
-            route = found
-            parameters = values
-        }
+        let routing = server.dispatcher.route(head)
+        let route = routing.route
         body = BodyState(
             finished: false,
-            limit: Int64(route?.maxBodyBytes ?? configuration.maxBodyBytes),
+            limit: Int64(routing.bodyLimit),
             started: started,
             continuePending: head.expectsContinue && head.framing != .none
         )
 
-        var logger = server.logger
-        logger[metadataKey: "request_id"] = "\(requestID)"
-        var request = Request(
-            head: head,
-            body: RequestBody(source: self),
-            pathParameters: parameters,
-            route: route?.pattern,
-            id: requestID,
-            remoteAddress: socket.remoteAddress,
-            logger: logger
+        let request = server.dispatcher.request(
+            for: head, routing: routing, body: RequestBody(source: self), remoteAddress: socket.remoteAddress, logger: server.logger
         )
-
-        var response: Response
-        do {
-            try checkFraming(head)
-            request.body = try decodedBody(head)
-            response = try await handler(for: match).handle(request)
-        } catch {
-            response = errorResponse(error, logger: logger)
-        }
+        let requestID = request.id
+        let logger = request.logger
+        let response = await server.dispatcher.respond(to: request, routing: routing)
 
         let bodyComplete = await finishBody(head.framing)
         let keepAlive = head.keepAlive && bodyComplete && !server.isStopping
@@ -227,52 +206,6 @@ final class Connection: RequestBodySource, @unchecked Sendable {
         return keepAlive
     }
 
-    /// The middleware chain for the route, or for the 404/405 answer.
-    private func handler(for match: Router.Match) -> any HTTPHandler {
-        switch match {
-        case .found(let route, _):
-            return server.chains[Router.routeKey(route.method, route.pattern)] ?? route.handler
-        case .methodNotAllowed(let allowed):
-            return MiddlewareChain.build(server.middleware, around: ClosureHandler { request in
-                let allow = allowed.map(\.rawValue).joined(separator: ", ")
-                var headers = HTTPHeaders()
-                headers.add(name: "Allow", value: allow)
-                if request.method == .options {
-                    return Response(status: .noContent, headers: headers)
-                }
-                throw HTTPError(
-                    .methodNotAllowed,
-                    detail: "\(request.method.rawValue) is not allowed here; allowed: \(allow).",
-                    headers: headers
-                )
-            })
-        case .notFound:
-            return MiddlewareChain.build(server.middleware, around: ClosureHandler { request in
-                throw HTTPError(.notFound, detail: "No route for \(request.method.rawValue) \(request.path).")
-            })
-        }
-    }
-
-    /// Refuses, before anything is read, a body larger than the route accepts or in an unknown coding.
-    private func checkFraming(_ head: RequestHead) throws {
-        if case .contentLength(let length) = head.framing, length > body.limit {
-            throw HTTPError(.payloadTooLarge, detail: "The request body is larger than \(body.limit) bytes.")
-        }
-        if head.framing != .none, let coding = head.headers["Content-Encoding"]?.lowercased(),
-           !["identity", "gzip", "x-gzip"].contains(coding.trimmingSpaces()) {
-            throw HTTPError(.unsupportedMediaType, detail: "Content-Encoding \(coding) is not supported; send identity or gzip.")
-        }
-    }
-
-    /// The body as the handler should see it: inflated when the client sent it gzip-encoded.
-    private func decodedBody(_ head: RequestHead) throws -> RequestBody {
-        guard head.framing != .none, let coding = head.headers["Content-Encoding"]?.lowercased().trimmingSpaces(),
-              coding == "gzip" || coding == "x-gzip"
-        else { return RequestBody(source: self) }
-        let inflatedLimit = Int(body.limit) * max(1, configuration.maxRequestInflationRatio)
-        return RequestBody(source: try GzipBodySource(source: self, maxOutputBytes: inflatedLimit))
-    }
-
     /// Makes the connection ready for the next request. Returns false when it must close instead: the body
     /// failed, was never asked for after `Expect: 100-continue`, or is not a small, sized remainder that is
     /// surely on its way (a chunked or large body could keep the response waiting for a slow client).
@@ -296,17 +229,6 @@ final class Connection: RequestBodySource, @unchecked Sendable {
         } catch {
             return false
         }
-    }
-
-    private func errorResponse(_ error: any Error, logger: Logger) -> Response {
-        if let error = error as? any HTTPResponseError {
-            return Response.problem(error.problem, headers: error.headers)
-        }
-        if error is CancellationError {
-            return Response.problem(ProblemDetails(status: .serviceUnavailable, detail: "The server is shutting down."))
-        }
-        logger.error("unhandled error: \(String(reflecting: error))")
-        return Response.problem(ProblemDetails(status: .internalServerError, detail: "An internal error occurred."))
     }
 
     // MARK: - Closing

@@ -66,4 +66,14 @@ public struct RequestRecord: Sendable {
     public var bytesOut: Int64
     /// From the end of the head to the end of the response.
     public var duration: Duration
+
+    /// Creates a record; the server does this, and so does an in-process test client.
+    public init(method: HTTPMethod, route: String?, status: Int, bytesIn: Int64, bytesOut: Int64, duration: Duration) {
+        self.method = method
+        self.route = route
+        self.status = status
+        self.bytesIn = bytesIn
+        self.bytesOut = bytesOut
+        self.duration = duration
+    }
 }

@@ -12,10 +12,8 @@ public final class Server: Sendable {
     public let configuration: Configuration
     let logger: Logger
     let observer: (any RequestObserver)?
-    let router: Router
-    /// Each route's handler wrapped in the middleware, keyed by `Router.routeKey`.
-    let chains: [String: any HTTPHandler]
-    let middleware: [any Middleware]
+    /// Routing, middleware, handlers and error mapping: what each connection calls for each request.
+    let dispatcher: RequestDispatcher
     private let state = Mutex(State())
 
     struct State {
@@ -36,15 +34,9 @@ public final class Server: Sendable {
         logger: Logger = Logger(label: "batch-openai.http")
     ) {
         self.configuration = configuration
-        self.router = router
-        self.middleware = middleware
         self.observer = observer
         self.logger = logger
-        var chains: [String: any HTTPHandler] = [:]
-        for route in router.routes {
-            chains[Router.routeKey(route.method, route.pattern)] = MiddlewareChain.build(middleware, around: route.handler)
-        }
-        self.chains = chains
+        self.dispatcher = RequestDispatcher(router: router, middleware: middleware, configuration: configuration)
     }
 
     /// Binds the listening socket. Afterwards `localAddress` tells the port (useful with port 0).

@@ -109,6 +109,14 @@ public final class EventLoop: Sendable {
         pthread_join(thread, nil)
     }
 
+    /// How many waits (reads, writes, accepts) are parked now: tests wait for a wait to park before they act,
+    /// instead of sleeping and hoping it did.
+    var parkedWaiterCount: Int {
+        state.withLock { state in
+            state.entries.values.reduce(0) { $0 + ($1.reader == nil ? 0 : 1) + ($1.writer == nil ? 0 : 1) }
+        }
+    }
+
     // MARK: registrations (used by the sockets)
 
     /// Registers `fd` once, one-shot and not yet armed for either direction.

@@ -34,7 +34,8 @@ struct KillTests {
             return downloading != nil
         }
         let run = try #require(downloading, "the child never reached the download")
-        try await Task.sleep(for: .milliseconds(200))
+        // The download's first file request is the one that hangs: the kill lands in the middle of it.
+        try await waitUntil({ fixture.simulator.faults.injectedCount }, satisfies: { $0 == 1 })
         child.signal(SIGKILL)
         let ended = try await child.result(timeout: .seconds(20))
         #expect(ended.terminatedBySignal && ended.status == SIGKILL)

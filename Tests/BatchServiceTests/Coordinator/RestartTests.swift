@@ -45,7 +45,8 @@ struct RestartTests {
         ))
         let id = submitted.batch.id
         #expect(try await fixture.eventually { await first.runState(id: id)?.phase == .downloading })
-        try await Task.sleep(for: .milliseconds(100))
+        // The download's first file request is the one that hangs: the stop lands in the middle of it.
+        try await waitUntil({ fixture.simulator.faults.injectedCount }, satisfies: { $0 == 1 })
         let stopping = ContinuousClock.now
         await first.stopRuns()
         #expect(stopping.duration(to: .now) < .seconds(4), "a stopped download is aborted, not waited for")

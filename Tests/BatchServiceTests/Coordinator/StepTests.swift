@@ -100,7 +100,7 @@ struct StepTests {
         let submitted = try await coordinator.submit(SubmitRequest(input: .path(try fixture.writeInput(ServiceFixture.chatLines(60)))))
         let id = submitted.batch.id
         let client = fixture.client()
-        while (try await client.retrieveBatch(id: id).requestCounts?.completed ?? 0) < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitUntil({ try await client.retrieveBatch(id: id).requestCounts?.completed ?? 0 }, satisfies: { $0 >= 3 })
         clock.advance(by: 86_400)
 
         let batch = try await coordinator.wait(id: id, pollInterval: 0.02, timeout: 30)
@@ -125,7 +125,7 @@ struct StepTests {
         let coordinator = fixture.coordinator()
         let submitted = try await coordinator.submit(SubmitRequest(input: .path(try fixture.writeInput(ServiceFixture.chatLines(60)))))
         let id = submitted.batch.id
-        while (try await coordinator.batch(id: id).requestCounts?.completed ?? 0) < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitUntil({ try await coordinator.batch(id: id).requestCounts?.completed ?? 0 }, satisfies: { $0 >= 3 })
         let cancelling = try await coordinator.cancel(id: id)
         #expect(cancelling.status == .cancelling || cancelling.status == .cancelled)
         let batch = try await coordinator.wait(id: id, pollInterval: 0.02, timeout: 30)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import OpenAIClient
 import OutputParser
 import Testing
@@ -36,13 +37,9 @@ extension ServiceFixture {
         #expect(leftovers.isEmpty, "\(leftovers)", sourceLocation: sourceLocation)
     }
 
-    /// Polls `condition` every 10 ms for up to `timeout`.
+    /// Polls `condition` every 10 ms for up to `timeout`; past it, throws `WaitTimedOut` (so the result is always true).
     func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return false
+        try await waitUntil(timeout: timeout, pollEvery: .milliseconds(10), "the condition", condition)
+        return true
     }
 }

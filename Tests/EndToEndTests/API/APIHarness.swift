@@ -149,14 +149,9 @@ final class APIHarness: @unchecked Sendable {
 
     /// Polls `GET /batches/{id}/status` until `condition` holds.
     func waitForStatus(_ id: String, timeout: Duration = .seconds(30), _ condition: ([String: Any]) -> Bool) async throws -> [String: Any] {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let response = try await request("GET", "/batches/\(id)/status")
-            let object = try Self.object(response)
-            if condition(object) { return object }
-            guard ContinuousClock.now < deadline else { throw HarnessFailure("status of \(id) never matched: \(response.text)") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await waitUntil(timeout: timeout, pollEvery: .milliseconds(50), {
+            try Self.object(try await request("GET", "/batches/\(id)/status"))
+        }, satisfies: condition)
     }
 
     /// The body as a JSON object.

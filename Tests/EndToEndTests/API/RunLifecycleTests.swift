@@ -125,7 +125,8 @@ struct RestartDuringDownloadTests {
         #expect(started.status == 202, "\(started.text)")
         let id = try #require(try APIHarness.object(started)["batch_id"] as? String)
         _ = try await harness.waitForStatus(id) { ($0["run"] as? [String: Any])?["phase"] as? String == "downloading" }
-        try await Task.sleep(for: .milliseconds(300))
+        // The download's first file request is the one that hangs.
+        try await waitUntil({ harness.simulator.faults.injectedCount }, satisfies: { $0 == 1 })
         let before = try APIHarness.object(try await harness.request("GET", "/batches/\(id)/status"))
         #expect((before["run"] as? [String: Any])?["phase"] as? String == "downloading", "the restart must land in the download")
         try await harness.restartAPI()

@@ -27,9 +27,12 @@ struct ServerConcurrencyTests {
 
     @Test func aHandlerThatAwaitsHoldsNoThread() async throws {
         let finished = Mutex(0)
+        let started = Counter()
         let server = try TestServer.start { router in
             TestRoutes.standard(&router)
             router.add(.get, "/slow") { _ in
+                started.increment()
+                // The wait is what is under test: a handler suspended for a while must hold no thread.
                 try await Task.sleep(for: .seconds(3))
                 finished.withLock { $0 += 1 }
                 return .text("slow")
@@ -39,7 +42,7 @@ struct ServerConcurrencyTests {
         let slow = (0..<50).map { _ in
             Task { try await server.connect().request("GET", "/slow").text }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        try await waitUntil({ started.value }, satisfies: { $0 == 50 })
         // Fifty handlers are waiting, yet a quick request is answered before any of them finishes.
         #expect(try await server.connect().request("GET", "/hello").text == "hello")
         #expect(finished.withLock { $0 } == 0)
@@ -49,9 +52,12 @@ struct ServerConcurrencyTests {
     }
 
     @Test func stopFinishesInFlightRequestsAndClosesIdleConnections() async throws {
+        let started = Counter()
         let server = try TestServer.start { router in
             TestRoutes.standard(&router)
             router.add(.get, "/slow") { _ in
+                started.increment()
+                // Slow on purpose: the request must still be in flight when the server stops.
                 try await Task.sleep(for: .milliseconds(700))
                 return .text("finished")
             }
@@ -60,7 +66,7 @@ struct ServerConcurrencyTests {
         #expect(try await idle.request("GET", "/hello").status == 200)
         let busy = try await server.connect()
         try await busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-        try await Task.sleep(for: .milliseconds(100))
+        try await waitUntil({ started.value }, satisfies: { $0 == 1 })
 
         server.server.stop()
         // The idle connection is closed at once; the busy one gets its answer, marked close.
@@ -76,18 +82,21 @@ struct ServerConcurrencyTests {
     }
 
     @Test func stopCancelsRequestsThatOutliveTheGracePeriod() async throws {
+        let started = Counter()
         let server = try TestServer.start(configure: { $0.shutdownGracePeriod = .milliseconds(300) }) { router in
             router.add(.get, "/forever") { _ in
+                started.increment()
+                // A handler that outlives the grace period is what is under test.
                 try await Task.sleep(for: .seconds(60))
                 return .text("never")
             }
         }
         let client = try await server.connect()
         try await client.send("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n")
-        try await Task.sleep(for: .milliseconds(100))
-        let started = ContinuousClock.now
+        try await waitUntil({ started.value }, satisfies: { $0 == 1 })
+        let stopping = ContinuousClock.now
         try await server.stop()
-        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(ContinuousClock.now - stopping < .seconds(3))
     }
 }
 

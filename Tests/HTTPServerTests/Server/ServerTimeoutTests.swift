@@ -19,6 +19,7 @@ struct ServerTimeoutTests {
             // 30 seconds of trickling, were it not cut off.
             for byte in ("GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 300) + "\r\n\r\n").utf8 {
                 try await slow.send([byte])
+                // Trickling is what is under test: the server must cut off a client this slow.
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
@@ -42,6 +43,7 @@ struct ServerTimeoutTests {
         let trickle = Task {
             for _ in 0..<300 {
                 try await slow.send([UInt8(ascii: "x")])
+                // Trickling is what is under test: the server must cut off a body this slow.
                 try await Task.sleep(for: .milliseconds(100))
             }
         }

@@ -19,6 +19,7 @@ func withEventLoop<Result: Sendable>(
     return try await withThrowingTaskGroup(of: Result?.self) { group in
         group.addTask { try await body(loop) }
         group.addTask {
+            // A deadline racing the body, not a wait for something: whichever finishes first wins.
             try await Task.sleep(for: .seconds(seconds))
             return nil
         }

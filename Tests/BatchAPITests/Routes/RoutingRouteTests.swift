@@ -1,0 +1,77 @@
+import BackendTesting
+import BatchAPI
+import Foundation
+import HTTPServer
+import Testing
+import TestSupport
+
+/// Routing, auth and the service routes of the REST layer, in process.
+@Suite("Routes in process: routing, auth, service routes")
+struct RoutingRouteTests {
+    @Test func unknownPathsAre404AndOtherMethodsAre405WithAllow() async throws {
+        let fixture = try RouteFixture.make()
+        defer { fixture.remove() }
+        let missing = try RouteFixture.problem(try await fixture.get("/nowhere"), 404)
+        #expect((missing["detail"] as? String)?.contains("No route for GET /nowhere") == true)
+
+        let wrong = try RouteFixture.problem(try await fixture.client.execute(.delete, "/batches/batch_1"), 405)
+        #expect((wrong["detail"] as? String)?.contains("DELETE is not allowed") == true)
+        let allow = try await fixture.client.execute(.delete, "/batches/batch_1").header("Allow")
+        #expect(allow == "GET, HEAD")
+        let options = try await fixture.client.execute(.options, "/batches")
+        #expect(options.status == 204)
+        #expect(options.header("Allow")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.sorted() == ["GET", "HEAD", "POST"])
+        // HEAD is served by the GET route, without a body.
+        let head = try await fixture.client.execute(.head, "/healthz")
+        #expect(head.status == 200 && head.body.isEmpty)
+    }
+
+    @Test func healthzOpenAPIAndDocsAnswerWithoutTheBackend() async throws {
+        let fixture = try RouteFixture.make()
+        defer { fixture.remove() }
+        let health = try await fixture.get("/healthz")
+        #expect(health.status == 200)
+        #expect(try health.object()["status"] as? String == "ok")
+        let openAPI = try await fixture.get("/openapi.json")
+        #expect(openAPI.status == 200 && openAPI.header("Content-Type") == "application/json")
+        let paths = try #require(try openAPI.object()["paths"] as? [String: Any])
+        #expect(paths.keys.contains("/batches/{batch_id}/files/{path}"))
+        #expect(paths.keys.contains("/batches/run-file"))
+        let docs = try await fixture.get("/docs")
+        #expect(docs.status == 200 && docs.header("Content-Type")?.hasPrefix("text/html") == true)
+        #expect(fixture.backend.calls.isEmpty)
+    }
+
+    @Test func metricsCountRequestsByRouteAndBatchesByStatus() async throws {
+        let fixture = try RouteFixture.make(progression: .manual, inputs: ["ok.jsonl": RouteFixture.chatLines(2)])
+        defer { fixture.remove() }
+        let id = try await fixture.submit()
+        _ = try await fixture.get("/batches/\(id)/status")
+        _ = try await fixture.get("/batches/\(id)/status")
+        _ = try await fixture.get("/nowhere")
+
+        let metrics = try await fixture.get("/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+        let text = metrics.text
+        #expect(text.contains(#"batch_openai_http_requests_total{method="POST",route="/batches",status="201"} 1"#), "\(text)")
+        #expect(text.contains(#"batch_openai_http_requests_total{method="GET",route="/batches/{batch_id}/status",status="200"} 2"#))
+        #expect(text.contains(#"batch_openai_http_requests_total{method="GET",route="unmatched",status="404"} 1"#))
+        #expect(text.contains(#"batch_openai_batches{status="validating"} 1"#))
+    }
+
+    @Test func withATokenEveryRouteButHealthzNeedsIt() async throws {
+        let fixture = try RouteFixture.make(token: "s3cret-token")
+        defer { fixture.remove() }
+        #expect(try await fixture.get("/healthz").status == 200)
+        for target in ["/batches", "/metrics", "/openapi.json", "/batches/batch_1/status", "/nowhere"] {
+            try RouteFixture.problem(try await fixture.get(target), 401)
+            try RouteFixture.problem(try await fixture.get(target, headers: [("Authorization", "Bearer wrong")]), 401)
+        }
+        try RouteFixture.problem(try await fixture.post("/batches", json: "{}"), 401)
+        let allowed = try await fixture.get("/batches", headers: [("Authorization", "Bearer s3cret-token")])
+        #expect(allowed.status == 200, "\(allowed.text)")
+        // Refused requests never reached the backend.
+        #expect(fixture.backend.calls.map(\.operation) == [.listBatches])
+    }
+}
