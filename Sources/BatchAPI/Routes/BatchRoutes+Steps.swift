@@ -6,9 +6,7 @@ import HTTPServer
 extension BatchRoutes {
     func submit(_ request: Request) async throws -> Response {
         let body = try SubmitBody(try await fields(request, expected: SubmitBody.expected, emptyIsObject: false))
-        let (submission, temporary) = try await inflatingGzipInput(body.request)
-        defer { if let temporary { unlink(temporary) } }
-        let result = try await coordinator.submit(submission)
+        let result = try await coordinator.submit(body.request)
         if !result.reused {
             metrics.addTransfer(uploaded: Self.fileSize(result.outputDirectory + "/input.jsonl"))
         }

@@ -20,25 +20,14 @@ public struct BatchRoutes: Sendable {
     public let configuration: APIConfiguration
     /// The metrics `GET /metrics` renders (also the server's request observer).
     public let metrics: MetricsRegistry
-    /// Where multipart uploads are spooled: inside the outputs folder, so that the spooled file can be
-    /// renamed (not copied) into `outputs/<batch_id>/`; hidden, so no batch id or artifact path reaches it.
-    let uploadsDirectory: String
 
-    /// Creates the routes; makes the uploads folder `outputs/.uploads` (spooled uploads, inflated `.jsonl.gz`
-    /// inputs) and clears what a crash left there.
+    /// Creates the routes; has the service prepare its upload spool (`outputs/.uploads`, cleared of what a
+    /// crash left there).
     public init(coordinator: BatchCoordinator, configuration: APIConfiguration = APIConfiguration(), metrics: MetricsRegistry) throws {
         self.coordinator = coordinator
         self.configuration = configuration
         self.metrics = metrics
-        uploadsDirectory = coordinator.workspace.outputsDirectory + "/.uploads"
-        let files = FileManager.default
-        try files.createDirectory(atPath: uploadsDirectory, withIntermediateDirectories: true)
-        // A spooled upload or inflated input outlives its request only when the process died mid-request:
-        // nothing refers to it.
-        for name in (try? files.contentsOfDirectory(atPath: uploadsDirectory)) ?? []
-        where name.hasPrefix("upload-") || name.hasPrefix(Self.inflatedPrefix) {
-            try? files.removeItem(atPath: uploadsDirectory + "/" + name)
-        }
+        try coordinator.uploads.prepareFolder()
     }
 
     /// Adds every route of `Endpoint` to the router, with its body limit.

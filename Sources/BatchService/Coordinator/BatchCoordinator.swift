@@ -41,6 +41,11 @@ public final class BatchCoordinator: Sendable {
         self.limits = limits
     }
 
+    /// The one owner of uploaded request files (`outputs/.uploads`): spooling, inflating, clean-up.
+    public var uploads: UploadSpool {
+        UploadSpool(directory: workspace.outputsDirectory + "/" + UploadSpool.folderName, maxInflatedBytes: limits.maxBytes)
+    }
+
     // MARK: - Shared helpers
 
     /// Checks an id before it names a folder (`badRequest` otherwise).
