@@ -54,7 +54,7 @@ extension BatchRoutes {
         let id = try pathID(request)
         let body = try ParseBody(try await fields(request, expected: ParseBody.expected, emptyIsObject: true))
         let index = try await coordinator.parse(id: id.rawValue, force: body.force, only: body.only)
-        let indexFile = coordinator.workspace.batchDirectory(id) + "/index.json"
+        let indexFile = coordinator.artifactStore.location(of: id) + "/index.json"
         return try Response.json(ParseResponse(index: index, indexFile: indexFile))
     }
 }

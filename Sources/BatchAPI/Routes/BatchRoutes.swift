@@ -61,7 +61,7 @@ public struct BatchRoutes: Sendable {
         case .parse: try await parse(request)
         case .run: try await run(request)
         case .runFile: try await runFile(request)
-        case .file: try file(request)
+        case .file: try await file(request)
         case .openAPI: Response.bytes(OpenAPIDocument.bytes, contentType: "application/json")
         // The seed's service had Swagger UI on /docs and ReDoc on /redoc: both names lead to the one page.
         case .docs, .redoc: Response.bytes(DocsPage.bytes, contentType: "text/html; charset=utf-8")
