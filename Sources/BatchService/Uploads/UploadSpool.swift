@@ -29,6 +29,13 @@ public struct UploadSpool: Sendable {
     /// The Batch API's size of an input: an upload may not inflate past it.
     let maxInflatedBytes: Int64
 
+    /// A spool in `directory` (in the outputs folder's file system, so that spooled files are renamed into
+    /// batch folders, not copied); an upload may inflate to at most `maxInflatedBytes`.
+    public init(directory: String, maxInflatedBytes: Int64) {
+        self.directory = directory
+        self.maxInflatedBytes = maxInflatedBytes
+    }
+
     /// Creates the spool folder when missing and removes what a killed process left in it: a spooled file
     /// outlives its request only when the process died mid-request, and then nothing refers to it.
     public func prepareFolder() throws(WorkspaceError) {
