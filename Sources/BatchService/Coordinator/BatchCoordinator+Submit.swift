@@ -162,8 +162,11 @@ extension BatchCoordinator {
     /// Another submission of the same input recorded its batch first (another instance on the same state
     /// store): ours is cancelled upstream and theirs is the answer.
     private func giveWay(_ ours: Batch, to winner: SubmissionRecord, prepared: PreparedInput, staged: StagedInput) async throws(BatchServiceError) -> Submission {
-        logger.notice("an identical submission was recorded first; cancelling ours", metadata: ["batch_id": "\(ours.id)", "kept": "\(winner.batchID)"])
-        _ = try? await backend.cancelBatch(id: ours.id)
+        // Never cancel what the record names: a backend that reuses ids would have given us the winner itself.
+        if ours.id != winner.batchID {
+            logger.notice("an identical submission was recorded first; cancelling ours", metadata: ["batch_id": "\(ours.id)", "kept": "\(winner.batchID)"])
+            _ = try? await backend.cancelBatch(id: ours.id)
+        }
         await artifactStore.discard(staged)
         guard let reused = try await reuse(winner, prepared: prepared) else {
             throw BatchServiceError(.conflict, "An identical submission is being recorded as batch \(winner.batchID); submit again.")

@@ -38,8 +38,9 @@ public protocol BatchStateStore: Sendable {
     /// Records a new batch: compare-and-set on its submission key, create-if-absent on its id. When the key
     /// is held by `replacing` (nil: by no batch; a batch id: the earlier batch the caller chose to supersede,
     /// one that failed or a forced resubmission) and no batch of this id exists, stores the batch, its
-    /// submission and its run, and makes `staged` its `input.jsonl` in the same step (`.created`);
-    /// otherwise stores nothing and returns `.exists` with the record that holds the key (or the id).
+    /// submission and its run, and makes `staged` its `input.jsonl` in the same step (`.created`). When
+    /// another batch holds the key, stores nothing and returns `.exists` with its record; a batch id that
+    /// is known already is an error (the backend gave an id twice), and nothing is stored either.
     ///
     /// The file store writes the state files into the staging folder and renames it, so a crash leaves
     /// either nothing or the whole folder; a store that keeps state apart from artifacts publishes the
@@ -73,7 +74,7 @@ public struct NewBatchState: Sendable {
 public enum CreateOutcome: Sendable, Equatable {
     /// The batch was recorded.
     case created
-    /// A batch of the same id or submission key was recorded first; this is its record.
+    /// Another batch of the same submission key was recorded first; this is its record.
     case exists(SubmissionRecord)
 }
 

@@ -73,7 +73,7 @@ public final class FileStateStore: BatchStateStore {
         let staging = StagingFolder(path: staged.token)
         let id = try BatchID(state.record.batchID)
         let destination = folder(id)
-        if let earlier = await submission(id) { return .exists(earlier) }
+        // The rename refuses an existing folder: an id known here already is an error, not a winner.
         try await BlockingWork.run("publish") { () throws(WorkspaceError) in
             try staging.folder.writeBatch(state.batch)
             try staging.folder.writeSubmission(state.record)

@@ -26,13 +26,16 @@ struct FileStoresTests {
         func create(_ id: String, sha: String = "aa", jobName: String? = "job", run: Bool = true, replacing: String? = nil) async throws -> CreateOutcome {
             let staged = try await artifacts.stageInput()
             try Array("{}\n".utf8).withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: staged.inputPath)) }
-            let outcome = try await state.create(
-                NewBatchState(batch: FileStoresTests.batch(id), record: FileStoresTests.record(id, sha: sha, jobName: jobName),
-                              run: run ? PipelineRun(batchID: id, jobName: jobName) : nil),
-                publishing: staged, replacing: replacing
-            )
-            if outcome != .created { await artifacts.discard(staged) }
-            return outcome
+            let state = NewBatchState(batch: FileStoresTests.batch(id), record: FileStoresTests.record(id, sha: sha, jobName: jobName),
+                                      run: run ? PipelineRun(batchID: id, jobName: jobName) : nil)
+            do {
+                let outcome = try await self.state.create(state, publishing: staged, replacing: replacing)
+                if outcome != .created { await artifacts.discard(staged) }
+                return outcome
+            } catch {
+                await artifacts.discard(staged)
+                throw error
+            }
         }
 
         /// Every entry under outputs/, relative, hidden ones included.
@@ -94,8 +97,9 @@ struct FileStoresTests {
         #expect(try await stores.create("batch_first") == .created)
         // The same input and job name again: the first record wins, nothing is written.
         #expect(try await stores.create("batch_second") == .exists(Self.record("batch_first")))
-        // A different key under an id that exists: refused too.
-        #expect(try await stores.create("batch_first", sha: "bb") == .exists(Self.record("batch_first")))
+        // A different key under an id that exists: an error, and the first batch is untouched.
+        await #expect(throws: WorkspaceError.self) { try await stores.create("batch_first", sha: "bb") }
+        #expect(await stores.state.submission(try BatchID("batch_first")) == Self.record("batch_first"))
         // Superseding the holder of the key on purpose (it failed, or a forced resubmission) is a compare-and-set.
         #expect(try await stores.create("batch_third", replacing: "batch_other") == .exists(Self.record("batch_first")))
         #expect(try await stores.create("batch_third", replacing: "batch_first") == .created)
