@@ -66,7 +66,7 @@ public struct BatchRoutes: Sendable {
         // The seed's service had Swagger UI on /docs and ReDoc on /redoc: both names lead to the one page.
         case .docs, .redoc: Response.bytes(DocsPage.bytes, contentType: "text/html; charset=utf-8")
         case .health: Response.bytes(ServiceRoutes.healthBody, contentType: "application/json")
-        case .metrics: metricsResponse()
+        case .metrics: await metricsResponse()
         }
     }
 
@@ -98,8 +98,8 @@ public struct BatchRoutes: Sendable {
         return size.uint64Value
     }
 
-    private func metricsResponse() -> Response {
-        metrics.setBatches(byStatus: LocalBatchCensus.count(in: coordinator.workspace.outputsDirectory))
+    private func metricsResponse() async -> Response {
+        metrics.setBatches(byStatus: await coordinator.batchCountsByStatus())
         return Response.bytes(Array(metrics.render().utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 }

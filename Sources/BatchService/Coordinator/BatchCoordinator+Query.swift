@@ -31,6 +31,12 @@ extension BatchCoordinator {
         return BatchListing(batches: batches, hasMore: page.hasMore, lastID: page.lastID ?? page.data.last?.id)
     }
 
+    /// How many batches are known here, by the status last stored (runs in the background included: the
+    /// stored batch is refreshed after every poll).
+    public func batchCountsByStatus() async -> [String: Int] {
+        await stateStore.countByStatus()
+    }
+
     // MARK: - Shared
 
     /// `GET /batches/{id}`, then `batch.json` written (the folder made first when `creatingFolder`).

@@ -13,7 +13,7 @@ import OpenAIClient
 /// - one create, `create(_:publishing:replacing:)`: create-if-absent on the batch id and compare-and-set
 ///   on the submission key, so that two instances cannot both record a batch for the same input (a
 ///   database: a unique index on `(input_sha256, job_name)`); the loser gets the winner's record;
-/// - a listing of runs that did not finish, to resume them after a restart.
+/// - a listing of runs that did not finish, to resume them after a restart, and a count by status.
 /// No leases: one process drives a run (a second instance coordinating runs would need them).
 public protocol BatchStateStore: Sendable {
     /// The latest Batch object stored for `id`, or nil.
@@ -47,6 +47,10 @@ public protocol BatchStateStore: Sendable {
     /// input through its `ArtifactStore` first, then inserts (`INSERT … ON CONFLICT`, or an `UPDATE … WHERE
     /// batch_id = replacing` for a superseded key).
     func create(_ state: NewBatchState, publishing staged: StagedInput, replacing: String?) async throws(WorkspaceError) -> CreateOutcome
+
+    /// How many batches are known here, by the status last stored (the `/metrics` gauge; a database:
+    /// `GROUP BY status`).
+    func countByStatus() async -> [String: Int]
 
     /// Runs that did not reach a terminal phase, after tidying what a crash left (the file store publishes
     /// a staging folder whose batch was created and removes the others). Call once at start.

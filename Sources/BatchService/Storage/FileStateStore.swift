@@ -110,6 +110,27 @@ public final class FileStateStore: BatchStateStore {
         }
     }
 
+    /// Reads only the `status` of each `batch.json` (a full decode of hundreds of batches per scrape would
+    /// cost more than the scrape is worth).
+    public func countByStatus() async -> [String: Int] {
+        struct Recorded: Decodable {
+            let status: String
+        }
+        let outputs = outputsDirectory
+        return await BlockingWork.run("census") { () -> [String: Int] in
+            var counts: [String: Int] = [:]
+            let decoder = JSONDecoder()
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: outputs)) ?? [] {
+                guard (try? BatchID(name)) != nil,
+                      let data = FileManager.default.contents(atPath: outputs + "/" + name + "/" + BatchFolder.batchFile),
+                      let recorded = try? decoder.decode(Recorded.self, from: data)
+                else { continue }
+                counts[recorded.status, default: 0] += 1
+            }
+            return counts
+        }
+    }
+
     /// Idempotency keys of every batch folder, read from their `submission.json` once, then kept up to date.
     private func loadedIndex() async -> [SubmissionKey: String] {
         if let loaded = index.withLock({ $0 }) { return loaded }

@@ -145,6 +145,8 @@ struct FileStoresTests {
         try await stores.state.putRun(done, for: BatchID("batch_done"))
         // A staging folder of another (dead) process, without a created batch.
         try FileManager.default.createDirectory(atPath: stores.workspace.outputsDirectory + "/.staging-dead-1", withIntermediateDirectories: true)
+        try await stores.state.putBatch(Self.batch("batch_done", status: .completed), for: BatchID("batch_done"), creating: false)
+        #expect(await stores.state.countByStatus() == ["validating": 2, "completed": 1])
         let found = await stores.state.unfinishedRuns()
         #expect(found.runs.map(\.batchID) == ["batch_going"])
         #expect(found.discarded == 1)
