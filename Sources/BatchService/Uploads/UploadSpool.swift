@@ -53,10 +53,10 @@ public struct UploadSpool: Sendable {
     /// Throws `tooLarge` past `maxBytes` received (or past the Batch API's size once inflated), `badRequest`
     /// for a broken gzip stream, and the sequence's own errors unchanged (a client that went away, a
     /// malformed body): in every case nothing stays in the spool folder.
-    public func withUpload<Chunks: AsyncSequence, Result>(
+    public func withUpload<Chunks: AsyncSequence, Value>(
         _ chunks: Chunks, filename: String, maxBytes: Int,
-        _ body: (UploadedInput) async throws -> Result
-    ) async throws -> Result where Chunks.Element: Sequence<UInt8> {
+        _ body: (UploadedInput) async throws -> Value
+    ) async throws -> Value where Chunks.Element: Sequence<UInt8> {
         let upload = try await receive(chunks, filename: filename, maxBytes: maxBytes)
         defer { unlink(upload.path) }
         return try await body(upload)
@@ -65,7 +65,7 @@ public struct UploadSpool: Sendable {
     // MARK: - Receiving
 
     /// Spools and inflates; on any failure removes what it wrote.
-    func receive<Chunks: AsyncSequence>(_ chunks: Chunks, filename: String, maxBytes: Int) async throws -> UploadedInput
+    private func receive<Chunks: AsyncSequence>(_ chunks: Chunks, filename: String, maxBytes: Int) async throws -> UploadedInput
     where Chunks.Element: Sequence<UInt8> {
         var generator = SystemRandomNumberGenerator()
         let base = directory + "/upload-" + String(generator.next() as UInt64, radix: 36)
@@ -120,8 +120,8 @@ public struct UploadSpool: Sendable {
 
     /// Writes one chunk whole; returns its size.
     private static func write(_ chunk: some Sequence<UInt8>, to fd: Int32, path: String) throws(BatchServiceError) -> Int {
-        func put(_ raw: UnsafeRawBufferPointer) -> Swift.Result<Int, WorkspaceError> {
-            Swift.Result { () throws(WorkspaceError) in
+        func put(_ raw: UnsafeRawBufferPointer) -> Result<Int, WorkspaceError> {
+            Result { () throws(WorkspaceError) in
                 try InputPreparer.writeAll(fd, raw, path: path)
                 return raw.count
             }
