@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "OutputParser", dependencies: ["BatchCore", logging], swiftSettings: swiftSettings),
         .target(
             name: "BatchService",
-            dependencies: ["HTTPClient", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser", logging],
+            dependencies: ["HTTPClient", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser", "Gzip", logging],
             swiftSettings: swiftSettings
         ),
         .target(

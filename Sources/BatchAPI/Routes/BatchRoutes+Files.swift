@@ -4,14 +4,14 @@ import HTTPServer
 
 // `GET /batches/{batch_id}/files/{path...}`: an artifact of the batch's folder, or the listing of a folder in it.
 extension BatchRoutes {
-    func file(_ request: Request) throws -> Response {
+    func file(_ request: Request) async throws -> Response {
         let id = try pathID(request)
         let relative = request.parameter("path") ?? ""
-        // Workspace refuses `..`, hidden and absolute segments and checks where symlinks land.
-        let path = try coordinator.workspace.artifact(relative, of: id)
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            return try Response.json(FolderListing(path: path, relative: relative))
+        // The store refuses `..`, hidden and absolute segments and checks where symlinks land.
+        let path: String
+        switch try await coordinator.artifactStore.read(relative, of: id) {
+        case .folder(let folder): return try Response.json(FolderListing(path: folder, relative: relative))
+        case .file(let file): path = file
         }
         let body = try FileBody(path: path)
         var headers = HTTPHeaders()

@@ -6,9 +6,7 @@ import HTTPServer
 extension BatchRoutes {
     func submit(_ request: Request) async throws -> Response {
         let body = try SubmitBody(try await fields(request, expected: SubmitBody.expected, emptyIsObject: false))
-        let (submission, temporary) = try await inflatingGzipInput(body.request)
-        defer { if let temporary { unlink(temporary) } }
-        let result = try await coordinator.submit(submission)
+        let result = try await coordinator.submit(body.request)
         if !result.reused {
             metrics.addTransfer(uploaded: Self.fileSize(result.outputDirectory + "/input.jsonl"))
         }
@@ -56,7 +54,7 @@ extension BatchRoutes {
         let id = try pathID(request)
         let body = try ParseBody(try await fields(request, expected: ParseBody.expected, emptyIsObject: true))
         let index = try await coordinator.parse(id: id.rawValue, force: body.force, only: body.only)
-        let indexFile = coordinator.workspace.batchDirectory(id) + "/index.json"
+        let indexFile = coordinator.artifactStore.location(of: id) + "/index.json"
         return try Response.json(ParseResponse(index: index, indexFile: indexFile))
     }
 }

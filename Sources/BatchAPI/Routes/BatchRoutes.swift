@@ -20,25 +20,14 @@ public struct BatchRoutes: Sendable {
     public let configuration: APIConfiguration
     /// The metrics `GET /metrics` renders (also the server's request observer).
     public let metrics: MetricsRegistry
-    /// Where multipart uploads are spooled: inside the outputs folder, so that the spooled file can be
-    /// renamed (not copied) into `outputs/<batch_id>/`; hidden, so no batch id or artifact path reaches it.
-    let uploadsDirectory: String
 
-    /// Creates the routes; makes the uploads folder `outputs/.uploads` (spooled uploads, inflated `.jsonl.gz`
-    /// inputs) and clears what a crash left there.
+    /// Creates the routes; has the service prepare its upload spool (`outputs/.uploads`, cleared of what a
+    /// crash left there).
     public init(coordinator: BatchCoordinator, configuration: APIConfiguration = APIConfiguration(), metrics: MetricsRegistry) throws {
         self.coordinator = coordinator
         self.configuration = configuration
         self.metrics = metrics
-        uploadsDirectory = coordinator.workspace.outputsDirectory + "/.uploads"
-        let files = FileManager.default
-        try files.createDirectory(atPath: uploadsDirectory, withIntermediateDirectories: true)
-        // A spooled upload or inflated input outlives its request only when the process died mid-request:
-        // nothing refers to it.
-        for name in (try? files.contentsOfDirectory(atPath: uploadsDirectory)) ?? []
-        where name.hasPrefix("upload-") || name.hasPrefix(Self.inflatedPrefix) {
-            try? files.removeItem(atPath: uploadsDirectory + "/" + name)
-        }
+        try coordinator.uploads.prepareFolder()
     }
 
     /// Adds every route of `Endpoint` to the router, with its body limit.
@@ -72,12 +61,12 @@ public struct BatchRoutes: Sendable {
         case .parse: try await parse(request)
         case .run: try await run(request)
         case .runFile: try await runFile(request)
-        case .file: try file(request)
+        case .file: try await file(request)
         case .openAPI: Response.bytes(OpenAPIDocument.bytes, contentType: "application/json")
         // The seed's service had Swagger UI on /docs and ReDoc on /redoc: both names lead to the one page.
         case .docs, .redoc: Response.bytes(DocsPage.bytes, contentType: "text/html; charset=utf-8")
         case .health: Response.bytes(ServiceRoutes.healthBody, contentType: "application/json")
-        case .metrics: metricsResponse()
+        case .metrics: await metricsResponse()
         }
     }
 
@@ -109,8 +98,8 @@ public struct BatchRoutes: Sendable {
         return size.uint64Value
     }
 
-    private func metricsResponse() -> Response {
-        metrics.setBatches(byStatus: LocalBatchCensus.count(in: coordinator.workspace.outputsDirectory))
+    private func metricsResponse() async -> Response {
+        metrics.setBatches(byStatus: await coordinator.batchCountsByStatus())
         return Response.bytes(Array(metrics.render().utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 }

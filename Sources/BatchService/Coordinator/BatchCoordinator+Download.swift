@@ -17,7 +17,8 @@ extension BatchCoordinator {
                 : "it is \(batch.status); results exist once it is completed (or expired / cancelled with partial results)"
             throw BatchServiceError(.conflict, "Batch \(id) has nothing to download: \(when).")
         }
-        let folder = folder(batchID)
+        // The HTTP client streams to a local file, and the accounting reads it.
+        let folder = BatchFolder(path: try await stored { () async throws(WorkspaceError) in try await artifactStore.materialise(batchID) })
         var outputFile: String?
         var errorsFile: String?
         if let fileID = batch.outputFileID {
@@ -32,7 +33,9 @@ extension BatchCoordinator {
             logger.debug("downloaded error file", metadata: ["batch_id": "\(id)", "bytes": "\(bytes)"])
             errorsFile = path
         }
-        let accounting = try await onDisk("account") { () throws(WorkspaceError) in try ResultAccounting.account(folder) }
+        let written = [outputFile.map { _ in BatchFolder.outputFile }, errorsFile.map { _ in BatchFolder.errorsFile }].compactMap { $0 }
+        try await stored { () async throws(WorkspaceError) in try await artifactStore.persist(written, of: batchID) }
+        let accounting = try await account(folder)
         report(accounting, batch)
         return DownloadResult(batch: batch, outputFile: outputFile, errorsFile: errorsFile, missingCustomIDs: accounting.missing)
     }
@@ -48,15 +51,22 @@ extension BatchCoordinator {
 
     /// What a finished download found on disk, without fetching anything (a run that already completed).
     func localDownload(_ batch: Batch, _ id: BatchID) async throws(BatchServiceError) -> DownloadResult {
-        let folder = folder(id)
-        return try await onDisk("account") { () throws(WorkspaceError) in
-            let accounting = try ResultAccounting.account(folder)
-            let output = folder.file(BatchFolder.outputFile)
-            let errors = folder.file(BatchFolder.errorsFile)
-            return DownloadResult(
-                batch: batch, outputFile: Workspace.isRegularFile(output) ? output : nil,
-                errorsFile: Workspace.isRegularFile(errors) ? errors : nil, missingCustomIDs: accounting.missing
-            )
+        let folder = BatchFolder(path: try await stored { () async throws(WorkspaceError) in try await artifactStore.materialise(id) })
+        let accounting = try await account(folder)
+        let output = folder.file(BatchFolder.outputFile)
+        let errors = folder.file(BatchFolder.errorsFile)
+        let present = await BlockingWork.run("stat") { (Workspace.isRegularFile(output), Workspace.isRegularFile(errors)) }
+        return DownloadResult(
+            batch: batch, outputFile: present.0 ? output : nil, errorsFile: present.1 ? errors : nil, missingCustomIDs: accounting.missing
+        )
+    }
+
+    /// Reads the materialised input and results once (blocking, on its own thread).
+    private func account(_ folder: BatchFolder) async throws(BatchServiceError) -> ResultAccounting {
+        do {
+            return try await BlockingWork.run("account") { () throws(WorkspaceError) in try ResultAccounting.account(folder) }
+        } catch {
+            throw BatchServiceError(error)
         }
     }
 

@@ -7,13 +7,21 @@ extension BatchCoordinator {
     /// The parser does file I/O for every document, so it runs on a dedicated thread.
     public func parse(id: String, force: Bool, only: Set<String>?) async throws(BatchServiceError) -> ParseIndex {
         let batchID = try checkedID(id)
-        let folder = folder(batchID)
+        guard await artifactStore.inventory(of: batchID) != nil else {
+            throw BatchServiceError(.notFound, "Batch \(id) has no downloaded results; download them first.")
+        }
+        // The parser reads results and writes documents in a local folder.
+        let local = try await stored { () async throws(WorkspaceError) in try await artifactStore.materialise(batchID) }
         let parser = ResultParser(logger: logger)
         let result: Result<ParseIndex, ParseError> = await parseGate.withKey(batchID.rawValue) { [self] in
             await BlockingWork.run("parse") { [self] in
-                guard folder.exists else { return .failure(.noResults(batchDirectory: folder.path)) }
                 let options = ParseOptions(force: force, only: only, topicFormats: topicFormats())
-                return Result { () throws(ParseError) in try parser.parse(batchDirectory: folder.path, batchID: batchID.rawValue, options: options) }
+                return Result { () throws(ParseError) in try parser.parse(batchDirectory: local, batchID: batchID.rawValue, options: options) }
+            }
+        }
+        if case .success = result {
+            try await stored { () async throws(WorkspaceError) in
+                try await artifactStore.persist([BatchFolder.docsFolder, BatchFolder.indexFile], of: batchID)
             }
         }
         switch result {

@@ -23,14 +23,18 @@ extension BatchCoordinator {
         }
         if let after { _ = try checkedID(after) }
         let page = try await backendCall("list batches") { try await backend.listBatches(after: after, limit: limit) }
-        let workspace = workspace
-        let batches = await BlockingWork.run("list") { () -> [ListedBatch] in
-            page.data.map { batch in
-                let local = (try? BatchID(batch.id)).flatMap { BatchFolder(path: workspace.batchDirectory($0)).artifacts() }
-                return ListedBatch(batch: batch, local: local)
-            }
+        var batches: [ListedBatch] = []
+        for batch in page.data {
+            let local: LocalArtifacts? = if let id = try? BatchID(batch.id) { await artifactStore.inventory(of: id) } else { nil }
+            batches.append(ListedBatch(batch: batch, local: local))
         }
         return BatchListing(batches: batches, hasMore: page.hasMore, lastID: page.lastID ?? page.data.last?.id)
+    }
+
+    /// How many batches are known here, by the status last stored (runs in the background included: the
+    /// stored batch is refreshed after every poll).
+    public func batchCountsByStatus() async -> [String: Int] {
+        await stateStore.countByStatus()
     }
 
     // MARK: - Shared
@@ -43,12 +47,8 @@ extension BatchCoordinator {
         return batch
     }
 
-    /// Writes `batch.json` (durable) when the folder exists, or after making it.
+    /// Stores the batch (durable) when it is known here, or after making it known.
     func persist(_ batch: Batch, _ id: BatchID, creatingFolder: Bool) async throws(BatchServiceError) {
-        let folder = folder(id)
-        try await onDisk("batch.json") { () throws(WorkspaceError) in
-            if creatingFolder { try folder.create() } else if !folder.exists { return }
-            try folder.writeBatch(batch)
-        }
+        try await stored { () async throws(WorkspaceError) in try await stateStore.putBatch(batch, for: id, creating: creatingFolder) }
     }
 }

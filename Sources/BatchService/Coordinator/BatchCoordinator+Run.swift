@@ -30,8 +30,7 @@ extension BatchCoordinator {
     public func runState(id: String) async -> PipelineRun? {
         guard let batchID = try? BatchID(id) else { return nil }
         if let live = state.withLock({ $0.liveRuns[id] }) { return live }
-        let folder = folder(batchID)
-        return await BlockingWork.run("run.json") { folder.readRun() }
+        return await stateStore.run(batchID)
     }
 
     /// Awaits the run of this batch when one is being driven here, and returns its final state
@@ -45,31 +44,7 @@ extension BatchCoordinator {
     /// with each in the background. Call once at start. Also tidies `outputs/`: a staging folder left by a
     /// crash is removed, or published when its batch had been created.
     public func resumeRuns() async {
-        let outputs = workspace.outputsDirectory
-        let found = await BlockingWork.run("resume") { () -> (runs: [PipelineRun], published: [String], discarded: Int) in
-            var runs: [PipelineRun] = []
-            var published: [String] = []
-            var discarded = 0
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: outputs)) ?? []).sorted()
-            for name in names where name.hasPrefix(StagingFolder.prefix) {
-                let staging = StagingFolder(path: outputs + "/" + name)
-                guard !staging.isOwnedByThisProcess else { continue }
-                if let record = staging.folder.readSubmission(), let id = try? BatchID(record.batchID),
-                   access(outputs + "/" + id.rawValue, F_OK) != 0, (try? staging.publish(as: outputs + "/" + id.rawValue)) != nil {
-                    published.append(id.rawValue)
-                } else {
-                    staging.discard()
-                    discarded += 1
-                }
-            }
-            for name in names + published where !name.hasPrefix(".") {
-                let folder = BatchFolder(path: outputs + "/" + name)
-                guard let id = try? BatchID(name), let run = folder.readRun(), run.batchID == id.rawValue, !run.phase.isTerminal else { continue }
-                folder.removeTemporaryFiles()
-                runs.append(run)
-            }
-            return (runs, published, discarded)
-        }
+        let found = await stateStore.unfinishedRuns()
         if !found.published.isEmpty || found.discarded > 0 {
             logger.notice("tidied staging folders", metadata: ["published": "\(found.published.joined(separator: ","))", "removed": "\(found.discarded)"])
         }
@@ -112,8 +87,8 @@ extension BatchCoordinator {
         }
         // Reused without a finished run here (submitted step by step, or its run failed): follow it anew.
         let run = PipelineRun(batchID: id, jobName: request.submission.jobName, doParse: request.doParse, pollInterval: request.pollInterval)
-        let folder = try folder(checkedID(id))
-        try await onDisk("run.json") { () throws(WorkspaceError) in try folder.writeRun(run) }
+        let batchID = try checkedID(id)
+        try await stored { () async throws(WorkspaceError) in try await stateStore.putRun(run, for: batchID) }
         return (submission, startDriver(run, timeout: request.timeout))
     }
 
@@ -141,8 +116,8 @@ extension BatchCoordinator {
 
     /// Records a run's new state: on disk (fsynced) first, then in memory.
     func record(_ run: PipelineRun) async throws(BatchServiceError) {
-        let folder = try folder(checkedID(run.batchID))
-        try await onDisk("run.json") { () throws(WorkspaceError) in try folder.writeRun(run) }
+        let batchID = try checkedID(run.batchID)
+        try await stored { () async throws(WorkspaceError) in try await stateStore.putRun(run, for: batchID) }
         state.withLock { $0.liveRuns[run.batchID] = run }
     }
 
@@ -151,9 +126,9 @@ extension BatchCoordinator {
         do throws(BatchServiceError) {
             let id = try checkedID(run.batchID)
             let download = try await localDownload(batch, id)
-            let folder = folder(id)
-            let index = await BlockingWork.run("index.json") { BatchFolder.readJSON(ParseIndex.self, from: folder.file(BatchFolder.indexFile)) }
-            return .success(RunResult(batch: batch, outputDirectory: folder.path, run: run, download: download, index: index, reused: true))
+            let local = try await stored { () async throws(WorkspaceError) in try await artifactStore.materialise(id) }
+            let index = await BlockingWork.run("index.json") { BatchFolder.readJSON(ParseIndex.self, from: local + "/" + BatchFolder.indexFile) }
+            return .success(RunResult(batch: batch, outputDirectory: artifactStore.location(of: id), run: run, download: download, index: index, reused: true))
         } catch {
             return .failure(error)
         }

@@ -20,32 +20,31 @@ extension BatchCoordinator {
     /// after creation still resumes the run), and a reused one reports its earlier run.
     func submit(_ request: SubmitRequest, run: RunSettings?) async throws(BatchServiceError) -> Submission {
         try checkOptions(request)
-        let outputs = workspace.outputsDirectory
-        let staging = try await onDisk("stage") { () throws(WorkspaceError) in try StagingFolder.create(in: outputs) }
+        let staged = try await stored { () async throws(WorkspaceError) in try await artifactStore.stageInput() }
         let preparer = InputPreparer(workspace: workspace, limits: limits, expectedEndpoint: request.endpoint)
         let input = request.input
-        let stagedInput = staging.folder.file(BatchFolder.inputFile)
         let prepared: PreparedInput
         do {
             prepared = try await BlockingWork.run("validate") { () throws(BatchServiceError) in
-                try preparer.prepare(input, to: stagedInput)
+                try preparer.prepare(input, to: staged.inputPath)
             }
         } catch {
-            await discard(staging)
+            await artifactStore.discard(staged)
             logger.notice("submission refused", metadata: ["reason": "\(error.message)", "issues": "\(error.issueCount)"])
             throw error
         }
         let key = SubmissionKey(inputSHA256: prepared.sha256, jobName: request.jobName)
         do {
             return try await submissionGate.withKey(key) { () throws(BatchServiceError) in
-                if !request.force, let earlier = try await earlierSubmission(key, prepared: prepared) {
-                    await discard(staging)
-                    return earlier
+                let earlier = await stateStore.submission(forKey: key)
+                if !request.force, let earlier, let reused = try await reuse(earlier, prepared: prepared) {
+                    await artifactStore.discard(staged)
+                    return reused
                 }
-                return try await create(request, prepared, key: key, staging: staging, run: run)
+                return try await create(request, prepared, staged: staged, run: run, replacing: earlier?.batchID)
             }
         } catch {
-            await discard(staging)
+            await artifactStore.discard(staged)
             throw error
         }
     }
@@ -75,15 +74,11 @@ extension BatchCoordinator {
 
     static let reservedMetadataKeys: Set<String> = ["job_name", "input_sha256", OpenAI.submissionMetadataKey]
 
-    /// The batch an earlier submission of the same input and job name made, when there is one to reuse.
-    private func earlierSubmission(_ key: SubmissionKey, prepared: PreparedInput) async throws(BatchServiceError) -> Submission? {
-        guard let id = await submissionIndex()[key], let batchID = try? BatchID(id) else { return nil }
-        let folder = folder(batchID)
-        guard await BlockingWork.run("exists", { folder.readSubmission()?.key == key }) else {
-            // Its folder was removed (or replaced) since: nothing here to reuse.
-            state.withLock { _ = $0.submissions?.removeValue(forKey: key) }
-            return nil
-        }
+    /// The batch an earlier submission of the same input and job name made, when it can be reused: not
+    /// when the backend no longer knows it or it `failed` (no request ran).
+    private func reuse(_ earlier: SubmissionRecord, prepared: PreparedInput) async throws(BatchServiceError) -> Submission? {
+        let id = earlier.batchID
+        let batchID = try checkedID(id)
         let batch: Batch
         do {
             batch = try await backendCall("retrieve batch \(id)") { try await backend.retrieveBatch(id: id) }
@@ -96,21 +91,47 @@ extension BatchCoordinator {
             logger.info("earlier batch of this input failed; submitting again", metadata: ["batch_id": "\(id)"])
             return nil
         }
-        let earlierRun = try await onDisk("batch.json") { () throws(WorkspaceError) in
-            try folder.writeBatch(batch)
-            return folder.readRun()
-        }
+        try await stored { () async throws(WorkspaceError) in try await stateStore.putBatch(batch, for: batchID, creating: false) }
+        let earlierRun = await stateStore.run(batchID)
         logger.info("reusing the batch of an identical submission", metadata: [
-            "batch_id": "\(id)", "job_name": "\(key.jobName ?? "")", "input_sha256": "\(key.inputSHA256)",
+            "batch_id": "\(id)", "job_name": "\(earlier.jobName ?? "")", "input_sha256": "\(earlier.inputSHA256)",
         ])
-        let result = SubmitResult(batch: batch, outputDirectory: folder.path, requestCount: prepared.requestCount, reused: true)
+        let result = SubmitResult(batch: batch, outputDirectory: artifactStore.location(of: batchID), requestCount: prepared.requestCount, reused: true)
         return Submission(result: result, run: earlierRun)
     }
 
     /// Uploads, creates the batch, writes its state files in the staging folder and publishes it.
-    private func create(_ request: SubmitRequest, _ prepared: PreparedInput, key: SubmissionKey, staging: StagingFolder,
-                        run: RunSettings?) async throws(BatchServiceError) -> Submission {
-        let stagedInput = staging.folder.file(BatchFolder.inputFile)
+    private func create(_ request: SubmitRequest, _ prepared: PreparedInput, staged: StagedInput, run: RunSettings?,
+                        replacing: String?) async throws(BatchServiceError) -> Submission {
+        let (file, batch, batchID) = try await createUpstream(request, prepared, from: staged.inputPath)
+        let record = SubmissionRecord(
+            batchID: batch.id, jobName: request.jobName, inputSHA256: prepared.sha256, requestCount: prepared.requestCount,
+            inputBytes: prepared.byteCount, inputFileID: file.id, endpoint: prepared.endpoint, submittedAt: Int(Date().timeIntervalSince1970)
+        )
+        let pipelineRun = run.map { PipelineRun(batchID: batch.id, jobName: request.jobName, doParse: $0.doParse, pollInterval: $0.pollInterval) }
+        let outcome: CreateOutcome
+        do {
+            outcome = try await stored { () async throws(WorkspaceError) in
+                try await stateStore.create(NewBatchState(batch: batch, record: record, run: pipelineRun), publishing: staged, replacing: replacing)
+            }
+        } catch {
+            logger.error("batch created but its state could not be stored", metadata: ["batch_id": "\(batch.id)", "error": "\(error.message)"])
+            throw error
+        }
+        if case .exists(let winner) = outcome {
+            return try await giveWay(batch, to: winner, prepared: prepared, staged: staged)
+        }
+        logger.info("batch submitted", metadata: [
+            "batch_id": "\(batch.id)", "requests": "\(prepared.requestCount)", "bytes": "\(prepared.byteCount)",
+            "endpoint": "\(prepared.endpoint)", "job_name": "\(request.jobName ?? "")", "input_file_id": "\(file.id)",
+        ])
+        let result = SubmitResult(batch: batch, outputDirectory: artifactStore.location(of: batchID), requestCount: prepared.requestCount, reused: false)
+        return Submission(result: result, run: pipelineRun)
+    }
+
+    /// Uploads the staged input and creates the batch; the uploaded file is deleted when the batch could not be made.
+    private func createUpstream(_ request: SubmitRequest, _ prepared: PreparedInput, from stagedInput: String)
+        async throws(BatchServiceError) -> (file: FileObject, batch: Batch, batchID: BatchID) {
         let file = try await backendCall("upload the input file") {
             try await backend.uploadFile(path: stagedInput, filename: prepared.filename, purpose: "batch")
         }
@@ -135,54 +156,22 @@ extension BatchCoordinator {
         } catch {
             throw BatchServiceError(.backendFailed, "The backend answered with a batch id that cannot name a folder: '\(batch.id.prefix(60))'.")
         }
-        let record = SubmissionRecord(
-            batchID: batch.id, jobName: request.jobName, inputSHA256: prepared.sha256, requestCount: prepared.requestCount,
-            inputBytes: prepared.byteCount, inputFileID: file.id, endpoint: prepared.endpoint, submittedAt: Int(Date().timeIntervalSince1970)
-        )
-        let pipelineRun = run.map { PipelineRun(batchID: batch.id, jobName: request.jobName, doParse: $0.doParse, pollInterval: $0.pollInterval) }
-        let destination = folder(batchID)
-        do {
-            try await onDisk("publish") { () throws(WorkspaceError) in
-                try staging.folder.writeBatch(batch)
-                try staging.folder.writeSubmission(record)
-                if let pipelineRun { try staging.folder.writeRun(pipelineRun) }
-                try staging.publish(as: destination.path)
-            }
-        } catch {
-            logger.error("batch created but its folder could not be written", metadata: ["batch_id": "\(batch.id)", "error": "\(error.message)"])
-            throw error
-        }
-        state.withLock { $0.submissions?[key] = batch.id }
-        logger.info("batch submitted", metadata: [
-            "batch_id": "\(batch.id)", "requests": "\(prepared.requestCount)", "bytes": "\(prepared.byteCount)",
-            "endpoint": "\(prepared.endpoint)", "job_name": "\(request.jobName ?? "")", "input_file_id": "\(file.id)",
-        ])
-        let result = SubmitResult(batch: batch, outputDirectory: destination.path, requestCount: prepared.requestCount, reused: false)
-        return Submission(result: result, run: pipelineRun)
+        return (file, batch, batchID)
     }
 
-    /// Idempotency keys of every batch folder, read from their `submission.json` once, then kept up to date.
-    private func submissionIndex() async -> [SubmissionKey: String] {
-        if let index = state.withLock({ $0.submissions }) { return index }
-        let outputs = workspace.outputsDirectory
-        let loaded = await BlockingWork.run("submissions") { () -> [SubmissionKey: String] in
-            var index: [SubmissionKey: String] = [:]
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: outputs)) ?? [] where !name.hasPrefix(".") {
-                guard let record = BatchFolder(path: outputs + "/" + name).readSubmission(), record.batchID == name else { continue }
-                index[record.key] = record.batchID
-            }
-            return index
+    /// Another submission of the same input recorded its batch first (another instance on the same state
+    /// store): ours is cancelled upstream and theirs is the answer.
+    private func giveWay(_ ours: Batch, to winner: SubmissionRecord, prepared: PreparedInput, staged: StagedInput) async throws(BatchServiceError) -> Submission {
+        // Never cancel what the record names: a backend that reuses ids would have given us the winner itself.
+        if ours.id != winner.batchID {
+            logger.notice("an identical submission was recorded first; cancelling ours", metadata: ["batch_id": "\(ours.id)", "kept": "\(winner.batchID)"])
+            _ = try? await backend.cancelBatch(id: ours.id)
         }
-        return state.withLock { current in
-            // A submission recorded meanwhile wins over the scan.
-            let merged = loaded.merging(current.submissions ?? [:]) { _, recorded in recorded }
-            current.submissions = merged
-            return merged
+        await artifactStore.discard(staged)
+        guard let reused = try await reuse(winner, prepared: prepared) else {
+            throw BatchServiceError(.conflict, "An identical submission is being recorded as batch \(winner.batchID); submit again.")
         }
-    }
-
-    private func discard(_ staging: StagingFolder) async {
-        await BlockingWork.run("discard") { staging.discard() }
+        return reused
     }
 }
 

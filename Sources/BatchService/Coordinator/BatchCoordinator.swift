@@ -16,8 +16,12 @@ import Synchronization
 public final class BatchCoordinator: Sendable {
     /// The API the coordinator drives.
     public let backend: any BatchBackend
-    /// The folders it works in.
+    /// The folders it works in (request files are read from its inputs folder).
     public let workspace: Workspace
+    /// Where the state of batches and runs is kept (`FileStateStore` unless given).
+    public let stateStore: any BatchStateStore
+    /// Where the artifacts of batches are kept (`FileArtifactStore` unless given).
+    public let artifactStore: any ArtifactStore
     /// Where prompt templates live (their `format: puml` decides which segments parse as PlantUML).
     public let promptsDirectory: String?
     /// How runs retry, poll and time out.
@@ -26,19 +30,29 @@ public final class BatchCoordinator: Sendable {
     public let limits: BatchLimits
     let logger: Logger
     let state = Mutex(CoordinatorState())
+    /// One submission at a time per key in this process (the state store's create settles it between processes).
     let submissionGate = KeyedGate<SubmissionKey>()
     /// One parse at a time per batch: two parsers of one folder would share (and remove) its staged `docs/`.
     let parseGate = KeyedGate<String>()
 
-    /// Creates a coordinator over a backend and a workspace.
+    /// Creates a coordinator over a backend and a workspace; the stores default to the files of
+    /// `outputs/<batch_id>/` (DESIGN.md §6).
     public init(backend: any BatchBackend, workspace: Workspace, logger: Logger, promptsDirectory: String? = nil,
-                policy: RunPolicy = RunPolicy(), limits: BatchLimits = .openAI) {
+                policy: RunPolicy = RunPolicy(), limits: BatchLimits = .openAI,
+                stateStore: (any BatchStateStore)? = nil, artifactStore: (any ArtifactStore)? = nil) {
         self.backend = backend
         self.workspace = workspace
+        self.stateStore = stateStore ?? FileStateStore(outputsDirectory: workspace.outputsDirectory)
+        self.artifactStore = artifactStore ?? FileArtifactStore(workspace: workspace)
         self.logger = logger
         self.promptsDirectory = promptsDirectory
         self.policy = policy
         self.limits = limits
+    }
+
+    /// The one owner of uploaded request files (`outputs/.uploads`): spooling, inflating, clean-up.
+    public var uploads: UploadSpool {
+        UploadSpool(directory: workspace.outputsDirectory + "/" + UploadSpool.folderName, maxInflatedBytes: limits.maxBytes)
     }
 
     // MARK: - Shared helpers
@@ -52,15 +66,10 @@ public final class BatchCoordinator: Sendable {
         }
     }
 
-    /// The folder of a batch (which may not exist yet).
-    func folder(_ id: BatchID) -> BatchFolder {
-        BatchFolder(path: workspace.batchDirectory(id))
-    }
-
-    /// Runs blocking file work off the concurrency pool, mapping its failure.
-    func onDisk<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws(WorkspaceError) -> T) async throws(BatchServiceError) -> T {
+    /// Runs a store operation, mapping its failure.
+    func stored<T: Sendable>(_ body: () async throws(WorkspaceError) -> T) async throws(BatchServiceError) -> T {
         do {
-            return try await BlockingWork.run(name, body)
+            return try await body()
         } catch {
             throw BatchServiceError(error)
         }
@@ -69,8 +78,6 @@ public final class BatchCoordinator: Sendable {
 
 /// The coordinator's mutable state, behind its mutex.
 struct CoordinatorState: Sendable {
-    /// Submissions by idempotency key → batch id, loaded from the `submission.json` files on first use.
-    var submissions: [SubmissionKey: String]?
     /// The runs being driven in this process, by batch id.
     var drivers: [String: RunTask] = [:]
     /// The latest state of each run being driven, for `runState` without a disk read.

@@ -10,7 +10,10 @@ public enum SubmissionInput: Sendable {
     /// A request file named by a client: relative to the working directory (`inputs/x.jsonl`) or to the
     /// inputs folder; it must resolve inside the inputs folder (`Workspace.inputFile`).
     case path(String)
-    /// A file the service already holds (a multipart upload spooled to a temporary file): it is moved,
+    /// A file a client uploaded, spooled by the coordinator's `uploads` (`UploadSpool.withUpload`): it is
+    /// moved, not copied, to `outputs/<batch_id>/input.jsonl`.
+    case upload(UploadedInput)
+    /// A file the command line staged next to the outputs (a copy of the user's file): it is moved,
     /// not copied, to `outputs/<batch_id>/input.jsonl`. `filename` is the client's name, for logs only.
     case uploadedFile(path: String, filename: String)
     /// Request lines given inline, each one JSON object as text (the REST `requests` array).

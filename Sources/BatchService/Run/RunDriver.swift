@@ -120,12 +120,11 @@ struct RunDriver {
     /// How the run ended, with the latest batch (from disk when this driver never fetched it).
     private mutating func result() async throws(BatchServiceError) -> RunResult {
         let id = try coordinator.checkedID(run.batchID)
-        let folder = coordinator.folder(id)
         var latest = batch
-        if latest == nil { latest = await BlockingWork.run("batch.json") { folder.readBatch() } }
+        if latest == nil { latest = await coordinator.stateStore.batch(id) }
         let finalBatch: Batch
         if let latest { finalBatch = latest } else { finalBatch = try await fetchBatch() }
         if run.phase == .completed, download == nil { download = try await coordinator.localDownload(finalBatch, id) }
-        return RunResult(batch: finalBatch, outputDirectory: folder.path, run: run, download: download, index: index)
+        return RunResult(batch: finalBatch, outputDirectory: coordinator.artifactStore.location(of: id), run: run, download: download, index: index)
     }
 }

@@ -42,7 +42,13 @@ struct InputPreparer {
                 throw BatchServiceError(error)
             }
             let name = source.split(separator: "/").last.map(String.init) ?? "input.jsonl"
-            return try scan(source, copyingTo: destination, filename: name)
+            guard InputInflater.isGzipped(source) else { return try scan(source, copyingTo: destination, filename: name) }
+            // The coordinator validates plain JSONL: inflate straight into place; the file under inputs/ is only read.
+            try InputInflater.inflate(source, to: destination, maxBytes: limits.maxBytes, filename: path)
+            return try scan(destination, copyingTo: nil, filename: InputInflater.inflatedName(name))
+        case .upload(let upload):
+            try move(upload.path, to: destination)
+            return try scan(destination, copyingTo: nil, filename: upload.filename)
         case .uploadedFile(let path, let filename):
             try move(path, to: destination)
             return try scan(destination, copyingTo: nil, filename: Self.uploadName(filename))
@@ -173,7 +179,7 @@ struct InputPreparer {
         }
     }
 
-    private static func writeAll(_ fd: Int32, _ chunk: UnsafeRawBufferPointer, path: String) throws(WorkspaceError) {
+    static func writeAll(_ fd: Int32, _ chunk: UnsafeRawBufferPointer, path: String) throws(WorkspaceError) {
         var offset = 0
         while offset < chunk.count {
             let written = Glibc.write(fd, chunk.baseAddress! + offset, chunk.count - offset)

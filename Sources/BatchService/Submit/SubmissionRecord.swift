@@ -1,25 +1,38 @@
 /// What was submitted for a batch, kept in `outputs/<batch_id>/submission.json`: the key of idempotent
 /// submission (the input's SHA-256 with the job name) and what the input held.
-struct SubmissionRecord: Codable, Sendable, Equatable {
+public struct SubmissionRecord: Codable, Sendable, Equatable {
     /// The batch that was created.
-    var batchID: String
+    public var batchID: String
     /// The job name given, if any.
-    var jobName: String?
+    public var jobName: String?
     /// SHA-256 of `input.jsonl`, lowercase hex.
-    var inputSHA256: String
+    public var inputSHA256: String
     /// Requests in the input.
-    var requestCount: Int
+    public var requestCount: Int
     /// Size of the input.
-    var inputBytes: Int64
+    public var inputBytes: Int64
     /// The uploaded file's id.
-    var inputFileID: String
+    public var inputFileID: String
     /// The batch's endpoint.
-    var endpoint: String
+    public var endpoint: String
     /// When it was submitted, Unix seconds.
-    var submittedAt: Int
+    public var submittedAt: Int
 
     /// The idempotency key: the same input under the same job name.
-    var key: SubmissionKey { SubmissionKey(inputSHA256: inputSHA256, jobName: jobName) }
+    public var key: SubmissionKey { SubmissionKey(inputSHA256: inputSHA256, jobName: jobName) }
+
+    /// Creates a record.
+    public init(batchID: String, jobName: String?, inputSHA256: String, requestCount: Int, inputBytes: Int64,
+                inputFileID: String, endpoint: String, submittedAt: Int) {
+        self.batchID = batchID
+        self.jobName = jobName
+        self.inputSHA256 = inputSHA256
+        self.requestCount = requestCount
+        self.inputBytes = inputBytes
+        self.inputFileID = inputFileID
+        self.endpoint = endpoint
+        self.submittedAt = submittedAt
+    }
 
     enum CodingKeys: String, CodingKey {
         case batchID = "batch_id", jobName = "job_name", inputSHA256 = "input_sha256", requestCount = "request_count"
@@ -28,9 +41,15 @@ struct SubmissionRecord: Codable, Sendable, Equatable {
 }
 
 /// The same input (by SHA-256) under the same job name (none counts as a name of its own).
-struct SubmissionKey: Hashable, Sendable {
+public struct SubmissionKey: Hashable, Sendable {
     /// SHA-256 of the input, hex.
-    var inputSHA256: String
+    public var inputSHA256: String
     /// The job name.
-    var jobName: String?
+    public var jobName: String?
+
+    /// Creates a key.
+    public init(inputSHA256: String, jobName: String?) {
+        self.inputSHA256 = inputSHA256
+        self.jobName = jobName
+    }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Glibc
 import ArgumentParser
@@ -63,31 +62,29 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try common.settings()
         let logger = try common.logger(label: "batch-openai.serve")
-
-        var simulated: (simulator: Simulator, server: Server, task: Task<Void, any Error>)?
-        let backendConfiguration: OpenAI.Configuration
-        if sim {
-            let started = try startSimulator(logger: try common.logger(label: "batch-openai.sim"))
-            simulated = started
-            let address = started.server.localAddress.map { "\($0)" } ?? "127.0.0.1:0"
-            backendConfiguration = OpenAI.Configuration(baseURL: "http://\(address)/v1", apiKey: nil)
-            logger.info("simulator on http://\(address)/v1")
-        } else {
-            backendConfiguration = OpenAI.Configuration(
-                baseURL: settings.openAIBaseURL, apiKey: settings.openAIAPIKey,
-                organization: settings.openAIOrganization, project: settings.openAIProject
-            )
-            if settings.openAIAPIKey == nil {
-                logger.warning("OPENAI_API_KEY is not set: calls to \(settings.openAIBaseURL) will be refused (use --sim to work offline)")
-            }
-        }
-
+        let backend = try startBackend(settings, logger: logger)
         let workspace = try Workspace(outputs: settings.outputsDirectory, inputs: settings.inputsDirectory)
-        let backend = OpenAI(configuration: backendConfiguration, logger: try common.logger(label: "batch-openai.client"))
-        // Templates saying `format: puml` decide which segments parse as PlantUML; prompts/ is optional.
-        var isDirectory: ObjCBool = false
-        let prompts = FileManager.default.fileExists(atPath: "prompts", isDirectory: &isDirectory) && isDirectory.boolValue ? "prompts" : nil
-        let coordinator = BatchCoordinator(backend: backend, workspace: workspace, logger: logger, promptsDirectory: prompts)
+        let client = OpenAI(configuration: backend.configuration, logger: try common.logger(label: "batch-openai.client"))
+        let coordinator = BatchCoordinator(backend: client, workspace: workspace, logger: logger, promptsDirectory: Self.promptsDirectory())
+        let server = try makeServer(settings, coordinator: coordinator, logger: logger)
+        try server.start()
+        logger.info("outputs in \(workspace.outputsDirectory), request files from \(workspace.inputsDirectory)")
+        await coordinator.resumeRuns()
+        Self.announce(server)
+        // SIGINT/SIGTERM go through the server's own stop: no new connections, in-flight requests finish. Runs
+        // stop at their next step too (their state is on disk and the next start resumes them), so that
+        // requests blocked in a run answer and the drain is quick.
+        try await server.runUntilSignalled { _ in
+            Task { await coordinator.stopRuns() }
+        }
+        await coordinator.stopRuns()
+        await backend.simulated?.stop()
+    }
+
+    // MARK: - Pieces
+
+    /// The REST server over the coordinator, with the body limits and the bearer token of the settings.
+    private func makeServer(_ settings: Settings, coordinator: BatchCoordinator, logger: Logger) throws -> Server {
         let metrics = MetricsRegistry()
         let routes = try BatchRoutes(
             coordinator: coordinator,
@@ -96,58 +93,25 @@ struct ServeCommand: AsyncParsableCommand {
         )
         var router = Router()
         routes.register(into: &router)
-
         var configuration = Server.Configuration(host: host ?? settings.host, port: port ?? settings.port)
         configuration.maxBodyBytes = settings.maxJSONBytes
         var middleware: [any Middleware] = []
         if let token = settings.token {
             middleware.append(BearerTokenMiddleware(token: token, exemptPaths: ["/healthz"]))
         }
-        let server = Server(configuration: configuration, router: router, middleware: middleware, observer: metrics, logger: logger)
-        try server.start()
-        logger.info("outputs in \(workspace.outputsDirectory), request files from \(workspace.inputsDirectory)")
-        await coordinator.resumeRuns()
-        if let address = server.localAddress {
-            // One line on stdout that scripts wait for; the port is the real one even with --port 0.
-            print("batch-openai serving on http://\(address)")
-            fflush(nil)  // stdout is a pipe or file for scripts: do not let the line sit in a buffer
-        }
-        // SIGINT/SIGTERM: stop accepting, and stop driving runs at their next step (their state is on disk and
-        // the next start resumes them), so that requests blocked in a run answer and the drain is quick.
-        let signals = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                logger.info("signal \(number): stopping")
-                server.stop()
-                Task { await coordinator.stopRuns() }
-            }
-            source.resume()
-            return source
-        }
-        defer { signals.forEach { $0.cancel() } }
-        try await server.run()
-        await coordinator.stopRuns()
-        if let simulated {
-            simulated.server.stop()
-            try? await simulated.task.value
-            await simulated.simulator.shutdown()
-        }
+        return Server(configuration: configuration, router: router, middleware: middleware, observer: metrics, logger: logger)
     }
 
-    /// The simulator on 127.0.0.1 and a free port, with short delays so that each state can be seen.
-    private func startSimulator(logger: Logger) throws -> (simulator: Simulator, server: Server, task: Task<Void, any Error>) {
-        var configuration = SimulatorConfiguration()
-        configuration.validationDelay = .milliseconds(Int64(simValidationDelay * 1000))
-        configuration.requestLatency = .microseconds(Int64(simRequestLatency * 1_000_000))
-        configuration.finalizingDelay = .milliseconds(Int64(simFinalizingDelay * 1000))
-        configuration.cancellationDelay = .milliseconds(Int64(simFinalizingDelay * 1000))
-        configuration.dataDirectory = simData
-        configuration.maxUploadBytes = 512 * 1024 * 1024
-        let simulator = try Simulator(configuration: configuration, logger: logger)
-        let server = simulator.makeServer(host: "127.0.0.1", port: 0) { $0.accessLog = false }
-        try server.start()
-        let task = Task { try await server.run() }
-        return (simulator, server, task)
+    /// `prompts/` when it exists: templates saying `format: puml` decide which segments parse as PlantUML.
+    private static func promptsDirectory() -> String? {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: "prompts", isDirectory: &isDirectory) && isDirectory.boolValue ? "prompts" : nil
+    }
+
+    /// One line on stdout that scripts wait for; the port is the real one even with `--port 0`.
+    private static func announce(_ server: Server) {
+        guard let address = server.localAddress else { return }
+        print("batch-openai serving on http://\(address)")
+        fflush(nil)  // stdout is a pipe or file for scripts: do not let the line sit in a buffer
     }
 }
