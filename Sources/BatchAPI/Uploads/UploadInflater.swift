@@ -1,6 +1,6 @@
 import BatchService
-import Foundation
 import Gzip
+import SystemIO
 
 /// Inflates a `.jsonl.gz` (an upload, or a file of inputs/ named by `input_path`) into a new `.jsonl`
 /// with `GzipFile.inflate` on a dedicated thread (hundreds of megabytes must not block the concurrency
@@ -12,17 +12,13 @@ enum UploadInflater {
     /// `badRequest` naming `filename` for a broken stream. `destination` is removed when it fails;
     /// `source` is left alone (the caller owns it: an upload is removed by its route, an input never).
     static func inflate(_ source: String, to destination: String, maxBytes: Int, filename: String) async throws(BatchServiceError) {
-        let result: Result<Void, GzipError> = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(returning: Result { () throws(GzipError) in
-                    _ = try GzipFile.inflate(from: source, to: destination, maxOutputBytes: maxBytes)
-                })
+        do {
+            try await BlockingThread.run("inflate") { () throws(GzipError) in
+                _ = try GzipFile.inflate(from: source, to: destination, maxOutputBytes: maxBytes)
             }
-            thread.name = "batch-openai.inflate"
-            thread.start()
+        } catch {
+            throw Self.problem(error, maxBytes: maxBytes, filename: filename)
         }
-        guard case .failure(let error) = result else { return }
-        throw Self.problem(error, maxBytes: maxBytes, filename: filename)
     }
 
     /// The service's kind for an inflate failure: a bomb is 413, a broken stream the client's 400, the rest ours.

@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIClient
+import SystemIO
 
 extension BatchCoordinator {
     /// Fetches the batch and refreshes `batch.json` when its folder exists.
@@ -24,7 +25,7 @@ extension BatchCoordinator {
         if let after { _ = try checkedID(after) }
         let page = try await backendCall("list batches") { try await backend.listBatches(after: after, limit: limit) }
         let workspace = workspace
-        let batches = await BlockingWork.run("list") { () -> [ListedBatch] in
+        let batches = await BlockingThread.run("list") { () -> [ListedBatch] in
             page.data.map { batch in
                 let local = (try? BatchID(batch.id)).flatMap { BatchFolder(path: workspace.batchDirectory($0)).artifacts() }
                 return ListedBatch(batch: batch, local: local)

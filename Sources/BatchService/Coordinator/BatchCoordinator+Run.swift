@@ -1,6 +1,7 @@
 import Foundation
 import OpenAIClient
 import OutputParser
+import SystemIO
 
 /// A run being driven in the background: it ends with the run's result or the error that stopped it.
 typealias RunTask = Task<Result<RunResult, BatchServiceError>, Never>
@@ -31,7 +32,7 @@ extension BatchCoordinator {
         guard let batchID = try? BatchID(id) else { return nil }
         if let live = state.withLock({ $0.liveRuns[id] }) { return live }
         let folder = folder(batchID)
-        return await BlockingWork.run("run.json") { folder.readRun() }
+        return await BlockingThread.run("run.json") { folder.readRun() }
     }
 
     /// Awaits the run of this batch when one is being driven here, and returns its final state
@@ -46,7 +47,7 @@ extension BatchCoordinator {
     /// crash is removed, or published when its batch had been created.
     public func resumeRuns() async {
         let outputs = workspace.outputsDirectory
-        let found = await BlockingWork.run("resume") { () -> (runs: [PipelineRun], published: [String], discarded: Int) in
+        let found = await BlockingThread.run("resume") { () -> (runs: [PipelineRun], published: [String], discarded: Int) in
             var runs: [PipelineRun] = []
             var published: [String] = []
             var discarded = 0
@@ -152,7 +153,7 @@ extension BatchCoordinator {
             let id = try checkedID(run.batchID)
             let download = try await localDownload(batch, id)
             let folder = folder(id)
-            let index = await BlockingWork.run("index.json") { BatchFolder.readJSON(ParseIndex.self, from: folder.file(BatchFolder.indexFile)) }
+            let index = await BlockingThread.run("index.json") { BatchFolder.readJSON(ParseIndex.self, from: folder.file(BatchFolder.indexFile)) }
             return .success(RunResult(batch: batch, outputDirectory: folder.path, run: run, download: download, index: index, reused: true))
         } catch {
             return .failure(error)

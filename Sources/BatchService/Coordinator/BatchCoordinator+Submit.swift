@@ -1,6 +1,7 @@
 import BatchCore
 import Foundation
 import OpenAIClient
+import SystemIO
 
 extension BatchCoordinator {
     /// Validates the input (every bad line → `invalidInput` with line numbers), copies it to
@@ -27,7 +28,7 @@ extension BatchCoordinator {
         let stagedInput = staging.folder.file(BatchFolder.inputFile)
         let prepared: PreparedInput
         do {
-            prepared = try await BlockingWork.run("validate") { () throws(BatchServiceError) in
+            prepared = try await BlockingThread.run("validate") { () throws(BatchServiceError) in
                 try preparer.prepare(input, to: stagedInput)
             }
         } catch {
@@ -79,7 +80,7 @@ extension BatchCoordinator {
     private func earlierSubmission(_ key: SubmissionKey, prepared: PreparedInput) async throws(BatchServiceError) -> Submission? {
         guard let id = await submissionIndex()[key], let batchID = try? BatchID(id) else { return nil }
         let folder = folder(batchID)
-        guard await BlockingWork.run("exists", { folder.readSubmission()?.key == key }) else {
+        guard await BlockingThread.run("exists", { folder.readSubmission()?.key == key }) else {
             // Its folder was removed (or replaced) since: nothing here to reuse.
             state.withLock { _ = $0.submissions?.removeValue(forKey: key) }
             return nil
@@ -165,7 +166,7 @@ extension BatchCoordinator {
     private func submissionIndex() async -> [SubmissionKey: String] {
         if let index = state.withLock({ $0.submissions }) { return index }
         let outputs = workspace.outputsDirectory
-        let loaded = await BlockingWork.run("submissions") { () -> [SubmissionKey: String] in
+        let loaded = await BlockingThread.run("submissions") { () -> [SubmissionKey: String] in
             var index: [SubmissionKey: String] = [:]
             for name in (try? FileManager.default.contentsOfDirectory(atPath: outputs)) ?? [] where !name.hasPrefix(".") {
                 guard let record = BatchFolder(path: outputs + "/" + name).readSubmission(), record.batchID == name else { continue }
@@ -182,7 +183,7 @@ extension BatchCoordinator {
     }
 
     private func discard(_ staging: StagingFolder) async {
-        await BlockingWork.run("discard") { staging.discard() }
+        await BlockingThread.run("discard") { staging.discard() }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import OpenAIClient
 import OutputParser
+import SystemIO
 
 /// Drives one `PipelineRun` to its end: performs each action the state machine returns, feeds back what
 /// happened, and records the new state (fsynced) after every transition.
@@ -122,7 +123,7 @@ struct RunDriver {
         let id = try coordinator.checkedID(run.batchID)
         let folder = coordinator.folder(id)
         var latest = batch
-        if latest == nil { latest = await BlockingWork.run("batch.json") { folder.readBatch() } }
+        if latest == nil { latest = await BlockingThread.run("batch.json") { folder.readBatch() } }
         let finalBatch: Batch
         if let latest { finalBatch = latest } else { finalBatch = try await fetchBatch() }
         if run.phase == .completed, download == nil { download = try await coordinator.localDownload(finalBatch, id) }
