@@ -25,26 +25,27 @@ let package = Package(
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "CLinux"),
 
-        .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: swiftSettings),
-        .target(name: "HTTPServer", dependencies: ["CLinux", "Gzip", logging], swiftSettings: swiftSettings),
-        .target(name: "HTTPClient", dependencies: ["CCurl", logging], swiftSettings: swiftSettings),
+        .target(name: "SystemIO", swiftSettings: swiftSettings),
+        .target(name: "Gzip", dependencies: ["CZlib", "SystemIO"], swiftSettings: swiftSettings),
+        .target(name: "HTTPServer", dependencies: ["CLinux", "SystemIO", "Gzip", logging], swiftSettings: swiftSettings),
+        .target(name: "HTTPClient", dependencies: ["CCurl", "SystemIO", logging], swiftSettings: swiftSettings),
         .target(name: "BatchCore", swiftSettings: swiftSettings),
-        .target(name: "OpenAIClient", dependencies: ["HTTPClient", "BatchCore", logging], swiftSettings: swiftSettings),
+        .target(name: "OpenAIClient", dependencies: ["SystemIO", "HTTPClient", "BatchCore", logging], swiftSettings: swiftSettings),
         .target(name: "InputBuilder", dependencies: ["BatchCore"], swiftSettings: swiftSettings),
-        .target(name: "OutputParser", dependencies: ["BatchCore", logging], swiftSettings: swiftSettings),
+        .target(name: "OutputParser", dependencies: ["SystemIO", "BatchCore", logging], swiftSettings: swiftSettings),
         .target(
             name: "BatchService",
-            dependencies: ["HTTPClient", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser", "Gzip", logging],
+            dependencies: ["SystemIO", "HTTPClient", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser", "Gzip", logging],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "OpenAISimulator",
-            dependencies: ["HTTPServer", "OpenAIClient", "BatchCore", "Gzip", logging],
+            dependencies: ["SystemIO", "HTTPServer", "OpenAIClient", "BatchCore", "Gzip", logging],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "BatchAPI",
-            dependencies: ["HTTPServer", "BatchService", logging],
+            dependencies: ["SystemIO", "HTTPServer", "BatchService", logging],
             // The API description and the docs page are files of their own, compiled into the binary.
             resources: [.embedInCode("Resources/openapi.json"), .embedInCode("Resources/docs.html")],
             swiftSettings: swiftSettings
@@ -52,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "batch-openai",
             dependencies: [
-                "HTTPServer", "HTTPClient", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser",
+                "SystemIO", "HTTPServer", "HTTPClient", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser",
                 "BatchService", "OpenAISimulator", "BatchAPI", "Gzip", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -64,6 +65,7 @@ let package = Package(
         // An in-memory `BatchBackend` for the coordinator's and the routes' tests (no simulator, no socket).
         .target(name: "BackendTesting", dependencies: ["OpenAIClient"], path: "Tests/BackendTesting", swiftSettings: swiftSettings),
 
+        .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"], swiftSettings: swiftSettings),
         .testTarget(name: "GzipTests", dependencies: ["Gzip", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Gzip", "TestSupport", logging], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "CCurl", "HTTPServer", "TestSupport", logging], swiftSettings: swiftSettings),

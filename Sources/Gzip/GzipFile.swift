@@ -2,6 +2,7 @@ import CZlib
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemIO
 
 /// File-to-file gzip: inflates a `.gz` file into a new file, streaming, in bounded memory.
 ///
@@ -48,10 +49,11 @@ public enum GzipFile {
         defer { buffer.deallocate() }
         var written = 0
         while true {
-            let count = read(input, buffer.baseAddress, buffer.count)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw GzipError.system("read", path: source, errno: errno)
+            let count: Int
+            do {
+                count = try SystemCall.read(input, into: buffer, path: source)
+            } catch {
+                throw GzipError.system("read", path: source, errno: error.errno)
             }
             if count == 0 { break }
             try decompressor.decompress(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) { chunk in
@@ -64,14 +66,10 @@ public enum GzipFile {
     }
 
     private static func writeAll(_ fd: Int32, _ chunk: UnsafeRawBufferPointer, path: String) throws {
-        var offset = 0
-        while offset < chunk.count {
-            let count = write(fd, chunk.baseAddress! + offset, chunk.count - offset)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw GzipError.system("write", path: path, errno: errno)
-            }
-            offset += count
+        do {
+            try SystemCall.writeAll(fd, chunk, path: path)
+        } catch {
+            throw GzipError.system("write", path: path, errno: error.errno)
         }
     }
 }

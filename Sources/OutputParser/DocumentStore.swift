@@ -1,4 +1,5 @@
 import Foundation
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -61,29 +62,23 @@ final class DocumentStore {
         if !folder.isEmpty { try ensureDirectory(folder) }
         if isFresh {
             // Unpublished staging tree: a plain write is already crash-safe.
+            let path = root + "/" + relativePath
             let fd = openat(directory, relativePath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw .system("open", path: root + "/" + relativePath, errno: errno) }
-            defer { close(fd) }
-            try Self.writeAll(bytes, to: fd, path: root + "/" + relativePath)
+            guard fd >= 0 else { throw .system("open", path: path, errno: errno) }
+            do throws(SystemError) {
+                try SystemCall.writeAll(fd, bytes, path: path)
+            } catch {
+                close(fd)
+                throw ParseError(error, file: path)
+            }
+            guard close(fd) == 0 else { throw .system("close", path: path, errno: errno) }
             return
         }
-        let name = slash.map { String(relativePath[relativePath.index(after: $0)...]) } ?? relativePath
         // Sanitised names never start with a dot, so the temporary name cannot be a document's.
-        let temporary = (folder.isEmpty ? "" : folder + "/") + "." + name + ".tmp"
-        let fd = openat(directory, temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .system("open", path: root + "/" + temporary, errno: errno) }
-        do throws(ParseError) {
-            try Self.writeAll(bytes, to: fd, path: root + "/" + temporary)
+        do {
+            try DurableFile.write(bytes, to: relativePath, inFolder: directory, displayRoot: root)
         } catch {
-            close(fd)
-            unlinkat(directory, temporary, 0)
-            throw error
-        }
-        close(fd)
-        guard renameat(directory, temporary, directory, relativePath) == 0 else {
-            let code = errno
-            unlinkat(directory, temporary, 0)
-            throw .system("rename", path: root + "/" + relativePath, errno: code)
+            throw ParseError(error, file: root + "/" + relativePath)
         }
     }
 
@@ -95,43 +90,25 @@ final class DocumentStore {
             throw .system("open", path: root + "/" + relativePath, errno: errno)
         }
         defer { close(fd) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .system("read", path: root + "/" + relativePath, errno: errno)
-            }
-            if count == 0 { return result }
-            result.append(contentsOf: chunk[0..<count])
+        do {
+            return try SystemCall.readAll(fd, path: root + "/" + relativePath)
+        } catch {
+            throw ParseError(error, file: root + "/" + relativePath)
         }
     }
 
     /// Makes the run's documents durable with one `syncfs`, then, for a fresh `docs/`, publishes
     /// the staging directory under its name.
     func publish() throws(ParseError) {
-        if let syncfs = Self.syncfs {
-            guard syncfs(directory) == 0 else { throw .system("syncfs", path: root, errno: errno) }
-        } else {
-            sync()  // Older C libraries: flush everything rather than nothing.
-        }
-        guard let staging else { return }
-        guard rename(staging, root) == 0 else { throw .system("rename", path: root, errno: errno) }
-        let slash = root.lastIndex(of: "/")
-        let parent = open(slash.map { String(root[..<$0]) } ?? ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if parent >= 0 {
-            fsync(parent)
-            close(parent)
+        do throws(SystemError) {
+            try FolderSync.syncFileSystem(folder: directory, displayPath: root)
+            guard let staging else { return }
+            _ = try SystemCall.call("rename", path: root) { rename(staging, root) }
+            try FolderSync.syncFolder(of: root)
+        } catch {
+            throw ParseError(error, file: root)
         }
     }
-
-    /// glibc declares `syncfs` only under `_GNU_SOURCE`, which the Swift Glibc module does not
-    /// define, so it is looked up once at run time.
-    private static let syncfs: (@convention(c) (Int32) -> Int32)? = {
-        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "syncfs") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
-    }()
 
     private func ensureDirectory(_ relative: String) throws(ParseError) {
         if createdDirectories.contains(relative) { return }
@@ -144,23 +121,5 @@ final class DocumentStore {
             }
             createdDirectories.insert(partial)
         }
-    }
-
-    /// `write(2)` until done, retrying short writes and `EINTR`.
-    static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(ParseError) {
-        var failure: ParseError?
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let count = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = .system("write", path: path, errno: errno)
-                    return
-                }
-                offset += count
-            }
-        }
-        if let failure { throw failure }
     }
 }

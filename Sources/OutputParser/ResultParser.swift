@@ -1,6 +1,7 @@
 import BatchCore
 import Foundation
 import Logging
+import SystemIO
 
 /// Turns a batch's `output.jsonl` and `errors.jsonl` into documents under `docs/` and an
 /// `index.json` (DESIGN.md §7).
@@ -27,10 +28,11 @@ public struct ResultParser: Sendable {
         var run = try Run(batchDirectory: batchDirectory, batchID: batchID, options: options)
         do throws(ParseError) {
             for name in resultFiles {
-                guard var reader = try LineReader(
-                    path: batchDirectory + "/" + name, name: name, maxLineBytes: options.maxLineBytes
-                ) else { continue }
-                while try reader.next({ bytes, number throws(ParseError) in try run.handle(bytes, source: name, line: number) }) {}
+                guard let reader = try Self.openLines(batchDirectory + "/" + name, name: name, options: options) else { continue }
+                while let line = try Self.nextLine(reader, name: name) {
+                    if line.isEmpty { continue }  // blank lines are counted, not parsed
+                    try run.handle(line, source: name, line: reader.lineNumber)
+                }
             }
         } catch {
             // Never leave the writer thread waiting.
@@ -50,14 +52,34 @@ public struct ResultParser: Sendable {
         return index
     }
 
+    /// A reader of `path`'s lines, or `nil` when the file does not exist.
+    private static func openLines(_ path: String, name: String, options: ParseOptions) throws(ParseError) -> LineReader? {
+        do {
+            return try LineReader(path: path, maxLineBytes: options.maxLineBytes)
+        } catch {
+            if error.errno == ENOENT { return nil }
+            throw ParseError(error, file: name)
+        }
+    }
+
+    private static func nextLine(_ reader: LineReader, name: String) throws(ParseError) -> UnsafeRawBufferPointer? {
+        do {
+            return try reader.next()
+        } catch {
+            throw ParseError(error, file: name)
+        }
+    }
+
+    /// `index.json` is a state file: written durably (fsync, rename, fsync of the folder).
     private static func writeIndex(_ index: ParseIndex, to path: String) throws(ParseError) {
-        let file = try DurableFile(path: path)
+        let file: DurableFile
+        do { file = try DurableFile(path: path) } catch { throw ParseError(error, file: path) }
         do throws(ParseError) {
             try index.writeJSON { chunk throws(ParseError) in
-                try file.append(chunk)
+                do throws(SystemError) { try file.append(chunk) } catch { throw ParseError(error, file: path) }
                 chunk.removeAll(keepingCapacity: true)
             }
-            try file.commit()
+            do { try file.commit(.synced) } catch { throw ParseError(error, file: path) }
         } catch {
             file.abandon()
             throw error

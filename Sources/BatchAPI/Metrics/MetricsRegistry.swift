@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Synchronization
+import SystemIO
 
 /// The service's metrics, rendered as Prometheus text (exposition format 0.0.4) on `GET /metrics`.
 ///
@@ -38,7 +39,7 @@ public final class MetricsRegistry: RequestObserver, Sendable {
 
     public func requestFinished(_ record: RequestRecord) {
         let route = record.route ?? "unmatched"
-        let seconds = Double(record.duration.components.seconds) + Double(record.duration.components.attoseconds) / 1e18
+        let seconds = record.duration.inSeconds
         state.withLock { state in
             state.requests[RequestKey(method: record.method.rawValue, route: route, status: record.status), default: 0] += 1
             var histogram = state.latency[route] ?? Histogram()

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OpenAIClient
+import SystemIO
 
 extension BatchCoordinator {
     /// Writes `output.jsonl` and `errors.jsonl` for a batch that has result files (completed, or expired /
@@ -55,7 +56,7 @@ extension BatchCoordinator {
         let accounting = try await account(folder)
         let output = folder.file(BatchFolder.outputFile)
         let errors = folder.file(BatchFolder.errorsFile)
-        let present = await BlockingWork.run("stat") { (Workspace.isRegularFile(output), Workspace.isRegularFile(errors)) }
+        let present = await BlockingThread.run("stat") { (Workspace.isRegularFile(output), Workspace.isRegularFile(errors)) }
         return DownloadResult(
             batch: batch, outputFile: present.0 ? output : nil, errorsFile: present.1 ? errors : nil, missingCustomIDs: accounting.missing
         )
@@ -64,7 +65,7 @@ extension BatchCoordinator {
     /// Reads the materialised input and results once (blocking, on its own thread).
     private func account(_ folder: BatchFolder) async throws(BatchServiceError) -> ResultAccounting {
         do {
-            return try await BlockingWork.run("account") { () throws(WorkspaceError) in try ResultAccounting.account(folder) }
+            return try await BlockingThread.run("account") { () throws(WorkspaceError) in try ResultAccounting.account(folder) }
         } catch {
             throw BatchServiceError(error)
         }

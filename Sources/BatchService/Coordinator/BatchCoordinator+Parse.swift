@@ -1,6 +1,7 @@
 import Foundation
 import InputBuilder
 import OutputParser
+import SystemIO
 
 extension BatchCoordinator {
     /// Parses the downloaded results into `docs/` and `index.json`; `notFound` when nothing was downloaded.
@@ -14,7 +15,7 @@ extension BatchCoordinator {
         let local = try await stored { () async throws(WorkspaceError) in try await artifactStore.materialise(batchID) }
         let parser = ResultParser(logger: logger)
         let result: Result<ParseIndex, ParseError> = await parseGate.withKey(batchID.rawValue) { [self] in
-            await BlockingWork.run("parse") { [self] in
+            await BlockingThread.run("parse") { [self] in
                 let options = ParseOptions(force: force, only: only, topicFormats: topicFormats())
                 return Result { () throws(ParseError) in try parser.parse(batchDirectory: local, batchID: batchID.rawValue, options: options) }
             }

@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIClient
+import SystemIO
 
 extension BatchCoordinator {
     /// Fetches the batch and refreshes `batch.json` when its folder exists.

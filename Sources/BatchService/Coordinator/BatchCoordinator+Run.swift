@@ -1,6 +1,7 @@
 import Foundation
 import OpenAIClient
 import OutputParser
+import SystemIO
 
 /// A run being driven in the background: it ends with the run's result or the error that stopped it.
 typealias RunTask = Task<Result<RunResult, BatchServiceError>, Never>
@@ -127,7 +128,7 @@ extension BatchCoordinator {
             let id = try checkedID(run.batchID)
             let download = try await localDownload(batch, id)
             let local = try await stored { () async throws(WorkspaceError) in try await artifactStore.materialise(id) }
-            let index = await BlockingWork.run("index.json") { BatchFolder.readJSON(ParseIndex.self, from: local + "/" + BatchFolder.indexFile) }
+            let index = await BlockingThread.run("index.json") { BatchFolder.readJSON(ParseIndex.self, from: local + "/" + BatchFolder.indexFile) }
             return .success(RunResult(batch: batch, outputDirectory: artifactStore.location(of: id), run: run, download: download, index: index, reused: true))
         } catch {
             return .failure(error)

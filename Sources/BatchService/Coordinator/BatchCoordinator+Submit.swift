@@ -1,6 +1,7 @@
 import BatchCore
 import Foundation
 import OpenAIClient
+import SystemIO
 
 extension BatchCoordinator {
     /// Validates the input (every bad line → `invalidInput` with line numbers), copies it to
@@ -25,7 +26,7 @@ extension BatchCoordinator {
         let input = request.input
         let prepared: PreparedInput
         do {
-            prepared = try await BlockingWork.run("validate") { () throws(BatchServiceError) in
+            prepared = try await BlockingThread.run("validate") { () throws(BatchServiceError) in
                 try preparer.prepare(input, to: staged.inputPath)
             }
         } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OpenAIClient
+import SystemIO
 
 extension BatchCoordinator {
     /// Follows the batch to a terminal state, polling every `pollInterval` seconds (progress logged),
@@ -48,7 +49,7 @@ extension BatchCoordinator {
     }
 
     static func seconds(_ duration: Duration) -> String {
-        String(format: "%.1f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        String(format: "%.1f", duration.inSeconds)
     }
 }
 

@@ -4,6 +4,7 @@ import Logging
 import OpenAIClient
 import OutputParser
 import Synchronization
+import SystemIO
 
 /// Orchestrates the pipeline on top of a `BatchBackend`: submit, status, wait, cancel, list, download,
 /// parse and run, with the layout of DESIGN.md §6 under `outputs/<batch_id>/`.
@@ -12,7 +13,7 @@ import Synchronization
 /// transition, and `resumeRuns()` finishes them after a restart without submitting again).
 ///
 /// The operations live in aspects: `+Submit`, `+Query` (batch, cancel, list), `+Wait`, `+Download`,
-/// `+Parse`, `+Run`. File I/O runs on dedicated threads (`BlockingWork`), never on the concurrency pool.
+/// `+Parse`, `+Run`. File I/O runs on dedicated threads (`BlockingThread`), never on the concurrency pool.
 public final class BatchCoordinator: Sendable {
     /// The API the coordinator drives.
     public let backend: any BatchBackend

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemIO
 
 /// Accounts for every `custom_id` of `input.jsonl`: found in `output.jsonl`, in `errors.jsonl`, or missing
 /// (never run: a cancelled batch's requests that no file lists). The reference says to compute "not run"
@@ -27,14 +28,14 @@ struct ResultAccounting: Sendable, Equatable {
         guard access(inputPath, F_OK) == 0 else { return accounting }
         // id → position in the input, removed as results are found.
         var pending: [String: Int] = [:]
-        try FileChunkReader(path: inputPath).forEachLine { line, _ in
+        try forEachLine(of: inputPath) { line in
             guard let id = CustomIDReader.customID(in: line) else { return }
             if pending.updateValue(accounting.inputCount, forKey: id) == nil { accounting.inputCount += 1 }
         }
         for (name, isOutput) in [(BatchFolder.outputFile, true), (BatchFolder.errorsFile, false)] {
             let path = folder.file(name)
             guard access(path, F_OK) == 0 else { continue }
-            try FileChunkReader(path: path).forEachLine { line, _ in
+            try forEachLine(of: path) { line in
                 guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) else { return }
                 if isOutput { accounting.outputLines += 1 } else { accounting.errorLines += 1 }
                 guard let id = CustomIDReader.customID(in: line), pending.removeValue(forKey: id) != nil else {
@@ -45,5 +46,15 @@ struct ResultAccounting: Sendable, Equatable {
         }
         accounting.missing = pending.sorted { $0.value < $1.value }.map(\.key)
         return accounting
+    }
+
+    /// Calls `body` with each line of `path` (SystemIO's reader: no `\n`, no trailing `\r`).
+    private static func forEachLine(of path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws(WorkspaceError) {
+        do throws(SystemError) {
+            let reader = try LineReader(path: path)
+            while let line = try reader.next() { body(line) }
+        } catch {
+            throw WorkspaceError(error)
+        }
     }
 }

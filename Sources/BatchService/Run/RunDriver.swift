@@ -1,6 +1,7 @@
 import Foundation
 import OpenAIClient
 import OutputParser
+import SystemIO
 
 /// Drives one `PipelineRun` to its end: performs each action the state machine returns, feeds back what
 /// happened, and records the new state (fsynced) after every transition.

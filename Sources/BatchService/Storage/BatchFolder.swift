@@ -3,13 +3,14 @@ import OpenAIClient
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemIO
 
 /// One batch's folder, `outputs/<batch_id>/`, and the names of what it holds (DESIGN.md §6).
 ///
 /// Besides the files of §6 it keeps two small state files of the service, both written atomically and
 /// fsynced: `submission.json` (what was submitted: the input's SHA-256, the job name — the key of
 /// idempotent submission) and `run.json` (the `PipelineRun` of a run, rewritten after every transition).
-/// The methods block (file I/O): call them inside `BlockingWork`.
+/// The methods block (file I/O): call them inside `BlockingThread`.
 struct BatchFolder: Sendable {
     /// The latest Batch object from the API.
     static let batchFile = "batch.json"
@@ -91,7 +92,7 @@ struct BatchFolder: Sendable {
     func removeTemporaryFiles() -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         var removed = 0
-        for name in names where name.hasPrefix(".") && (name.contains(".tmp-") || name.contains(".part-")) {
+        for name in names where DurableFile.isTemporary(name) || (name.hasPrefix(".") && name.contains(".part-")) {
             if unlink(file(name)) == 0 { removed += 1 }
         }
         return removed
@@ -112,7 +113,11 @@ struct BatchFolder: Sendable {
         } catch {
             throw WorkspaceError(kind: .system, message: "cannot encode \(path): \(error)")
         }
-        try AtomicFile.write(Array(data) + [0x0A], to: path, durable: true)
+        do {
+            try DurableFile.write(Array(data) + [0x0A], to: path, durability: .synced)
+        } catch {
+            throw WorkspaceError(error)
+        }
     }
 
     static func readJSON<T: Decodable>(_ type: T.Type, from path: String) -> T? {

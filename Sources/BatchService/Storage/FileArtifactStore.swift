@@ -1,4 +1,5 @@
 import Foundation
+import SystemIO
 
 /// The artifacts of batches as files in `outputs/<batch_id>/` (DESIGN.md §6), next to the state files of
 /// `FileStateStore`: every artifact already is a local file, so materialising is naming the folder and
@@ -18,18 +19,18 @@ public struct FileArtifactStore: ArtifactStore {
 
     public func stageInput() async throws(WorkspaceError) -> StagedInput {
         let outputs = workspace.outputsDirectory
-        let staging = try await BlockingWork.run("stage") { () throws(WorkspaceError) in try StagingFolder.create(in: outputs) }
+        let staging = try await BlockingThread.run("stage") { () throws(WorkspaceError) in try StagingFolder.create(in: outputs) }
         return StagedInput(inputPath: staging.folder.file(BatchFolder.inputFile), token: staging.path)
     }
 
     public func discard(_ staged: StagedInput) async {
         let staging = StagingFolder(path: staged.token)
-        await BlockingWork.run("discard") { staging.discard() }
+        await BlockingThread.run("discard") { staging.discard() }
     }
 
     public func materialise(_ id: BatchID) async throws(WorkspaceError) -> String {
         let folder = BatchFolder(path: workspace.batchDirectory(id))
-        try await BlockingWork.run("mkdir") { () throws(WorkspaceError) in try folder.create() }
+        try await BlockingThread.run("mkdir") { () throws(WorkspaceError) in try folder.create() }
         return folder.path
     }
 
@@ -45,6 +46,6 @@ public struct FileArtifactStore: ArtifactStore {
 
     public func inventory(of id: BatchID) async -> LocalArtifacts? {
         let folder = BatchFolder(path: workspace.batchDirectory(id))
-        return await BlockingWork.run("list") { folder.artifacts() }
+        return await BlockingThread.run("list") { folder.artifacts() }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import OpenAIClient
 import Synchronization
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +14,7 @@ import Glibc
 /// which refuses an existing folder): the file system's create-if-absent. Submission keys are looked up in
 /// an index read once from every `submission.json`, then kept up to date. Two processes sharing one outputs
 /// folder are not supported (the index is this process's); a database store is the way past one machine.
-/// File work runs on dedicated threads (`BlockingWork`).
+/// File work runs on dedicated threads (`BlockingThread`).
 public final class FileStateStore: BatchStateStore {
     /// The outputs folder, absolute.
     public let outputsDirectory: String
@@ -31,12 +32,12 @@ public final class FileStateStore: BatchStateStore {
 
     public func batch(_ id: BatchID) async -> Batch? {
         let folder = folder(id)
-        return await BlockingWork.run("batch.json") { folder.readBatch() }
+        return await BlockingThread.run("batch.json") { folder.readBatch() }
     }
 
     public func putBatch(_ batch: Batch, for id: BatchID, creating: Bool) async throws(WorkspaceError) {
         let folder = folder(id)
-        try await BlockingWork.run("batch.json") { () throws(WorkspaceError) in
+        try await BlockingThread.run("batch.json") { () throws(WorkspaceError) in
             if creating { try folder.create() } else if !folder.exists { return }
             try folder.writeBatch(batch)
         }
@@ -44,17 +45,17 @@ public final class FileStateStore: BatchStateStore {
 
     public func run(_ id: BatchID) async -> PipelineRun? {
         let folder = folder(id)
-        return await BlockingWork.run("run.json") { folder.readRun() }
+        return await BlockingThread.run("run.json") { folder.readRun() }
     }
 
     public func putRun(_ run: PipelineRun, for id: BatchID) async throws(WorkspaceError) {
         let folder = folder(id)
-        try await BlockingWork.run("run.json") { () throws(WorkspaceError) in try folder.writeRun(run) }
+        try await BlockingThread.run("run.json") { () throws(WorkspaceError) in try folder.writeRun(run) }
     }
 
     public func submission(_ id: BatchID) async -> SubmissionRecord? {
         let folder = folder(id)
-        return await BlockingWork.run("submission.json") { folder.readSubmission() }
+        return await BlockingThread.run("submission.json") { folder.readSubmission() }
     }
 
     public func submission(forKey key: SubmissionKey) async -> SubmissionRecord? {
@@ -74,7 +75,7 @@ public final class FileStateStore: BatchStateStore {
         let id = try BatchID(state.record.batchID)
         let destination = folder(id)
         // The rename refuses an existing folder: an id known here already is an error, not a winner.
-        try await BlockingWork.run("publish") { () throws(WorkspaceError) in
+        try await BlockingThread.run("publish") { () throws(WorkspaceError) in
             try staging.folder.writeBatch(state.batch)
             try staging.folder.writeSubmission(state.record)
             if let run = state.run { try staging.folder.writeRun(run) }
@@ -86,7 +87,7 @@ public final class FileStateStore: BatchStateStore {
 
     public func unfinishedRuns() async -> RecoveredRuns {
         let outputs = outputsDirectory
-        return await BlockingWork.run("resume") { () -> RecoveredRuns in
+        return await BlockingThread.run("resume") { () -> RecoveredRuns in
             var found = RecoveredRuns(runs: [], published: [], discarded: 0)
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: outputs)) ?? []).sorted()
             for name in names where name.hasPrefix(StagingFolder.prefix) {
@@ -117,7 +118,7 @@ public final class FileStateStore: BatchStateStore {
             let status: String
         }
         let outputs = outputsDirectory
-        return await BlockingWork.run("census") { () -> [String: Int] in
+        return await BlockingThread.run("census") { () -> [String: Int] in
             var counts: [String: Int] = [:]
             let decoder = JSONDecoder()
             for name in (try? FileManager.default.contentsOfDirectory(atPath: outputs)) ?? [] {
@@ -135,7 +136,7 @@ public final class FileStateStore: BatchStateStore {
     private func loadedIndex() async -> [SubmissionKey: String] {
         if let loaded = index.withLock({ $0 }) { return loaded }
         let outputs = outputsDirectory
-        let scanned = await BlockingWork.run("submissions") { () -> [SubmissionKey: String] in
+        let scanned = await BlockingThread.run("submissions") { () -> [SubmissionKey: String] in
             var found: [SubmissionKey: String] = [:]
             for name in (try? FileManager.default.contentsOfDirectory(atPath: outputs)) ?? [] where !name.hasPrefix(".") {
                 guard let record = BatchFolder(path: outputs + "/" + name).readSubmission(), record.batchID == name else { continue }

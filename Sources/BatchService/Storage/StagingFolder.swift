@@ -2,12 +2,13 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemIO
 
 /// A hidden folder in `outputs/` where a submission is assembled before its batch id is known:
 /// `outputs/.staging-<process token>-<random>/`. Once the batch exists its state files are written here and the
 /// whole folder is renamed to `outputs/<batch_id>` in one step, so a batch folder is never half made.
 /// A crash leaves at most a staging folder, which `resumeRuns()` cleans up (or publishes, when the batch
-/// was created: then `submission.json` is inside). Blocking: use inside `BlockingWork`.
+/// was created: then `submission.json` is inside). Blocking: use inside `BlockingThread`.
 struct StagingFolder: Sendable {
     /// The prefix of staging folder names.
     static let prefix = ".staging-"
@@ -28,13 +29,14 @@ struct StagingFolder: Sendable {
 
     /// Renames the folder to `destination` (which must not exist) and makes the rename durable.
     func publish(as destination: String) throws(WorkspaceError) {
-        AtomicFile.syncDirectory(of: path + "/" + BatchFolder.batchFile)
+        // Best effort, as before: the state files were fsynced one by one already.
+        try? FolderSync.syncFolder(path)
         // rename(2) replaces an empty directory silently; a batch folder that exists must not be replaced.
         guard access(destination, F_OK) != 0 else {
             throw WorkspaceError(kind: .system, message: "\(destination) exists already")
         }
         guard rename(path, destination) == 0 else { throw .system("rename", destination, errno: errno) }
-        AtomicFile.syncDirectory(of: destination)
+        try? FolderSync.syncFolder(of: destination)
     }
 
     /// Removes the folder and what it holds.

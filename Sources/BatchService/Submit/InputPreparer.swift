@@ -3,6 +3,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemIO
 
 /// Turns a `SubmissionInput` into a validated `input.jsonl` in a staging folder, in one streaming pass
 /// that validates (BatchCore's `InputValidator`), hashes (SHA-256) and, for a file named by path, copies.
@@ -10,7 +11,7 @@ import Glibc
 /// Memory stays bounded on a 200 MB file: chunks are read with POSIX `read` into one reusable buffer and
 /// fed to the validator and the hash; the validator keeps one line and the set of `custom_id`s. A file
 /// over the byte limit is refused as soon as the limit is passed, without reading the rest.
-/// Blocking (file I/O): call inside `BlockingWork`.
+/// Blocking (file I/O): call inside `BlockingThread`.
 struct InputPreparer {
     /// The folders (for `.path` inputs).
     var workspace: Workspace
@@ -173,21 +174,10 @@ struct InputPreparer {
             bytes.append(0x0A)
         }
         do {
-            try AtomicFile.write(bytes, to: destination, durable: false)
+            // A bulk artifact: no fsync (DESIGN.md §6).
+            try DurableFile.write(bytes, to: destination, durability: .deferred)
         } catch {
-            throw BatchServiceError(error)
-        }
-    }
-
-    static func writeAll(_ fd: Int32, _ chunk: UnsafeRawBufferPointer, path: String) throws(WorkspaceError) {
-        var offset = 0
-        while offset < chunk.count {
-            let written = Glibc.write(fd, chunk.baseAddress! + offset, chunk.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw .system("write", path, errno: errno)
-            }
-            offset += written
+            throw BatchServiceError(WorkspaceError(error))
         }
     }
 
@@ -196,5 +186,14 @@ struct InputPreparer {
         let base = filename.split(separator: "/").last.map(String.init) ?? ""
         let cleaned = String(base.unicodeScalars.filter { $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }.prefix(200))
         return cleaned.isEmpty || cleaned.hasPrefix(".") ? "input.jsonl" : cleaned
+    }
+
+    /// SystemIO's write-all, failing as a workspace error.
+    static func writeAll(_ fd: Int32, _ chunk: UnsafeRawBufferPointer, path: String) throws(WorkspaceError) {
+        do throws(SystemError) {
+            try SystemCall.writeAll(fd, chunk, path: path)
+        } catch {
+            throw WorkspaceError(error)
+        }
     }
 }

@@ -4,7 +4,7 @@ import Gzip
 /// `GzipFile.inflate`, capped at the Batch API's size against decompression bombs.
 ///
 /// The coordinator validates plain JSONL only; every gzip input passes here first, so the statuses of a
-/// broken or oversized stream are decided in one place. Blocking: call it inside `BlockingWork`.
+/// broken or oversized stream are decided in one place. Blocking: call it inside `BlockingThread`.
 enum InputInflater {
     /// Inflates `source` into `destination` (which must not exist); throws `tooLarge` past `maxBytes`,
     /// `badRequest` naming `filename` for a broken stream. `destination` is gone when it fails (GzipFile

@@ -1,4 +1,5 @@
 import Foundation
+import SystemIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -77,7 +78,7 @@ public struct UploadSpool: Sendable {
         let inflated = base + ".jsonl"
         let maxInflated = maxInflatedBytes
         do {
-            try await BlockingWork.run("inflate") { () throws(BatchServiceError) in
+            try await BlockingThread.run("inflate") { () throws(BatchServiceError) in
                 defer { unlink(spooled) }
                 try InputInflater.inflate(spooled, to: inflated, maxBytes: maxInflated, filename: filename)
             }

@@ -1,3 +1,4 @@
+import SystemIO
 /// How long a transfer may take: to connect, in all, and how slow it may get before it is abandoned.
 public struct HTTPTimeouts: Sendable, Hashable {
     /// Time to establish the connection (TCP and TLS).
@@ -27,8 +28,7 @@ public struct HTTPTimeouts: Sendable, Hashable {
 extension Duration {
     /// Whole milliseconds, at least 1 for a positive duration (curl reads 0 as "no limit").
     var curlMilliseconds: Int {
-        let (seconds, attoseconds) = components
-        let ms = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        let ms = millisecondsRoundedDown
         return ms <= 0 && self > .zero ? 1 : Int(ms)
     }
 }

@@ -1,6 +1,7 @@
 import CCurl
 import Glibc
 import Synchronization
+import SystemIO
 
 /// One transfer: owns a libcurl easy handle and every buffer, header list and mime form that
 /// libcurl points into while it runs, and frees them in `deinit`.
@@ -244,15 +245,11 @@ final class CurlTransfer: @unchecked Sendable {
     private func receive(_ buffer: UnsafeMutablePointer<CChar>?, _ length: Int) -> Int {
         guard let buffer, length > 0 else { return length }
         if sinkFD >= 0, (200..<300).contains(status) {
-            var offset = 0
-            while offset < length {
-                let n = write(sinkFD, buffer + offset, length - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    localError = Self.fileError("cannot write the downloaded file", errno)
-                    return 0
-                }
-                offset += n
+            do {
+                try SystemCall.writeAll(sinkFD, UnsafeRawBufferPointer(start: buffer, count: length))
+            } catch {
+                localError = Self.fileError("cannot write the downloaded file", error.errno)
+                return 0
             }
             written += Int64(length)
             return length
@@ -269,11 +266,10 @@ final class CurlTransfer: @unchecked Sendable {
 
     private func send(_ buffer: UnsafeMutablePointer<CChar>?, _ length: Int) -> Int {
         guard let buffer else { return 0 }
-        while true {
-            let n = read(uploadFD, buffer, length)
-            if n >= 0 { return n }
-            if errno == EINTR { continue }
-            localError = Self.fileError("cannot read the file being uploaded", errno)
+        do {
+            return try SystemCall.valueOrErrno { read(uploadFD, buffer, length) }
+        } catch {
+            localError = Self.fileError("cannot read the file being uploaded", error.rawValue)
             return Int(CURL_READFUNC_ABORT)
         }
     }

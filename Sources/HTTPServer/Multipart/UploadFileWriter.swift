@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemIO
 
 /// Writes one uploaded part to a new, uniquely named file. Owns the file descriptor until `close()`.
 ///
@@ -20,31 +21,25 @@ struct UploadFileWriter {
             var generator = SystemRandomNumberGenerator()
             let name = "upload-" + Self.hex(generator.next()) + Self.hex(generator.next())
             let candidate = base + "/" + name
-            let descriptor = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            if descriptor >= 0 {
+            do {
+                descriptor = try SystemCall.valueOrErrno { open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
                 self.path = candidate
-                self.descriptor = descriptor
                 return
+            } catch {
+                // A name that exists already: draw another.
+                if error.rawValue == EEXIST { continue }
+                throw MultipartError.fileSystem(call: "open", errno: error.rawValue).with(detail: candidate)
             }
-            let code = errno
-            if code == EINTR || code == EEXIST { continue }
-            throw MultipartError.fileSystem(call: "open", errno: code).with(detail: candidate)
         }
     }
 
-    /// Appends `bytes` to the file with plain `write(2)`, retrying short writes and `EINTR`.
+    /// Appends `bytes` to the file with plain `write(2)` (SystemIO's write-all).
     mutating func write(_ bytes: ArraySlice<UInt8>) throws {
         try bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(descriptor, base + offset, raw.count - offset)
-                if written < 0 {
-                    let code = errno
-                    if code == EINTR { continue }
-                    throw MultipartError.fileSystem(call: "write", errno: code).with(detail: path)
-                }
-                offset += written
+            do throws(SystemError) {
+                try SystemCall.writeAll(descriptor, raw, path: path)
+            } catch {
+                throw MultipartError.fileSystem(call: "write", errno: error.errno).with(detail: path)
             }
         }
         byteCount += Int64(bytes.count)

@@ -1,4 +1,5 @@
 import Logging
+import SystemIO
 
 /// Serves the requests of one TCP connection, in order, until either side closes it.
 ///
@@ -151,7 +152,7 @@ final class Connection: RequestBodySource, @unchecked Sendable {
     private func checkBodyRate() throws {
         let elapsed = ContinuousClock.now - body.started
         guard elapsed > configuration.bodyReadTimeout else { return }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         if Double(body.bytesRead) < Double(configuration.minimumBodyBytesPerSecond) * seconds {
             throw HTTPError(.requestTimeout, detail: "The request body arrived too slowly.")
         }
@@ -266,8 +267,7 @@ final class Connection: RequestBodySource, @unchecked Sendable {
     }
 
     private static func milliseconds(_ duration: Duration) -> String {
-        let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-        return String(Int(ms.rounded()))
+        String(Int(duration.inMilliseconds.rounded()))
     }
 }
 

@@ -3,6 +3,7 @@ import CLinux
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemIO
 
 extension EventLoop {
     /// A descriptor registered with the loop, told apart by `generation` from a later descriptor
@@ -389,9 +390,7 @@ extension EventLoop {
         /// Rounds up, so the loop never wakes just before a deadline and spins.
         static func milliseconds(from now: ContinuousClock.Instant, to deadline: ContinuousClock.Instant) -> Int32 {
             guard deadline > now else { return 0 }
-            let (seconds, attoseconds) = (deadline - now).components
-            let millis = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-            return Int32(clamping: millis)
+            return Int32(clamping: (deadline - now).millisecondsRoundedUp)
         }
     }
 }

@@ -3,11 +3,13 @@ import CLinux
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemIO
 
 /// The one non-blocking primitive every socket call goes through.
 ///
 /// A call either succeeds, would block (the caller then awaits readiness on its `EventLoop` and
-/// calls again), or fails with a `TransportError`. This is the only place that retries `EINTR`.
+/// calls again), or fails with a `TransportError`. `EINTR` is retried by SystemIO's one helper
+/// (`SystemCall.valueOrErrno`); here it only maps the other errors to the transport's.
 enum Syscall {
     /// Runs `body` (a single system call returning -1 on failure) until it is not interrupted.
     ///
@@ -15,22 +17,16 @@ enum Syscall {
     /// - Throws: `.connectionReset` for `ECONNRESET`/`EPIPE`, otherwise `.system(name, errno:)`.
     @inline(__always)
     static func nonBlocking(_ name: String, _ body: () -> Int) throws(TransportError) -> Int? {
-        while true {
-            let result = body()
-            if result >= 0 {
-                return result
-            }
-            // Read errno straight away: nothing between the call and here may set it.
-            let code = clinux_errno()
-            switch code {
-            case EINTR:
-                continue
+        do {
+            return try SystemCall.valueOrErrno(body)
+        } catch {
+            switch error.rawValue {
             case EAGAIN, EWOULDBLOCK:
                 return nil
             case ECONNRESET, EPIPE:
                 throw .connectionReset
             default:
-                throw .system(name, errno: code)
+                throw .system(name, errno: error.rawValue)
             }
         }
     }

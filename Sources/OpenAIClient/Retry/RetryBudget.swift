@@ -1,4 +1,5 @@
 import Foundation
+import SystemIO
 
 /// What is left of a call's retries: counts attempts against `maxAttempts`, time against the
 /// deadline, and says how long to wait before the next attempt (or that there is none).
@@ -33,7 +34,7 @@ struct RetryBudget {
     /// A random delay between zero and the doubling ceiling ("full jitter").
     private func backoff() -> Duration {
         let exponent = Double(min(attempts - 1, 30))
-        let ceiling = min(policy.maxDelay.seconds, policy.initialDelay.seconds * pow(2, exponent))
+        let ceiling = min(policy.maxDelay.inSeconds, policy.initialDelay.inSeconds * pow(2, exponent))
         guard ceiling > 0 else { return .zero }
         return .milliseconds(Int(Double.random(in: 0...ceiling) * 1000))
     }
@@ -50,15 +51,8 @@ struct RetryBudget {
                 seconds = date.timeIntervalSince(now)
             }
         }
-        guard let seconds, seconds.isFinite, seconds >= 0, seconds <= limit.seconds else { return nil }
+        guard let seconds, seconds.isFinite, seconds >= 0, seconds <= limit.inSeconds else { return nil }
         return .milliseconds(Int(seconds * 1000))
     }
 }
 
-extension Duration {
-    /// The duration in seconds, as a floating-point number.
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
-    }
-}

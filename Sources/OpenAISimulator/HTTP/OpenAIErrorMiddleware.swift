@@ -1,5 +1,6 @@
 import HTTPServer
 import Logging
+import SystemIO
 
 /// Turns every error into OpenAI's envelope `{"error": {"message", "type", "param", "code"}}` (never
 /// problem+json), keeping the error's status and header fields, and adds the headers the live API
@@ -24,7 +25,7 @@ struct OpenAIErrorMiddleware: Middleware {
             response = APIError(.internalServerError, message: "The server had an error while processing your request.").response
         }
         let elapsed = ContinuousClock.now - started
-        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = elapsed.millisecondsRoundedDown
         response.headers.replaceOrAdd(name: "openai-version", value: "2020-10-01")
         response.headers.replaceOrAdd(name: "openai-processing-ms", value: String(milliseconds))
         return response

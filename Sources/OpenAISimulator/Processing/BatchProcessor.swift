@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Synchronization
 import OpenAIClient
+import SystemIO
 
 /// Runs one batch from `validating` to a terminal state: validates the input file, runs each request
 /// through the responder (with the configured latency and failure rate), moves the counts as requests
@@ -131,7 +132,8 @@ struct BatchProcessor: Sendable {
 
     private func runRequests(_ id: String, record: BatchRecord, inputPath: String, mode: Mode) async throws {
         let (output, errors) = try resultWriters(id)
-        let reader = try LineReader(path: inputPath)
+        let reader: LineReader
+        do { reader = try LineReader(path: inputPath) } catch { throw FileIOError(error) }
         let decoder = JSONDecoder()
         var stopCode: String?
         if case .stopped(let code) = mode { stopCode = code }
@@ -155,7 +157,7 @@ struct BatchProcessor: Sendable {
         // input's, as the real service's does. Stopping lets those in flight finish (the drain).
         try await withThrowingTaskGroup(of: (String, ResponderResult).self) { group in
             var inFlight = 0
-            while let line = try reader.next() {
+            while let line = try Self.nextLine(reader) {
                 lineIndex += 1
                 try Task.checkCancellation()
                 let request = Self.requestLine(line, decoder: decoder)
@@ -360,5 +362,10 @@ struct BatchProcessor: Sendable {
 
     func pause(_ duration: Duration) async throws {
         if duration > .zero { try await Task.sleep(for: duration) }
+    }
+
+    /// The input's next line (as SystemIO's reader gives it: no `\n`, no trailing `\r`), or nil.
+    private static func nextLine(_ reader: LineReader) throws(FileIOError) -> [UInt8]? {
+        do { return try reader.nextLine() } catch { throw FileIOError(error) }
     }
 }

@@ -1,6 +1,7 @@
 import BatchCore
 import Glibc
 import OpenAIClient
+import SystemIO
 
 /// The one place the simulator validates an input file: BatchCore's streaming `InputValidator`
 /// (the same rules the command line's `validate` applies), fed in 1 MiB reads.
@@ -13,16 +14,18 @@ enum InputFileValidation {
         guard fd >= 0 else { throw FileIOError(call: "open", path: path, errno: errno) }
         defer { close(fd) }
         var validator = InputValidator(expectedEndpoint: endpoint)
-        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
         var reads = 0
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunkSize) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileIOError(call: "read", path: path, errno: errno)
+            let n: Int
+            do throws(SystemError) {
+                n = try SystemCall.read(fd, into: buffer, path: path)
+            } catch {
+                throw FileIOError(error)
             }
             if n == 0 { break }
-            buffer.withUnsafeBytes { validator.consume(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            validator.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             reads += 1
             // A 200 MB file is 200 reads: let other tasks run between some of them.
             if reads % 16 == 0 { await Task.yield() }

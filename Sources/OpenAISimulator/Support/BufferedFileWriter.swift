@@ -1,4 +1,5 @@
 import Glibc
+import SystemIO
 
 /// Appends bytes to a new file through a 1 MiB buffer: few `write(2)` calls, bounded memory.
 final class BufferedFileWriter {
@@ -56,14 +57,10 @@ final class BufferedFileWriter {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileIOError(call: "write", path: path, errno: errno)
-            }
-            offset += n
+        do {
+            try SystemCall.writeAll(fd, bytes, path: path)
+        } catch {
+            throw FileIOError(error)
         }
     }
 

@@ -1,4 +1,5 @@
 import Glibc
+import SystemIO
 
 /// A failed file call, with the call and errno.
 struct FileIOError: Error, CustomStringConvertible {
@@ -7,4 +8,11 @@ struct FileIOError: Error, CustomStringConvertible {
     let errno: Int32
 
     var description: String { "\(call)(\(path)) failed: \(String(cString: strerror(errno)))" }
+}
+
+extension FileIOError {
+    /// The simulator's form of a SystemIO failure.
+    init(_ error: SystemError) {
+        self.init(call: error.call, path: error.path ?? "", errno: error.errno)
+    }
 }

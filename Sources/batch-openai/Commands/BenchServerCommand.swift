@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import HTTPServer
+import SystemIO
 
 /// `batch-openai bench-server`: the fixed routes `scripts/bench/http.sh` measures against the Hummingbird peer.
 /// Hidden from `--help`: it is a measuring instrument, not a feature.
@@ -66,15 +67,7 @@ struct BenchServerCommand: AsyncParsableCommand {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { return nil }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
+        return try? SystemCall.readAll(fd, path: path)
     }
 
     /// `$TMPDIR` with a trailing slash, else `/tmp/`: what `NSTemporaryDirectory()` answers on Linux.

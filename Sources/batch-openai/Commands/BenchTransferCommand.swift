@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OpenAIClient
+import SystemIO
 
 /// `batch-openai bench-transfer`: one timed step of `scripts/bench/transfer.sh` (upload, process or
 /// download) through our `OpenAI` client, printing `key=value` figures and the process's peak RSS.
@@ -64,8 +65,7 @@ struct BenchTransferCommand: AsyncParsableCommand {
     }
 
     static func format(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        return String(format: "%.4f", Double(seconds) + Double(attoseconds) / 1e18)
+        String(format: "%.4f", duration.inSeconds)
     }
 
     /// `VmHWM` from /proc/self/status: the most resident memory this process has had.

@@ -3,6 +3,7 @@ import BatchCore
 import BatchService
 import Foundation
 import OpenAIClient
+import SystemIO
 
 /// `batch-openai run`: the whole pipeline from the terminal — validate, upload, create, follow the batch
 /// with a live progress display, download the results and write the documents under `outputs/<batch_id>/`.
@@ -100,8 +101,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let started = ContinuousClock.now
         let elapsed = { () -> Double in
-            let duration = ContinuousClock.now - started
-            return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            (ContinuousClock.now - started).inSeconds
         }
         let connection = try BackendConnection.make(common: common, label: "batch-openai.run")
         let workspace: Workspace

@@ -1,6 +1,7 @@
 import BatchCore
 import Foundation
 import Gzip
+import SystemIO
 
 /// A `.gz` request file given to the command line (`run`, `create --input`, `validate`): inflated into a
 /// temporary JSONL with Gzip's `GzipFile.inflate`, on a dedicated thread (a 200 MB inflate must not
@@ -29,23 +30,16 @@ enum GzipInput {
             throw CommandFailure("\(path): \(String(cString: strerror(reason))) (expected a .jsonl.gz file of requests)")
         }
         let destination = (directory.hasSuffix("/") ? directory : directory + "/") + "\(prefix)\(UUID().uuidString)-\(inflatedName(path))"
-        let result: Result<Int, GzipError> = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(returning: Result { () throws(GzipError) in
-                    try GzipFile.inflate(from: path, to: destination, maxOutputBytes: maxBytes)
-                })
+        do {
+            try await BlockingThread.run("inflate") { () throws(GzipError) in
+                _ = try GzipFile.inflate(from: path, to: destination, maxOutputBytes: maxBytes)
             }
-            thread.name = "batch-openai.inflate"
-            thread.start()
-        }
-        switch result {
-        case .success:
             return destination
-        case .failure(let error) where error == .outputLimitExceeded:
+        } catch where error == .outputLimitExceeded {
             throw CommandFailure("\(path) inflates to more than \(maxBytes) bytes, the Batch API's limit for one file; split it into several batches (nothing was uploaded)")
-        case .failure(let error) where error.isMalformedInput:
+        } catch where error.isMalformedInput {
             throw CommandFailure("\(path) is not a readable gzip file (\(error)); nothing was uploaded")
-        case .failure(let error):
+        } catch {
             throw CommandFailure("cannot inflate \(path): \(error)")
         }
     }

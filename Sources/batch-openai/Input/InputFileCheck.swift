@@ -2,6 +2,7 @@ import BatchCore
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemIO
 
 /// Runs BatchCore's `InputValidator` over a file on disk, streaming (1 MiB at a time), so a 200 MB input
 /// is checked in bounded memory before anything is uploaded.
@@ -17,10 +18,11 @@ enum InputFileCheck {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         while true {
-            let count = read(descriptor, buffer.baseAddress, buffer.count)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw CommandFailure("\(path): \(String(cString: strerror(errno)))")
+            let count: Int
+            do {
+                count = try SystemCall.read(descriptor, into: buffer, path: path)
+            } catch {
+                throw CommandFailure("\(path): \(String(cString: strerror(error.errno)))")
             }
             if count == 0 { break }
             validator.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))

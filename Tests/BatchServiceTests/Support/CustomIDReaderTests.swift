@@ -45,19 +45,4 @@ struct CustomIDReaderTests {
         #expect(accounting.unexpected == 1)
         #expect(accounting.missing == ["request-2", "request-3", "request-5"])
     }
-
-    /// Lines longer than the reader's buffer are joined across chunks.
-    @Test func linesSpanningChunksAreJoined() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.path + "/long.jsonl"
-        let long = String(repeating: "x", count: 3000)
-        let text = #"{"custom_id":"one","pad":"\#(long)"}"# + "\n" + #"{"pad":"\#(long)","custom_id":"two"}"#
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        var ids: [String] = []
-        try FileChunkReader(path: path, chunkSize: 1000).forEachLine { line, number in
-            ids.append("\(number):\(CustomIDReader.customID(in: line) ?? "-")")
-        }
-        #expect(ids == ["1:one", "2:two"])
-    }
 }

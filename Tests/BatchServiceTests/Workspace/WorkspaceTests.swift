@@ -91,17 +91,4 @@ struct WorkspaceTests {
             #expect(throws: WorkspaceError.self, "\(path)") { _ = try workspace.artifact(path, of: id) }
         }
     }
-
-    @Test func writesAtomicallyAndLeavesNoTemporaryFile() throws {
-        let root = try TemporaryDirectory()
-        defer { root.remove() }
-        let path = root.path + "/batch.json"
-        try AtomicFile.write(Array("first".utf8), to: path, durable: true)
-        try AtomicFile.write(Array("second".utf8), to: path, durable: false)
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == "second")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["batch.json"])
-        // A folder that does not exist: an error, and nothing left behind.
-        #expect(throws: WorkspaceError.self) { try AtomicFile.write([1], to: root.path + "/missing/x.json", durable: true) }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["batch.json"])
-    }
 }
