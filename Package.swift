@@ -28,25 +28,26 @@ let package = Package(
         .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         .target(name: "HTTPServer", dependencies: ["CLinux", "Gzip", logging], swiftSettings: swiftSettings),
         .target(name: "HTTPClient", dependencies: ["CCurl", logging], swiftSettings: swiftSettings),
-        .target(name: "BatchCore", swiftSettings: swiftSettings),
-        .target(name: "OpenAIClient", dependencies: ["HTTPClient", "BatchCore", logging], swiftSettings: swiftSettings),
-        .target(name: "InputBuilder", dependencies: ["BatchCore"], swiftSettings: swiftSettings),
-        .target(name: "OutputParser", dependencies: ["BatchCore", logging], swiftSettings: swiftSettings),
+        .target(name: "JSON", swiftSettings: swiftSettings),
+        .target(name: "BatchCore", dependencies: ["JSON"], swiftSettings: swiftSettings),
+        .target(name: "OpenAIClient", dependencies: ["HTTPClient", "BatchCore", "JSON", logging], swiftSettings: swiftSettings),
+        .target(name: "InputBuilder", dependencies: ["BatchCore", "JSON"], swiftSettings: swiftSettings),
+        .target(name: "OutputParser", dependencies: ["BatchCore", "JSON", logging], swiftSettings: swiftSettings),
         .target(
             name: "BatchService",
-            dependencies: ["HTTPClient", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser", logging],
+            dependencies: ["HTTPClient", "BatchCore", "JSON", "OpenAIClient", "InputBuilder", "OutputParser", logging],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "OpenAISimulator",
-            dependencies: ["HTTPServer", "OpenAIClient", "BatchCore", "Gzip", logging],
+            dependencies: ["HTTPServer", "OpenAIClient", "BatchCore", "JSON", "Gzip", logging],
             swiftSettings: swiftSettings
         ),
-        .target(name: "BatchAPI", dependencies: ["HTTPServer", "BatchService", logging], swiftSettings: swiftSettings),
+        .target(name: "BatchAPI", dependencies: ["HTTPServer", "BatchService", "JSON", logging], swiftSettings: swiftSettings),
         .executableTarget(
             name: "batch-openai",
             dependencies: [
-                "HTTPServer", "HTTPClient", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser",
+                "HTTPServer", "HTTPClient", "BatchCore", "JSON", "OpenAIClient", "InputBuilder", "OutputParser",
                 "BatchService", "OpenAISimulator", "BatchAPI", "Gzip", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -59,10 +60,11 @@ let package = Package(
         .testTarget(name: "GzipTests", dependencies: ["Gzip", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Gzip", "TestSupport", logging], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "CCurl", "HTTPServer", "TestSupport", logging], swiftSettings: swiftSettings),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BatchCoreTests", dependencies: ["BatchCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OpenAIClientTests",
-            dependencies: ["OpenAIClient", "HTTPClient", "OpenAISimulator", "HTTPServer", "TestSupport", logging],
+            dependencies: ["OpenAIClient", "HTTPClient", "JSON", "OpenAISimulator", "HTTPServer", "TestSupport", logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "InputBuilderTests", dependencies: ["InputBuilder", "TestSupport"], swiftSettings: swiftSettings),
@@ -72,7 +74,7 @@ let package = Package(
             dependencies: ["BatchService", "BatchCore", "OpenAIClient", "OutputParser", "OpenAISimulator", "HTTPServer", "TestSupport", logging],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "OpenAISimulatorTests", dependencies: ["OpenAISimulator", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "OpenAISimulatorTests", dependencies: ["OpenAISimulator", "JSON", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BatchAPITests",
             dependencies: ["BatchAPI", "BatchService", "OpenAIClient", "HTTPServer", "TestSupport", logging],

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import OpenAIClient
 
 /// Reads the members of a JSON object body (or the fields of a form) with clear 400s: each accessor names

@@ -1,6 +1,7 @@
 import BatchCore
 import Foundation
 import HTTPServer
+import JSON
 import OpenAIClient
 
 extension Simulator {
