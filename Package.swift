@@ -25,27 +25,28 @@ let package = Package(
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "CLinux"),
 
+        .target(name: "JSON", swiftSettings: swiftSettings),
         .target(name: "SystemIO", swiftSettings: swiftSettings),
         .target(name: "Gzip", dependencies: ["CZlib", "SystemIO"], swiftSettings: swiftSettings),
         .target(name: "HTTPServer", dependencies: ["CLinux", "SystemIO", "Gzip", logging], swiftSettings: swiftSettings),
         .target(name: "HTTPClient", dependencies: ["CCurl", "SystemIO", logging], swiftSettings: swiftSettings),
-        .target(name: "BatchCore", swiftSettings: swiftSettings),
-        .target(name: "OpenAIClient", dependencies: ["SystemIO", "HTTPClient", "BatchCore", logging], swiftSettings: swiftSettings),
-        .target(name: "InputBuilder", dependencies: ["BatchCore"], swiftSettings: swiftSettings),
-        .target(name: "OutputParser", dependencies: ["SystemIO", "BatchCore", logging], swiftSettings: swiftSettings),
+        .target(name: "BatchCore", dependencies: ["JSON"], swiftSettings: swiftSettings),
+        .target(name: "OpenAIClient", dependencies: ["JSON", "SystemIO", "HTTPClient", "BatchCore", logging], swiftSettings: swiftSettings),
+        .target(name: "InputBuilder", dependencies: ["JSON", "BatchCore"], swiftSettings: swiftSettings),
+        .target(name: "OutputParser", dependencies: ["JSON", "SystemIO", "BatchCore", logging], swiftSettings: swiftSettings),
         .target(
             name: "BatchService",
-            dependencies: ["SystemIO", "HTTPClient", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser", "Gzip", logging],
+            dependencies: ["JSON", "SystemIO", "HTTPClient", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser", "Gzip", logging],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "OpenAISimulator",
-            dependencies: ["SystemIO", "HTTPServer", "OpenAIClient", "BatchCore", "Gzip", logging],
+            dependencies: ["JSON", "SystemIO", "HTTPServer", "OpenAIClient", "BatchCore", "Gzip", logging],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "BatchAPI",
-            dependencies: ["SystemIO", "HTTPServer", "BatchService", logging],
+            dependencies: ["JSON", "SystemIO", "HTTPServer", "BatchService", logging],
             // The API description and the docs page are files of their own, compiled into the binary.
             resources: [.embedInCode("Resources/openapi.json"), .embedInCode("Resources/docs.html")],
             swiftSettings: swiftSettings
@@ -53,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "batch-openai",
             dependencies: [
-                "SystemIO", "HTTPServer", "HTTPClient", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser",
+                "JSON", "SystemIO", "HTTPServer", "HTTPClient", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser",
                 "BatchService", "OpenAISimulator", "BatchAPI", "Gzip", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -69,12 +70,13 @@ let package = Package(
         .testTarget(name: "GzipTests", dependencies: ["Gzip", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Gzip", "TestSupport", logging], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "CCurl", "HTTPServer", "TestSupport", logging], swiftSettings: swiftSettings),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BatchCoreTests", dependencies: ["BatchCore"], swiftSettings: swiftSettings),
         // The executable's own pieces (configuration parsing), through `@testable import batch_openai`.
         .testTarget(name: "BatchOpenAITests", dependencies: ["batch-openai"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OpenAIClientTests",
-            dependencies: ["OpenAIClient", "HTTPClient", "OpenAISimulator", "HTTPServer", "TestSupport", logging],
+            dependencies: ["OpenAIClient", "HTTPClient", "JSON", "OpenAISimulator", "HTTPServer", "TestSupport", logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "InputBuilderTests", dependencies: ["InputBuilder", "TestSupport"], swiftSettings: swiftSettings),

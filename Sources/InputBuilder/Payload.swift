@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// A build-input payload (DESIGN.md §8), checked field by field with messages naming the path.
 struct Payload {
@@ -29,26 +30,26 @@ struct Payload {
 
     var model: String?
     /// Extra request parameters (temperature, max_tokens...), merged into every body.
-    var defaults: [String: Any]
+    var defaults: [String: JSONValue]
     var processes: [Process]
     var methods: [Method]
 
     /// Decodes `data`; `name` is the payload's file name for JSON syntax errors.
     init(data: Data, name: String) throws(BuildError) {
-        let object: Any
+        let object: JSONValue
         do {
-            object = try JSONSerialization.jsonObject(with: data)
+            object = try data.withUnsafeBytes { bytes throws(JSONScanner.Failure) in try JSONValue(parsing: bytes) }
         } catch {
-            throw .file(name, "is not valid JSON (\(error.localizedDescription))")
+            throw .file(name, "is not valid JSON (\(error))")
         }
-        guard let root = object as? [String: Any] else { throw .file(name, "must be a JSON object") }
+        guard let root = object.objectValue else { throw .file(name, "must be a JSON object") }
         let known: Set<String> = ["model", "defaults", "processes", "methods"]
         if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
             throw .payload(unknown, "is not a payload field (expected model, defaults, processes, methods)")
         }
         model = try Self.optionalString(root["model"], at: "model")
         if let defaults = root["defaults"] {
-            guard let object = defaults as? [String: Any] else { throw .payload("defaults", "must be an object") }
+            guard let object = defaults.objectValue else { throw .payload("defaults", "must be an object") }
             for key in ["model", "messages"] where object[key] != nil {
                 throw .payload("defaults.\(key)", "is not allowed (the builder sets it)")
             }
@@ -67,8 +68,8 @@ struct Payload {
         }
     }
 
-    private static func process(_ value: Any, at path: String) throws(BuildError) -> Process {
-        guard let object = value as? [String: Any] else { throw .payload(path, "must be an object") }
+    private static func process(_ value: JSONValue, at path: String) throws(BuildError) -> Process {
+        guard let object = value.objectValue else { throw .payload(path, "must be an object") }
         let id = try requiredString(object["id"], at: "\(path).id")
         guard !id.contains("/") else { throw .payload("\(path).id", "must not contain / (it is part of the custom_id)") }
         let title = try optionalString(object["title"], at: "\(path).title") ?? id
@@ -85,12 +86,12 @@ struct Payload {
             guard object["sources"] == nil else {
                 throw .payload(path, "has both context and sources: give one")
             }
-            guard let string = text as? String else { throw .payload("\(path).context", "must be a string") }
+            guard let string = text.stringValue else { throw .payload("\(path).context", "must be a string") }
             context = string
         } else if object["sources"] != nil {
             let sources = try array(object["sources"], at: "\(path).sources").enumerated().map { index, item throws(BuildError) in
                 let at = "\(path).sources[\(index)]"
-                guard let source = item as? [String: Any] else { throw .payload(at, "must be an object") }
+                guard let source = item.objectValue else { throw .payload(at, "must be an object") }
                 return Source(path: try requiredString(source["path"], at: "\(at).path"),
                               content: try requiredString(source["content"], at: "\(at).content", allowEmpty: true))
             }
@@ -102,16 +103,15 @@ struct Payload {
         }
         var maxSegmentChars = defaultMaxSegmentChars
         if let value = object["max_segment_chars"] {
-            guard let number = value as? NSNumber, !isBoolean(value), let integer = Int(exactly: number.doubleValue),
-                  integer > 0
+            guard let number = value.numberValue, let integer = Int(exactly: number), integer > 0
             else { throw .payload("\(path).max_segment_chars", "must be a positive integer") }
             maxSegmentChars = integer
         }
         return Process(id: id, title: title, topics: topics, context: context, maxSegmentChars: maxSegmentChars)
     }
 
-    private static func method(_ value: Any, at path: String) throws(BuildError) -> Method {
-        guard let object = value as? [String: Any] else { throw .payload(path, "must be an object") }
+    private static func method(_ value: JSONValue, at path: String) throws(BuildError) -> Method {
+        guard let object = value.objectValue else { throw .payload(path, "must be an object") }
         let classPath = try requiredString(object["class_path"], at: "\(path).class_path")
         let method = try requiredString(object["method"], at: "\(path).method")
         guard !method.contains(".") else { throw .payload("\(path).method", "must not contain . (it is part of the custom_id)") }
@@ -125,32 +125,23 @@ struct Payload {
         return Method(classPath: classPath, method: method, code: code, types: types)
     }
 
-    /// JSON `true`/`false` bridge to `NSNumber`, and `1 as? Bool` succeeds on Linux, so
-    /// `is Bool` cannot tell them from numbers.
-    private static func isBoolean(_ value: Any) -> Bool {
-        if type(of: value) == Bool.self { return true }
-        // Foundation's boolean NSNumber has the C type `char`; JSON numbers never do.
-        guard let number = value as? NSNumber else { return false }
-        return String(cString: number.objCType) == "c"
-    }
-
-    private static func array(_ value: Any?, at path: String) throws(BuildError) -> [Any] {
-        guard let value, !(value is NSNull) else { return [] }
-        guard let array = value as? [Any] else { throw .payload(path, "must be an array") }
+    private static func array(_ value: JSONValue?, at path: String) throws(BuildError) -> [JSONValue] {
+        guard let value, !value.isNull else { return [] }
+        guard let array = value.arrayValue else { throw .payload(path, "must be an array") }
         return array
     }
 
-    private static func requiredString(_ value: Any?, at path: String, allowEmpty: Bool = false) throws(BuildError) -> String {
-        guard let value, !(value is NSNull) else { throw .payload(path, "is missing") }
-        guard let string = value as? String else { throw .payload(path, "must be a string") }
+    private static func requiredString(_ value: JSONValue?, at path: String, allowEmpty: Bool = false) throws(BuildError) -> String {
+        guard let value, !value.isNull else { throw .payload(path, "is missing") }
+        guard let string = value.stringValue else { throw .payload(path, "must be a string") }
         guard allowEmpty || !string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw .payload(path, "is empty")
         }
         return string
     }
 
-    private static func optionalString(_ value: Any?, at path: String) throws(BuildError) -> String? {
-        guard let value, !(value is NSNull) else { return nil }
+    private static func optionalString(_ value: JSONValue?, at path: String) throws(BuildError) -> String? {
+        guard let value, !value.isNull else { return nil }
         return try requiredString(value, at: path)
     }
 }

@@ -52,83 +52,62 @@ public struct RequestBuilder: Sendable {
     /// Builds the requests for the payload JSON `data`; `name` names the payload in messages.
     public func build(payload data: Data, name: String = "payload") throws(BuildError) -> Output {
         let payload = try Payload(data: data, name: name)
-        var requests: [Request] = []
-        var models: [(model: String, source: String)] = []
-        var origins: [String: String] = [:]
-        let contextNames = FileNameSanitizer(maxBytes: 120)
-
-        func add(_ id: CustomID, template: PromptTemplate, user: String, origin: String, contextPath: String) throws(BuildError) {
-            if let first = origins[id.rawValue] {
-                throw .payload(origin, "produces custom_id \(id.rawValue), as \(first) already does")
-            }
-            origins[id.rawValue] = origin
-            guard let model = template.model ?? payload.model else {
-                throw .payload("model", "is missing (give it in the payload or in \(template.displayPath)'s front matter)")
-            }
-            if !models.contains(where: { $0.model == model }) {
-                models.append((model, template.model == nil ? "the payload" : template.displayPath))
-            }
-            var messages: [[String: Any]] = []
-            if let system = template.system { messages.append(["role": "system", "content": system]) }
-            messages.append(["role": "user", "content": user])
-            var body = payload.defaults
-            body["model"] = model
-            body["messages"] = messages
-            let line = "{\"custom_id\":\(try json(id.rawValue)),\"method\":\"POST\",\"url\":\(try json(endpoint)),\"body\":\(try json(body))}"
-            let prompt = template.system.map { "<!-- system -->\n\($0)\n\n<!-- user -->\n" } ?? ""
-            requests.append(Request(customID: id.rawValue, line: line, prompt: prompt + user + "\n",
-                                    contextPath: contextPath, format: template.format))
+        var lines = RequestLines(payload: payload, endpoint: endpoint)
+        for (index, process) in payload.processes.enumerated() {
+            try add(process, at: "processes[\(index)]", to: &lines)
         }
+        for (index, method) in payload.methods.enumerated() {
+            try add(method, at: "methods[\(index)]", to: &lines)
+        }
+        return try lines.output()
+    }
 
-        for (processIndex, process) in payload.processes.enumerated() {
-            let at = "processes[\(processIndex)]"
-            let topics = process.topics ?? prompts.topics.keys.sorted()
-            if topics.isEmpty { throw .payload("\(at).topics", "is empty and the prompts directory has no templates") }
-            let segments = Segmenter.split(process.context, maxCharacters: process.maxSegmentChars)
-            if segments.isEmpty { throw .payload("\(at).context", "is empty") }
-            for (topicIndex, topic) in topics.enumerated() {
-                guard let template = prompts.topics[topic] else {
-                    let known = prompts.topics.keys.sorted().joined(separator: ", ")
-                    throw .payload(process.topics == nil ? "\(at).topics" : "\(at).topics[\(topicIndex)]",
-                                   "names topic \(topic), which has no template (known: \(known))")
-                }
-                for (segmentIndex, segment) in segments.enumerated() {
-                    let id = CustomID.segment(process.id, topic, index: segmentIndex + 1)
-                    let values: [Placeholder: String] = [
-                        .processID: process.id, .processTitle: process.title, .segment: segment,
-                        .segmentIndex: String(segmentIndex + 1), .segmentCount: String(segments.count),
-                    ]
-                    let user = try template.render(values, context: "\(at) (a process)")
-                    guard case let .segment(_, _, _, digits) = id else { continue }
-                    let path = "\(contextNames.sanitize(process.id))/\(contextNames.sanitize(topic))/seg-\(digits).md"
-                    try add(id, template: template, user: user, origin: at, contextPath: path)
-                }
+    /// Context files are named after ids and topics, which may hold anything.
+    private static let contextNames = FileNameSanitizer(maxBytes: 120)
+
+    /// One request per topic × segment of `process`.
+    private func add(_ process: Payload.Process, at: String, to lines: inout RequestLines) throws(BuildError) {
+        let topics = process.topics ?? prompts.topics.keys.sorted()
+        if topics.isEmpty { throw .payload("\(at).topics", "is empty and the prompts directory has no templates") }
+        let segments = Segmenter.split(process.context, maxCharacters: process.maxSegmentChars)
+        if segments.isEmpty { throw .payload("\(at).context", "is empty") }
+        for (topicIndex, topic) in topics.enumerated() {
+            guard let template = prompts.topics[topic] else {
+                let known = prompts.topics.keys.sorted().joined(separator: ", ")
+                throw .payload(process.topics == nil ? "\(at).topics" : "\(at).topics[\(topicIndex)]",
+                               "names topic \(topic), which has no template (known: \(known))")
+            }
+            for (segmentIndex, segment) in segments.enumerated() {
+                let id = CustomID.segment(process.id, topic, index: segmentIndex + 1)
+                let values: [Placeholder: String] = [
+                    .processID: process.id, .processTitle: process.title, .segment: segment,
+                    .segmentIndex: String(segmentIndex + 1), .segmentCount: String(segments.count),
+                ]
+                let user = try template.render(values, context: "\(at) (a process)")
+                guard case let .segment(_, _, _, digits) = id else { continue }
+                let names = Self.contextNames
+                let path = "\(names.sanitize(process.id))/\(names.sanitize(topic))/seg-\(digits).md"
+                try lines.add(id, template: template, user: user, origin: at, contextPath: path)
             }
         }
+    }
 
-        for (methodIndex, method) in payload.methods.enumerated() {
-            let at = "methods[\(methodIndex)]"
-            let types = method.types ?? prompts.methodTypes.keys.sorted()
-            if types.isEmpty { throw .payload("\(at).types", "is missing and the prompts directory has no methods/ templates") }
-            for (typeIndex, type) in types.enumerated() {
-                guard let template = prompts.template(forMethodType: type) else {
-                    throw .payload(method.types == nil ? "\(at).types" : "\(at).types[\(typeIndex)]",
-                                   "names type \(type), which has no template (methods/\(type).md or \(type).md)")
-                }
-                let values: [Placeholder: String] = [.classPath: method.classPath, .method: method.method, .code: method.code]
-                let user = try template.render(values, context: "\(at) (a method)")
-                let id = CustomID.method(method.classPath, method.method, type: type)
-                let path = "_methods/\(contextNames.sanitize(method.classPath + "." + method.method))/\(contextNames.sanitize(type)).md"
-                try add(id, template: template, user: user, origin: at, contextPath: path)
+    /// One request per type of `method`.
+    private func add(_ method: Payload.Method, at: String, to lines: inout RequestLines) throws(BuildError) {
+        let types = method.types ?? prompts.methodTypes.keys.sorted()
+        if types.isEmpty { throw .payload("\(at).types", "is missing and the prompts directory has no methods/ templates") }
+        for (typeIndex, type) in types.enumerated() {
+            guard let template = prompts.template(forMethodType: type) else {
+                throw .payload(method.types == nil ? "\(at).types" : "\(at).types[\(typeIndex)]",
+                               "names type \(type), which has no template (methods/\(type).md or \(type).md)")
             }
+            let values: [Placeholder: String] = [.classPath: method.classPath, .method: method.method, .code: method.code]
+            let user = try template.render(values, context: "\(at) (a method)")
+            let id = CustomID.method(method.classPath, method.method, type: type)
+            let names = Self.contextNames
+            let path = "_methods/\(names.sanitize(method.classPath + "." + method.method))/\(names.sanitize(type)).md"
+            try lines.add(id, template: template, user: user, origin: at, contextPath: path)
         }
-
-        guard let first = models.first else { throw .payload("", "the payload produced no requests") }
-        if models.count > 1 {
-            let list = models.map { "\($0.model) (\($0.source))" }.joined(separator: ", ")
-            throw .payload("model", "differs between requests: \(list); the Batch API takes one model per file")
-        }
-        return Output(requests: requests, model: first.model)
     }
 
     /// Builds from `payloadPath`, writes the JSONL to `outputPath` (temporary name + rename) and,
@@ -155,17 +134,6 @@ public struct RequestBuilder: Sendable {
             try data.write(to: url, options: .atomic)
         } catch {
             throw .file(path, "cannot be written (\(error.localizedDescription))")
-        }
-    }
-
-    private func json(_ value: Any) throws(BuildError) -> String {
-        do {
-            let data = try JSONSerialization.data(
-                withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]
-            )
-            return String(decoding: data, as: UTF8.self)
-        } catch {
-            throw .payload("defaults", "cannot be written as JSON (\(error.localizedDescription))")
         }
     }
 }

@@ -1,3 +1,5 @@
+import JSON
+
 /// One line of `output.jsonl` or `errors.jsonl`, reduced to what a document needs.
 struct ResultLine {
     /// What the request produced.
@@ -21,9 +23,9 @@ struct ResultLine {
 
     /// Decodes a line. Throws `Invalid` when it is not JSON or has no `custom_id`.
     init(json bytes: UnsafeRawBufferPointer) throws(Invalid) {
-        guard let line = JSONValue.parse(bytes, keeping: Self.keys) else { throw Invalid(message: "not valid JSON") }
+        guard let line = try? JSONValue(parsing: bytes, keeping: Self.keys) else { throw Invalid(message: "not valid JSON") }
         guard line.isObject else { throw Invalid(message: "not a JSON object") }
-        guard let customID = line["custom_id"]?.string else { throw Invalid(message: "custom_id is missing") }
+        guard let customID = line["custom_id"]?.stringValue else { throw Invalid(message: "custom_id is missing") }
         self.customID = customID
         outcome = Self.outcome(of: line)
     }
@@ -41,12 +43,12 @@ struct ResultLine {
         guard let response = line["response"], response.isObject else {
             return .failure(code: "no_response", message: "the line has neither a response nor an error")
         }
-        let status = response["status_code"]?.number.map { Int($0) } ?? 200
+        let status = response["status_code"]?.numberValue.map { Int($0) } ?? 200
         var body = response["body"]
         // Some producers store the body as a JSON string rather than an object.
-        if let string = body?.string {
+        if let string = body?.stringValue {
             var utf8 = string
-            body = utf8.withUTF8 { JSONValue.parse(UnsafeRawBufferPointer($0), keeping: keys) }
+            body = utf8.withUTF8 { try? JSONValue(parsing: $0, keeping: keys) }
         }
         guard (200..<300).contains(status) else {
             let error = body?["error"]
@@ -66,17 +68,17 @@ struct ResultLine {
     static func content(of body: JSONValue) -> String? {
         if let first = body["choices"]?[0] {
             if let message = first["message"] {
-                if let text = message["content"]?.string { return text }
-                if let parts = message["content"]?.array, let text = joinedText(parts) { return text }
-                if let refusal = message["refusal"]?.string { return refusal }
+                if let text = message["content"]?.stringValue { return text }
+                if let parts = message["content"]?.arrayValue, let text = joinedText(parts) { return text }
+                if let refusal = message["refusal"]?.stringValue { return refusal }
             }
-            if let text = first["text"]?.string { return text }
+            if let text = first["text"]?.stringValue { return text }
         }
-        if let text = body["output_text"]?.string { return text }
-        if let output = body["output"]?.array {
+        if let text = body["output_text"]?.stringValue { return text }
+        if let output = body["output"]?.arrayValue {
             var pieces: [String] = []
-            for item in output where (item["type"]?.string ?? "message") == "message" {
-                if let parts = item["content"]?.array, let text = joinedText(parts) { pieces.append(text) }
+            for item in output where (item["type"]?.stringValue ?? "message") == "message" {
+                if let parts = item["content"]?.arrayValue, let text = joinedText(parts) { pieces.append(text) }
             }
             if !pieces.isEmpty { return pieces.joined(separator: "\n\n") }
         }
@@ -85,14 +87,14 @@ struct ResultLine {
 
     /// Text parts of a content array (`{"type": "text" | "output_text", "text": ...}`).
     private static func joinedText(_ parts: [JSONValue]) -> String? {
-        let pieces = parts.compactMap { $0["text"]?.string }
+        let pieces = parts.compactMap { $0["text"]?.stringValue }
         return pieces.isEmpty ? nil : pieces.joined()
     }
 
     /// A string, or a number spelled as the API would (`400`, not `400.0`).
     private static func text(_ value: JSONValue?) -> String? {
-        if let string = value?.string { return string }
-        if let number = value?.number {
+        if let string = value?.stringValue { return string }
+        if let number = value?.numberValue {
             return number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
         }
         return nil

@@ -1,3 +1,4 @@
+import JSON
 import OpenAIClient
 import Testing
 
@@ -21,7 +22,7 @@ import Testing
         while long.utf8.count < 5000 { long += "the batch api runs requests within a day at half the price of synchronous calls\\n" }
         let bodies = Self.bodies + [#"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"\#(long)"}]}"#]
         for text in bodies {
-            let body = try #require(JSONReader.parse(Array(text.utf8)), "\(text)")
+            let body = try JSONValue(parsing: text)
             let answer = await responder.respond(endpoint: "/v1/chat/completions", body: body)
             let encoded = try #require(responder.encodedChat(endpoint: "/v1/chat/completions", body: body), "\(text)")
             let expected = JSONWriter.resultLine(
@@ -46,7 +47,7 @@ import Testing
             ("/v1/embeddings", #"{"model":"text-embedding-3-small","input":"hi"}"#),
         ]
         for (endpoint, text) in cases {
-            let body = try #require(JSONReader.parse(Array(text.utf8)))
+            let body = try JSONValue(parsing: text)
             #expect(responder.encodedChat(endpoint: endpoint, body: body) == nil, "\(endpoint) \(text)")
         }
     }

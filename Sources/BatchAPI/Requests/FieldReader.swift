@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import OpenAIClient
 
 /// Reads the members of a JSON object body (or the fields of a form) with clear 400s: each accessor names
@@ -29,9 +30,9 @@ struct FieldReader: Sendable {
         }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            value = try JSONValue(parsing: bytes)
         } catch {
-            throw .badRequest("The request body is not valid JSON (\(Self.reason(error))); expected a JSON object with \(expected).")
+            throw .badRequest("The request body is not valid JSON (\(error)); expected a JSON object with \(expected).")
         }
         guard case .object(let fields) = value else {
             throw .badRequest("The request body is \(value.kindName); expected a JSON object with \(expected).")
@@ -159,13 +160,5 @@ struct FieldReader: Sendable {
 
     private static func shown(_ text: String) -> String {
         text.count > 40 ? String(text.prefix(37)) + "..." : text
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        guard case DecodingError.dataCorrupted(let context) = error else { return "unreadable" }
-        if let underlying = context.underlyingError as NSError?, let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
-            return detail
-        }
-        return context.debugDescription
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import OpenAIClient
 
 // Request bodies are read as OpenAIClient's `JSONValue` (one JSON value type in the project), so that

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 
 /// The inline request format of the Go example: `system: You are helpful. || user: Hello /// user: How are you?`.
@@ -72,10 +73,10 @@ public struct InlineRequestSpec: Sendable, Equatable {
     public func requestLines(model: String, customIDPrefix: String = "") -> [String] {
         requests.enumerated().map { index, messages in
             let encodedMessages = messages.map { message in
-                "{\"role\":\(JSONText.quote(message.role)),\"content\":\(JSONText.quote(message.content))}"
+                "{\"role\":\(JSONWriter.quote(message.role)),\"content\":\(JSONWriter.quote(message.content))}"
             }
-            return "{\"custom_id\":\(JSONText.quote(customIDPrefix + String(index + 1))),\"method\":\"POST\",\"url\":\"/v1/chat/completions\","
-                + "\"body\":{\"model\":\(JSONText.quote(model)),\"messages\":[\(encodedMessages.joined(separator: ","))]}}"
+            return "{\"custom_id\":\(JSONWriter.quote(customIDPrefix + String(index + 1))),\"method\":\"POST\",\"url\":\"/v1/chat/completions\","
+                + "\"body\":{\"model\":\(JSONWriter.quote(model)),\"messages\":[\(encodedMessages.joined(separator: ","))]}}"
         }
     }
 

@@ -1,3 +1,5 @@
+import JSON
+
 /// One line of a batch input file: `{"custom_id", "method", "url", "body"}` (reference §6.1).
 public struct BatchRequestLine: Sendable, Hashable, Codable {
     /// Unique within the file; echoed in the results.

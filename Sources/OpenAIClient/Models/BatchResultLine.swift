@@ -1,3 +1,5 @@
+import JSON
+
 /// One line of a batch output or error file (reference §7): all four keys on every line.
 public struct BatchResultLine: Sendable, Hashable, Codable {
     /// The endpoint's HTTP response to one request.

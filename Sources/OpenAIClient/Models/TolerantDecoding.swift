@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 // A tolerant reader: OpenAI-compatible servers (and OpenAI over time) send nulls for optional
 // fields, numbers as strings and strings as numbers in minor fields. These helpers accept such

@@ -1,6 +1,7 @@
 import BatchCore
 import Foundation
 import HTTPServer
+import JSON
 import OpenAIClient
 
 extension Simulator {
@@ -212,7 +213,7 @@ extension Simulator {
         let bytes = try await request.body.collect(upTo: configuration.maxJSONBytes)
         let body: JSONValue
         do {
-            body = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            body = try JSONValue(parsing: bytes)
         } catch {
             throw APIError.invalid("We could not parse the JSON body of your request.")
         }

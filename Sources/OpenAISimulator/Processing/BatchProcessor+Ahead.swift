@@ -1,4 +1,5 @@
 import BatchCore
+import JSON
 import OpenAIClient
 
 /// Pass two of a batch worked out ahead (zero latency, a responder free of side effects): after

@@ -1,5 +1,6 @@
 import BatchCore
 import Foundation
+import JSON
 import Logging
 import Synchronization
 import OpenAIClient
@@ -335,7 +336,7 @@ struct BatchProcessor: Sendable {
 
     /// The request on a line: the fast reader first, `JSONDecoder` when it refuses the line.
     static func requestLine(_ line: [UInt8], decoder: JSONDecoder) -> BatchRequestLine? {
-        if let value = JSONReader.parse(line), let customID = value["custom_id"]?.stringValue,
+        if let value = try? JSONValue(parsing: line), let customID = value["custom_id"]?.stringValue,
            let url = value["url"]?.stringValue, let body = value["body"] {
             return BatchRequestLine(customID: customID, method: value["method"]?.stringValue ?? "POST", url: url, body: body)
         }

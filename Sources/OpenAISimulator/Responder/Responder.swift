@@ -1,3 +1,4 @@
+import JSON
 import OpenAIClient
 
 /// Answers one request of a batch, or a synchronous call, as the endpoint would.

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import JSON
 import OpenAIClient
 
 /// How an answer is chosen from the prompt: the head that shapes it, and whether it asks for a diagram.

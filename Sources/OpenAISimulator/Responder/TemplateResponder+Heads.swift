@@ -1,3 +1,4 @@
+import JSON
 import OpenAIClient
 
 /// Chat answers from the heads of the messages' texts: only a text's first KiB shapes the answer

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import JSON
 import OpenAIClient
 
 /// The default responder: deterministic, useful text derived from the prompt, with usage.

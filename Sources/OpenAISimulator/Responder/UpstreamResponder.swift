@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Logging
 import OpenAIClient
 
@@ -56,7 +57,7 @@ public final class UpstreamResponder: Responder {
         var writer = JSONWriter()
         writer.write(body)
         let (status, answer) = try await client.forward(path: relative, body: writer.bytes)
-        guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(answer)) else {
+        guard let json = try? JSONValue(parsing: answer) else {
             throw UpstreamError("status \(status) with a body that is not JSON")
         }
         return ResponderResult(statusCode: status, body: json, usage: Self.usage(of: json))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InputBuilder
+import JSON
 
 /// `batch-openai build-input`: payload + prompt templates → a JSONL file of Batch API requests.
 struct BuildInputCommand: AsyncParsableCommand {
@@ -80,10 +81,13 @@ struct BuildInputCommand: AsyncParsableCommand {
                 payloadPath: payload, outputPath: out, contextDirectory: persistContext ? contextDir : nil
             )
             if json {
-                var report: [String: Any] = ["out": out, "requests": output.requests.count, "model": output.model]
-                if persistContext { report["context_dir"] = contextDir }
-                let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .withoutEscapingSlashes])
-                print(String(decoding: data, as: UTF8.self))
+                var report: [String: JSONValue] = [
+                    "out": .string(out), "requests": .number(Double(output.requests.count)), "model": .string(output.model),
+                ]
+                if persistContext { report["context_dir"] = .string(contextDir) }
+                var writer = JSONWriter()
+                writer.write(.object(report))
+                print(String(decoding: writer.bytes, as: UTF8.self))
             } else {
                 print("wrote \(output.requests.count) requests (model \(output.model)) to \(out)")
                 if persistContext { print("compiled prompts under \(contextDir)") }

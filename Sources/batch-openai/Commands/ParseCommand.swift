@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InputBuilder
+import JSON
 import Logging
 import OutputParser
 
@@ -85,13 +86,15 @@ struct ParseCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("batch-openai parse: warning: --only \(id) matched no result line\n".utf8))
             }
             if json {
-                let report: [String: Any] = [
-                    "batch_id": index.batchID, "docs_dir": index.docsDirectory, "index_file": indexFile,
-                    "processed": index.processed, "skipped": index.skipped, "failed": index.failed,
-                    "finals": index.finals,
+                let report: JSONValue = [
+                    "batch_id": .string(index.batchID), "docs_dir": .string(index.docsDirectory),
+                    "index_file": .string(indexFile), "processed": .number(Double(index.processed)),
+                    "skipped": .number(Double(index.skipped)), "failed": .number(Double(index.failed)),
+                    "finals": .array(index.finals.map(JSONValue.string)),
                 ]
-                let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .withoutEscapingSlashes])
-                print(String(decoding: data, as: UTF8.self))
+                var writer = JSONWriter()
+                writer.write(report)
+                print(String(decoding: writer.bytes, as: UTF8.self))
             } else {
                 print("\(index.batchID): \(index.processed) written, \(index.skipped) skipped (already there), \(index.failed) failed")
                 if !index.finals.isEmpty { print("final documents: \(index.finals.joined(separator: ", "))") }

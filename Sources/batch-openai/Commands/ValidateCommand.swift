@@ -1,6 +1,7 @@
 import ArgumentParser
 import BatchCore
 import Foundation
+import JSON
 
 /// `batch-openai validate FILE`: the Batch API's input rules, checked locally before anything is uploaded.
 struct ValidateCommand: AsyncParsableCommand {
@@ -45,12 +46,12 @@ struct ValidateCommand: AsyncParsableCommand {
 
     private static func json(_ report: InputValidationReport, file: String) -> String {
         let issues = report.issues.map { issue in
-            "{\"code\":\(JSONText.quote(issue.code)),\"line\":\(issue.line.map(String.init) ?? "null"),"
-                + "\"message\":\(JSONText.quote(issue.message)),\"param\":\(issue.param.map(JSONText.quote) ?? "null")}"
+            "{\"code\":\(JSONWriter.quote(issue.code)),\"line\":\(issue.line.map(String.init) ?? "null"),"
+                + "\"message\":\(JSONWriter.quote(issue.message)),\"param\":\(issue.param.map(JSONWriter.quote) ?? "null")}"
         }
-        return "{\"file\":\(JSONText.quote(file)),\"valid\":\(report.isValid),\"requests\":\(report.requestCount),"
-            + "\"bytes\":\(report.byteCount),\"endpoint\":\(report.endpoint.map(JSONText.quote) ?? "null"),"
-            + "\"model\":\(report.model.map(JSONText.quote) ?? "null"),\"issue_count\":\(report.issueCount),"
+        return "{\"file\":\(JSONWriter.quote(file)),\"valid\":\(report.isValid),\"requests\":\(report.requestCount),"
+            + "\"bytes\":\(report.byteCount),\"endpoint\":\(report.endpoint.map(JSONWriter.quote) ?? "null"),"
+            + "\"model\":\(report.model.map(JSONWriter.quote) ?? "null"),\"issue_count\":\(report.issueCount),"
             + "\"issues\":[\(issues.joined(separator: ","))]}"
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
+import JSON
 import OpenAIClient
 import Testing
 
 @testable import OpenAISimulator
 
 /// The hand-written JSON of result lines reads back as the same values.
-@Suite struct JSONWriterTests {
+@Suite struct ResultLineWriterTests {
     @Test func resultLinesRoundTrip() throws {
         let body: JSONValue = ["text": "quote \" backslash \\ newline \n tab \t bell \u{07} é 😀", "n": 3, "x": 2.5, "ok": true, "none": nil, "list": [1, "a"]]
         let line = JSONWriter.resultLine(

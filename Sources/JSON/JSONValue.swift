@@ -1,6 +1,5 @@
-import Foundation
-
-/// Any JSON value, for request and response bodies that this module carries without interpreting.
+/// Any JSON value: request and response bodies carried without interpreting them, result lines read
+/// by the parser, payloads read by the builder. `JSONScanner` builds it, `JSONWriter` writes it.
 ///
 /// Numbers are kept as `Double`; integral values within ±2^53 encode back without a fraction, so a
 /// body that round-trips through `JSONValue` keeps `"max_tokens": 1000` as `1000`.
@@ -56,52 +55,6 @@ public enum JSONValue: Sendable, Hashable, Codable {
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
         }
-    }
-}
-
-extension JSONValue {
-    /// The member `key` of an object, or `nil` for anything else.
-    public subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members[key] }
-        return nil
-    }
-
-    /// The string, or `nil` when this is not a string.
-    public var stringValue: String? {
-        if case .string(let value) = self { return value }
-        return nil
-    }
-
-    /// The number as an `Int` when it is integral, else `nil`.
-    public var intValue: Int? {
-        if case .number(let value) = self, value.rounded() == value, abs(value) < 9_007_199_254_740_992 {
-            return Int(value)
-        }
-        return nil
-    }
-
-    /// The Boolean, or `nil` when this is not a Boolean.
-    public var boolValue: Bool? {
-        if case .bool(let value) = self { return value }
-        return nil
-    }
-
-    /// The elements, or `nil` when this is not an array.
-    public var arrayValue: [JSONValue]? {
-        if case .array(let value) = self { return value }
-        return nil
-    }
-
-    /// The members, or `nil` when this is not an object.
-    public var objectValue: [String: JSONValue]? {
-        if case .object(let value) = self { return value }
-        return nil
-    }
-
-    /// Whether this is `null`.
-    public var isNull: Bool {
-        if case .null = self { return true }
-        return false
     }
 }
 

@@ -1,9 +1,9 @@
-import OpenAIClient
+import JSON
+import TestSupport
 import Testing
 
-@testable import OpenAISimulator
-
-/// The writer's bulk escaping gives exactly the bytes of the byte-at-a-time escaping it replaced.
+/// The writer's bulk escaping gives exactly the bytes of the byte-at-a-time escaping it replaced
+/// (the simulator's, before the writer moved here).
 @Suite struct JSONWriterEscapingTests {
     static let samples: [String] = [
         "", "a", "\"", "\\", "\n", "\u{00}", "\u{1F}", "\u{7F}", "plain ascii text of some length",

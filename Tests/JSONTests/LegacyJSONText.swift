@@ -1,6 +1,4 @@
-import OpenAIClient
-
-@testable import OpenAISimulator
+import JSON
 
 /// The simulator's JSON string escaping as it was before it copied runs of bytes in bulk, kept
 /// verbatim as the reference the faster `JSONWriter` must match byte for byte.

@@ -1,6 +1,7 @@
-/// JSON string quoting without Foundation's encoder, for hand-built deterministic lines.
-public enum JSONText {
-    /// `text` as a JSON string literal: quotes, backslashes and control characters escaped; `/` left alone.
+extension JSONWriter {
+    /// `text` as a JSON string literal, for hand-built lines: quotes, backslashes and control characters
+    /// escaped (`\b` and `\f` by name), `/` left alone, and U+2028/U+2029 escaped so the text is also safe
+    /// inside JavaScript.
     public static func quote(_ text: String) -> String {
         // Most ids and names need no escaping: one check, one concatenation.
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 < 0xE2 }) {
