@@ -31,17 +31,17 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["CLinux", "SystemIO", "Gzip", logging], swiftSettings: swiftSettings),
         .target(name: "HTTPClient", dependencies: ["CCurl", "SystemIO", logging], swiftSettings: swiftSettings),
         .target(name: "BatchCore", dependencies: ["JSON"], swiftSettings: swiftSettings),
-        .target(name: "OpenAIClient", dependencies: ["JSON", "SystemIO", "HTTPClient", "BatchCore", logging], swiftSettings: swiftSettings),
+        .target(name: "OpenAIClient", dependencies: ["JSON", "SystemIO", "HTTPClient", logging], swiftSettings: swiftSettings),
         .target(name: "InputBuilder", dependencies: ["JSON", "BatchCore"], swiftSettings: swiftSettings),
         .target(name: "OutputParser", dependencies: ["JSON", "SystemIO", "BatchCore", logging], swiftSettings: swiftSettings),
         .target(
             name: "BatchService",
-            dependencies: ["JSON", "SystemIO", "HTTPClient", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser", "Gzip", logging],
+            dependencies: ["JSON", "SystemIO", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser", "Gzip", logging],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "OpenAISimulator",
-            dependencies: ["JSON", "SystemIO", "HTTPServer", "OpenAIClient", "BatchCore", "Gzip", logging],
+            dependencies: ["JSON", "SystemIO", "HTTPServer", "OpenAIClient", "BatchCore", logging],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "batch-openai",
             dependencies: [
-                "JSON", "SystemIO", "HTTPServer", "HTTPClient", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser",
+                "JSON", "SystemIO", "HTTPServer", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser",
                 "BatchService", "OpenAISimulator", "BatchAPI", "Gzip", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -62,7 +62,7 @@ let package = Package(
         ),
 
         // Helpers shared by the test targets (loopback clients, temporary directories).
-        .target(name: "TestSupport", dependencies: ["HTTPServer"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["HTTPServer", logging], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         // An in-memory `BatchBackend` for the coordinator's and the routes' tests (no simulator, no socket).
         .target(name: "BackendTesting", dependencies: ["OpenAIClient"], path: "Tests/BackendTesting", swiftSettings: swiftSettings),
 
@@ -80,16 +80,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "InputBuilderTests", dependencies: ["InputBuilder", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "OutputParserTests", dependencies: ["OutputParser", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "OutputParserTests", dependencies: ["OutputParser", "TestSupport", logging], swiftSettings: swiftSettings),
         .testTarget(
             name: "BatchServiceTests",
-            dependencies: ["BatchService", "BatchCore", "OpenAIClient", "OutputParser", "OpenAISimulator", "HTTPServer", "TestSupport", "BackendTesting", logging],
+            dependencies: ["BatchService", "BatchCore", "OpenAIClient", "OutputParser", "OpenAISimulator", "HTTPServer", "Gzip", "TestSupport", "BackendTesting", logging],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "OpenAISimulatorTests", dependencies: ["OpenAISimulator", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OpenAISimulatorTests",
+            dependencies: ["OpenAISimulator", "OpenAIClient", "BatchCore", "HTTPServer", "JSON", "TestSupport", logging],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BatchAPITests",
-            dependencies: ["BatchAPI", "BatchService", "OpenAIClient", "HTTPServer", "TestSupport", "BackendTesting", logging],
+            dependencies: ["BatchAPI", "BatchService", "BatchCore", "OpenAIClient", "HTTPServer", "TestSupport", "BackendTesting", logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -53,7 +53,7 @@ IMPORT = re.compile(
 def dependency_name(dependency):
     kind, value = next(iter(dependency.items()))
     if kind in ("byName", "target"):
-        return value[0]
+        return value[0].replace("-", "_")  # a target's module name (batch-openai → batch_openai)
     if kind == "product":
         return value[0]  # the product's name is its module's name for swift-log and swift-argument-parser
     raise ValueError(f"unknown dependency kind {kind}")
@@ -88,7 +88,7 @@ def main():
             continue  # a C shim: its header is its only include
         declared = {dependency_name(d) for d in target["dependencies"]}
         imported = imports_of(folder)
-        for module in sorted(set(imported) - declared - {name}):
+        for module in sorted(set(imported) - declared - {name.replace("-", "_")}):
             problems.append(f"{name}: imports {module} ({imported[module]}) without declaring it in Package.swift")
         for module in sorted(declared - set(imported)):
             problems.append(f"{name}: declares {module} in Package.swift but never imports it")

@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
+# Every target declares exactly what it imports, within the layering of docs/ARCHITECTURE.md.
+python3 scripts/check-layering.py
 swift build --build-tests
 # The command line's own checks first, so the Swift test summary is the last thing printed.
 scripts/test-cli.sh "$(swift build --show-bin-path)/batch-openai"

@@ -1,4 +1,3 @@
-import BatchCore
 import Foundation
 import BatchService
 import HTTPServer

@@ -1,6 +1,6 @@
+import BatchService
 import Foundation
 import JSON
-import OpenAIClient
 
 /// Reads the members of a JSON object body (or the fields of a form) with clear 400s: each accessor names
 /// the field and what it expected. Unknown members are ignored, as FastAPI does.

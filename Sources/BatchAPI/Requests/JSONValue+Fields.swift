@@ -1,6 +1,6 @@
+import BatchService
 import Foundation
 import JSON
-import OpenAIClient
 
 // Request bodies are read as OpenAIClient's `JSONValue` (one JSON value type in the project), so that
 // fields can be checked with the tolerance FastAPI shows (a number given as a numeric string, a boolean

@@ -1,5 +1,4 @@
 import BatchService
-import OpenAIClient
 
 /// The answer of `POST /batches/{batch_id}/download`: which files were written and what is unaccounted for.
 struct DownloadResponse: Encodable, Sendable {

@@ -1,4 +1,4 @@
-import BatchCore
+import BatchService
 
 /// One bad line of an input file, as the `errors` member of a 422 problem.
 struct LineError: Encodable, Sendable {

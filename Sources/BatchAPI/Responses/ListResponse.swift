@@ -1,5 +1,4 @@
 import BatchService
-import OpenAIClient
 
 /// The answer of `GET /batches`: a page of batches, each with what exists for it locally.
 struct ListResponse: Encodable, Sendable {

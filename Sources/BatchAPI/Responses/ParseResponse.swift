@@ -1,4 +1,4 @@
-import OutputParser
+import BatchService
 
 /// The answer of `POST /batches/{batch_id}/parse`, with the seed's fields: `docs_dir`, `processed`,
 /// `skipped`, `index_file` (plus `failed` and the `final.md` files written).

@@ -1,5 +1,4 @@
 import BatchService
-import OpenAIClient
 
 /// The answer of a blocking `POST /batches/run` or `/run-file`: how the run ended, what was downloaded
 /// and what was parsed.

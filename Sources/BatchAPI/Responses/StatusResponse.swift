@@ -1,5 +1,4 @@
 import BatchService
-import OpenAIClient
 
 /// The compact status of `GET /batches/{batch_id}/status` (also the answer of `wait` and `cancel`):
 /// status, request counts, timestamps, and the run's phase when this service runs the batch.

@@ -1,5 +1,4 @@
 import BatchService
-import OpenAIClient
 
 /// The answer of `POST /batches` (and the 202 of a run started with `Prefer: respond-async`).
 struct SubmitResponse: Encodable, Sendable {

@@ -52,7 +52,7 @@ struct SubmitTests {
         })
         #expect(error.kind == .invalidInput)
         #expect(error.kind.status == 422)
-        #expect(error.issues.compactMap(\ValidationIssue.line) == [2, 4, 5])
+        #expect(error.issues.compactMap(\.line) == [2, 4, 5])
         #expect(error.issues.first?.code == "invalid_method")
         #expect(error.message.contains("line 2"))
         // Nothing reached the backend or the outputs folder.
