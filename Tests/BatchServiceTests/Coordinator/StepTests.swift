@@ -17,11 +17,9 @@ struct StepTests {
         let submitted = try await coordinator.submit(SubmitRequest(input: .path(try fixture.writeInput(ServiceFixture.chatLines(6)))))
         let id = submitted.batch.id
 
-        let started = ContinuousClock.now
         let timedOut = try #require(await serviceError { try await coordinator.wait(id: id, pollInterval: 0.05, timeout: 0.2) })
         #expect(timedOut.kind == .timedOut && timedOut.kind.status == 504)
         #expect(timedOut.message.contains(id))
-        #expect(started.duration(to: .now) < .seconds(2))
 
         let batch = try await coordinator.wait(id: id, pollInterval: 0.05, timeout: 30)
         #expect(batch.status == .completed)
