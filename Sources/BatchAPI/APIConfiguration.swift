@@ -1,4 +1,4 @@
-/// The limits of the REST layer (DESIGN.md §9).
+/// The limits of the REST layer (docs/ARCHITECTURE.md § Configuration).
 public struct APIConfiguration: Sendable {
     /// The largest JSON request body (`BATCH_OPENAI_MAX_JSON_BYTES`, default 1 MiB).
     public var maxJSONBytes: Int

@@ -1,7 +1,7 @@
 import HTTPServer
 
 /// The two routes a server needs without a batch service: `/healthz` and `/metrics`. `BatchRoutes` serves
-/// these too, with every route of DESIGN.md §5.
+/// these too, with every route of docs/ARCHITECTURE.md § The REST API.
 public enum ServiceRoutes {
     /// `{"status":"ok"}`, built once.
     static let healthBody = Array(#"{"status":"ok"}"#.utf8)

@@ -1,7 +1,7 @@
 import Foundation
 import JSON
 
-/// A build-input payload (DESIGN.md §8), checked field by field with messages naming the path.
+/// A build-input payload (docs/ARCHITECTURE.md § Payload and prompts), checked field by field with messages naming the path.
 struct Payload {
     /// One source file of a process's context.
     struct Source {

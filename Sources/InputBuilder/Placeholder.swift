@@ -1,4 +1,4 @@
-/// A `{{name}}` a template may use (DESIGN.md §8), and which kind of request provides it.
+/// A `{{name}}` a template may use (docs/ARCHITECTURE.md § Payload and prompts), and which kind of request provides it.
 public enum Placeholder: String, CaseIterable, Sendable {
     /// The process's id.
     case processID = "process.id"

@@ -1,7 +1,7 @@
 import BatchCore
 import Foundation
 
-/// Builds Batch API request lines from a payload and prompt templates (DESIGN.md §8).
+/// Builds Batch API request lines from a payload and prompt templates (docs/ARCHITECTURE.md § Payload and prompts).
 ///
 /// Deterministic: the same payload and templates give the same bytes (fixed top-level key order,
 /// sorted keys inside `body`, payload order for items, template order for topics).

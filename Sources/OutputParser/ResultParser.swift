@@ -4,7 +4,7 @@ import Logging
 import SystemIO
 
 /// Turns a batch's `output.jsonl` and `errors.jsonl` into documents under `docs/` and an
-/// `index.json` (DESIGN.md §7).
+/// `index.json` (docs/ARCHITECTURE.md § custom_id and documents).
 ///
 /// Files are streamed line by line, so memory is bounded by the longest line plus the index,
 /// whatever the size of the result files. No network I/O; paths are explicit.

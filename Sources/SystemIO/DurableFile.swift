@@ -5,7 +5,7 @@ import Glibc
 ///
 /// With `.synced` (state files: `batch.json`, run state, `index.json`) the file is fsynced before
 /// the rename and the folder after it, so data and name survive a power cut. With `.deferred`
-/// (documents, bulk artifacts) nothing is fsynced: a per-file fsync costs ~9× (DESIGN.md §6), so
+/// (documents, bulk artifacts) nothing is fsynced: a per-file fsync costs ~9× (docs/ARCHITECTURE.md § Storage layout), so
 /// the caller syncs once at the end (`FolderSync`).
 ///
 /// Temporary names are `.<name>.tmp-<random>`: hidden, unique, and recognised by `isTemporary` so

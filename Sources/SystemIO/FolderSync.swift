@@ -1,7 +1,7 @@
 import Glibc
 
 /// Makes renames and many unsynced files durable: fsync of a folder, and one `syncfs` for a run
-/// of documents (DESIGN.md §6).
+/// of documents (docs/ARCHITECTURE.md § Storage layout).
 public enum FolderSync {
     /// Makes a rename durable: fsyncs the folder that holds `path`'s entry.
     public static func syncFolder(of path: String) throws(SystemError) {

@@ -3,7 +3,7 @@ import Foundation
 import HTTPServer
 import Logging
 
-/// The REST API of DESIGN.md §5 over a `BatchCoordinator`: every `Endpoint` becomes a route, every error
+/// The REST API of docs/ARCHITECTURE.md § The REST API over a `BatchCoordinator`: every `Endpoint` becomes a route, every error
 /// leaves through `APIProblem`.
 ///
 /// Usage (the executable does this):

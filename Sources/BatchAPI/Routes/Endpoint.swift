@@ -1,7 +1,7 @@
 import Foundation
 import HTTPServer
 
-/// Every route of the REST API (DESIGN.md §5). The router is built from this table and the OpenAPI
+/// Every route of the REST API (docs/ARCHITECTURE.md § The REST API). The router is built from this table and the OpenAPI
 /// document is checked against it, so the two cannot drift apart.
 public enum Endpoint: String, CaseIterable, Sendable {
     case submit, list, batch, status, wait, cancel, download, parse, run, runFile, file

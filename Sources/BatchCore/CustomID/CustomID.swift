@@ -1,4 +1,4 @@
-/// A request's `custom_id`, recognised as one of the three schemes of DESIGN.md §7.
+/// A request's `custom_id`, recognised as one of the three schemes of docs/ARCHITECTURE.md § custom_id and documents.
 ///
 /// The id carries the context a result needs to become a document, so the parser and the
 /// builder share this one definition of how ids are spelled.

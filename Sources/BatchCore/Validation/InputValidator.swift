@@ -150,9 +150,26 @@ public struct InputValidator: Sendable {
         ))
     }
 
+    /// Applies the Batch API's rules to one line's fields, in the order the real service reports them.
     private mutating func checkFields(_ fields: JSONLineScanner.Fields) {
+        checkCustomID(fields.customID)
+        checkMethod(fields.method)
+        let lineEndpoint = checkURL(fields.url)
+        guard checkBody(fields.body) else { return }
+        checkModel(fields.model, endpoint: lineEndpoint)
+        if fields.streams {
+            record(ValidationIssue(
+                code: "stream_not_supported",
+                message: "body.stream is true; batch requests cannot stream.",
+                param: "body.stream", line: lineNumber
+            ))
+        }
+    }
+
+    /// `custom_id`: a non-empty string, unique in the file.
+    private mutating func checkCustomID(_ field: JSONLineScanner.Field) {
         let line = lineNumber
-        switch fields.customID {
+        switch field {
         case .string(let id) where !id.isEmpty:
             if !customIDs.insert(id).inserted {
                 record(ValidationIssue(
@@ -168,8 +185,12 @@ public struct InputValidator: Sendable {
         case .other(let kind):
             record(ValidationIssue(code: "invalid_custom_id", message: "custom_id must be a string, found \(kind.rawValue).", param: "custom_id", line: line))
         }
+    }
 
-        switch fields.method {
+    /// `method`: the string `POST`.
+    private mutating func checkMethod(_ field: JSONLineScanner.Field) {
+        let line = lineNumber
+        switch field {
         case .string("POST"):
             break
         case .string(let method):
@@ -179,9 +200,13 @@ public struct InputValidator: Sendable {
         case .other(let kind):
             record(ValidationIssue(code: "invalid_method", message: "method must be the string POST, found \(kind.rawValue).", param: "method", line: line))
         }
+    }
 
+    /// `url`: one of the Batch API's endpoints, the same on every line; returns it when it is accepted.
+    private mutating func checkURL(_ field: JSONLineScanner.Field) -> String? {
+        let line = lineNumber
         var lineEndpoint: String?
-        switch fields.url {
+        switch field {
         case .string(let url):
             if !limits.endpoints.contains(url) {
                 record(ValidationIssue(
@@ -204,22 +229,32 @@ public struct InputValidator: Sendable {
         case .other(let kind):
             record(ValidationIssue(code: "invalid_url", message: "url must be a string, found \(kind.rawValue).", param: "url", line: line))
         }
+        return lineEndpoint
+    }
 
-        switch fields.body {
+    /// `body`: an object; false when it is not (the body's own rules are then not checked).
+    private mutating func checkBody(_ field: JSONLineScanner.Field) -> Bool {
+        let line = lineNumber
+        switch field {
         case .other(.object):
             break
         case .absent:
             record(ValidationIssue(code: "missing_body", message: "body is missing.", param: "body", line: line))
-            return
+            return false
         case .string:
             record(ValidationIssue(code: "invalid_body", message: "body must be a JSON object, found a string.", param: "body", line: line))
-            return
+            return false
         case .other(let kind):
             record(ValidationIssue(code: "invalid_body", message: "body must be a JSON object, found \(kind.rawValue).", param: "body", line: line))
-            return
+            return false
         }
+        return true
+    }
 
-        switch fields.model {
+    /// `body.model`: a non-empty string, the same on every line; optional for some endpoints.
+    private mutating func checkModel(_ field: JSONLineScanner.Field, endpoint lineEndpoint: String?) {
+        let line = lineNumber
+        switch field {
         case .string(let name) where !name.isEmpty:
             if let model, model != name {
                 record(ValidationIssue(
@@ -236,14 +271,6 @@ public struct InputValidator: Sendable {
             record(ValidationIssue(code: "missing_model", message: "body.model must be a string, found \(kind.rawValue).", param: "body.model", line: line))
         default:
             record(ValidationIssue(code: "missing_model", message: "body.model is missing or empty.", param: "body.model", line: line))
-        }
-
-        if fields.streams {
-            record(ValidationIssue(
-                code: "stream_not_supported",
-                message: "body.stream is true; batch requests cannot stream.",
-                param: "body.stream", line: line
-            ))
         }
     }
 

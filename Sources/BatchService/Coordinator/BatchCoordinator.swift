@@ -7,7 +7,7 @@ import Synchronization
 import SystemIO
 
 /// Orchestrates the pipeline on top of a `BatchBackend`: submit, status, wait, cancel, list, download,
-/// parse and run, with the layout of DESIGN.md §6 under `outputs/<batch_id>/`.
+/// parse and run, with the layout of docs/ARCHITECTURE.md § Storage layout under `outputs/<batch_id>/`.
 ///
 /// Every file is written atomically; runs are durable (their `PipelineRun` state is fsynced after each
 /// transition, and `resumeRuns()` finishes them after a restart without submitting again).
@@ -37,7 +37,7 @@ public final class BatchCoordinator: Sendable {
     let parseGate = KeyedGate<String>()
 
     /// Creates a coordinator over a backend and a workspace; the stores default to the files of
-    /// `outputs/<batch_id>/` (DESIGN.md §6).
+    /// `outputs/<batch_id>/` (docs/ARCHITECTURE.md § Storage layout).
     public init(backend: any BatchBackend, workspace: Workspace, logger: Logger, promptsDirectory: String? = nil,
                 policy: RunPolicy = RunPolicy(), limits: BatchLimits = .openAI,
                 stateStore: (any BatchStateStore)? = nil, artifactStore: (any ArtifactStore)? = nil) {

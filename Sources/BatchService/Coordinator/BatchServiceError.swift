@@ -1,6 +1,6 @@
 import BatchCore
 
-/// Why a service operation failed, in kinds the REST layer maps to statuses (DESIGN.md §5) and the command
+/// Why a service operation failed, in kinds the REST layer maps to statuses (docs/ARCHITECTURE.md § The REST API) and the command
 /// line to messages. Backend failures keep the `OpenAIError` text (status, message, request id).
 public struct BatchServiceError: Error, Sendable, CustomStringConvertible {
     /// The kind, with the status it becomes.

@@ -1,5 +1,5 @@
 /// Where the files of each batch live: `input.jsonl`, `output.jsonl`, `errors.jsonl`, `docs/` and
-/// `index.json` (DESIGN.md §6). The state of a batch lives in a `BatchStateStore`.
+/// `index.json` (docs/ARCHITECTURE.md § Storage layout). The state of a batch lives in a `BatchStateStore`.
 ///
 /// The coordinator reaches artifacts only through this protocol; today's implementation is
 /// `FileArtifactStore` (`outputs/<batch_id>/`). The operations are the ones an object store does well

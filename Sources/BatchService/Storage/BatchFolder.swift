@@ -5,7 +5,7 @@ import Glibc
 #endif
 import SystemIO
 
-/// One batch's folder, `outputs/<batch_id>/`, and the names of what it holds (DESIGN.md §6).
+/// One batch's folder, `outputs/<batch_id>/`, and the names of what it holds (docs/ARCHITECTURE.md § Storage layout).
 ///
 /// Besides the files of §6 it keeps two small state files of the service, both written atomically and
 /// fsynced: `submission.json` (what was submitted: the input's SHA-256, the job name — the key of

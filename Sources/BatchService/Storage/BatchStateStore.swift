@@ -6,7 +6,7 @@ import OpenAIClient
 ///
 /// The coordinator reaches state only through this protocol, so that a second implementation can be
 /// added without touching it. Today's is `FileStateStore` (`batch.json`, `submission.json`, `run.json`
-/// in `outputs/<batch_id>/`, DESIGN.md §6). The operations are the ones a database does well:
+/// in `outputs/<batch_id>/`, docs/ARCHITECTURE.md § Storage layout). The operations are the ones a database does well:
 /// - get and put by batch id (a put of run state is durable before it returns: the file store fsyncs
 ///   the file and its folder; a database commits);
 /// - a lookup by submission key (`SubmissionKey`: the input's SHA-256 with the job name);

@@ -1,7 +1,7 @@
 import Foundation
 import SystemIO
 
-/// The artifacts of batches as files in `outputs/<batch_id>/` (DESIGN.md §6), next to the state files of
+/// The artifacts of batches as files in `outputs/<batch_id>/` (docs/ARCHITECTURE.md § Storage layout), next to the state files of
 /// `FileStateStore`: every artifact already is a local file, so materialising is naming the folder and
 /// persisting is nothing. Inputs are staged in hidden `outputs/.staging-*` folders (`StagingFolder`).
 public struct FileArtifactStore: ArtifactStore {

@@ -6,7 +6,7 @@ import SystemIO
 import Glibc
 #endif
 
-/// The state of batches as files in `outputs/<batch_id>/` (DESIGN.md §6): `batch.json`, `submission.json`
+/// The state of batches as files in `outputs/<batch_id>/` (docs/ARCHITECTURE.md § Storage layout): `batch.json`, `submission.json`
 /// and `run.json`, each written to a temporary name, fsynced, renamed, and its folder fsynced.
 ///
 /// A new batch is created by writing its state files into the staging folder that already holds its

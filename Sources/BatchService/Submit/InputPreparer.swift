@@ -174,7 +174,7 @@ struct InputPreparer {
             bytes.append(0x0A)
         }
         do {
-            // A bulk artifact: no fsync (DESIGN.md §6).
+            // A bulk artifact: no fsync (docs/ARCHITECTURE.md § Storage layout).
             try DurableFile.write(bytes, to: destination, durability: .deferred)
         } catch {
             throw BatchServiceError(WorkspaceError(error))

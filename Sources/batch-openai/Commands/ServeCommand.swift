@@ -8,7 +8,7 @@ import Logging
 import OpenAIClient
 import OpenAISimulator
 
-/// `batch-openai serve`: the REST service of DESIGN.md §5, over OpenAI or, with `--sim`, over the simulator in-process.
+/// `batch-openai serve`: the REST service of docs/ARCHITECTURE.md § The REST API, over OpenAI or, with `--sim`, over the simulator in-process.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",

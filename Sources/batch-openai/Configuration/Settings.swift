@@ -1,4 +1,4 @@
-/// The settings of DESIGN.md §9, read from the merged environment.
+/// The settings of docs/ARCHITECTURE.md § Configuration, read from the merged environment.
 struct Settings: Sendable, CustomStringConvertible {
     var openAIAPIKey: String?
     var openAIBaseURL: String

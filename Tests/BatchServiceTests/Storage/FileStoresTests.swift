@@ -70,7 +70,7 @@ struct FileStoresTests {
         #expect(run.phase == .downloading)
         try await stores.state.putRun(run, for: id)
         #expect(await stores.state.run(id) == run)
-        // The layout of DESIGN.md §6, nothing more (no temporary file, no staging folder).
+        // The layout of docs/ARCHITECTURE.md § Storage layout, nothing more (no temporary file, no staging folder).
         #expect(stores.entries == ["batch_one", "batch_one/batch.json", "batch_one/input.jsonl", "batch_one/run.json", "batch_one/submission.json"])
     }
 

@@ -4,7 +4,7 @@ import OpenAISimulator
 import TestSupport
 import Testing
 
-/// Every error status of DESIGN.md §5 over real HTTP, each as application/problem+json (RFC 9457).
+/// Every error status of docs/ARCHITECTURE.md § The REST API over real HTTP, each as application/problem+json (RFC 9457).
 @Suite("REST error statuses", .timeLimit(.minutes(2)))
 struct ErrorStatusTests {
     static let good = #"{"custom_id":"a","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[]}}"#

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// The service owns uploads from the first byte: whatever happens to a `run-file` upload, nothing of it
-/// stays under outputs/ but what DESIGN.md §6 lists (and the empty, hidden spool folder).
+/// stays under outputs/ but what docs/ARCHITECTURE.md § Storage layout lists (and the empty, hidden spool folder).
 @Suite("REST upload clean-up", .timeLimit(.minutes(2)))
 struct UploadCleanupTests {
     /// Every regular file under outputs/, relative, hidden folders included.
