@@ -100,51 +100,17 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = ContinuousClock.now
-        let elapsed = { () -> Double in
-            (ContinuousClock.now - started).inSeconds
-        }
+        let elapsed = { () -> Double in (ContinuousClock.now - started).inSeconds }
         let connection = try BackendConnection.make(common: common, label: "batch-openai.run")
-        let workspace: Workspace
-        do {
-            workspace = try Workspace(
-                outputs: outputs ?? connection.settings.outputsDirectory, inputs: connection.settings.inputsDirectory
-            )
-        } catch {
-            throw CommandFailure("cannot use the outputs/inputs folders: \(error)")
-        }
-        let coordinator = BatchCoordinator(backend: connection.backend, workspace: workspace, logger: connection.logger)
+        let coordinator = BatchCoordinator(backend: connection.backend, workspace: try workspace(connection), logger: connection.logger)
         let progress = ProgressDisplay(toStandardError: json)
         let say = { (line: String) in if !json { progress.note(line) } }
 
-        // Check every line before anything is copied or uploaded (a .gz once it is inflated: line numbers
-        // are those of the JSONL inside).
-        let gzipped = GzipInput.isGzipped(input)
-        var verdict = gzipped ? nil : try InputFileCheck.validate(path: input)
-        if let verdict, !verdict.isValid { throw InputFileCheck.rejection(verdict, file: input) }
-        let staged = try await RunInput.stage(input, workspace: workspace)
+        let (staged, requestCount) = try await checkAndStage(coordinator.workspace)
         defer { staged.cleanUp() }
-        if let inflated = staged.inflated {
-            let checked = try InputFileCheck.validate(path: inflated)
-            guard checked.isValid else { throw InputFileCheck.rejection(checked, file: input) }
-            verdict = checked
-        }
-        let requestCount = verdict?.requestCount
-
-        say("Submitting \(input)\(requestCount.map { " (\($0) request\($0 == 1 ? "" : "s")\(gzipped ? ", inflated" : ""))" } ?? "") to \(BackendFailure.redacted(connection.settings.openAIBaseURL)) …")
-        let metadataPairs = try MetadataOption.parse(metadata) ?? [:]
-        let submission = SubmitRequest(
-            input: staged.submission, jobName: jobName, completionWindow: completionWindow, metadata: metadataPairs, force: force
-        )
-        // A durable run: the coordinator drives submit → wait → download → parse and records each step in
-        // outputs/<batch_id>/run.json, so a run cut short (Ctrl-C, --timeout, a crash) is picked up again by
-        // `serve` or by this same command. This process only watches it.
-        let request = RunRequest(submission: submission, pollInterval: pollInterval, timeout: nil, doParse: !noParse)
-        let submitted: SubmitResult
-        do {
-            submitted = try await coordinator.startRun(request)
-        } catch {
-            throw Self.failure(error, action: "submitting \(input)")
-        }
+        let inflated = staged.inflated != nil ? ", inflated" : ""
+        say("Submitting \(input)\(requestCount.map { " (\($0) request\($0 == 1 ? "" : "s")\(inflated))" } ?? "") to \(BackendFailure.redacted(connection.settings.openAIBaseURL)) …")
+        let submitted = try await start(staged, coordinator: coordinator)
         let id = submitted.batch.id
         if submitted.reused {
             say("Following batch \(id), made earlier from the same input and job name (--force submits anew).")
@@ -163,6 +129,63 @@ struct RunCommand: AsyncParsableCommand {
         for error in batch.errors?.data ?? [] {
             progress.note("  \(BatchSummary.describe(error))")
         }
+        let report = report(of: run, batch: batch, submitted: submitted, folder: folder, say: say)
+        if json { try JSONOutput.print(report) }
+        guard report.succeeded else {
+            if batch.status.isTerminal, batch.status != .completed {
+                let downloaded = report.outputFile != nil || report.errorsFile != nil
+                let partial = downloaded ? " (the results it has are downloaded\(noParse ? "" : " and parsed"))" : ""
+                throw CommandFailure("batch \(id) ended \(batch.status.rawValue)\(partial)")
+            }
+            throw CommandFailure("the run of batch \(id) failed: \(run.failure ?? "it stopped in phase \(run.phase.rawValue)")")
+        }
+    }
+
+    /// The outputs and inputs folders, from `--outputs` or the settings.
+    private func workspace(_ connection: BackendConnection) throws -> Workspace {
+        do {
+            return try Workspace(outputs: outputs ?? connection.settings.outputsDirectory, inputs: connection.settings.inputsDirectory)
+        } catch {
+            throw CommandFailure("cannot use the outputs/inputs folders: \(error)")
+        }
+    }
+
+    /// Checks every line before anything is copied or uploaded (a .gz once it is inflated: line numbers are
+    /// those of the JSONL inside), then stages the input; returns it with its request count when known.
+    private func checkAndStage(_ workspace: Workspace) async throws -> (RunInput, Int?) {
+        var verdict = GzipInput.isGzipped(input) ? nil : try InputFileCheck.validate(path: input)
+        if let verdict, !verdict.isValid { throw InputFileCheck.rejection(verdict, file: input) }
+        let staged = try await RunInput.stage(input, workspace: workspace)
+        if let inflated = staged.inflated {
+            let checked = try InputFileCheck.validate(path: inflated)
+            guard checked.isValid else {
+                staged.cleanUp()
+                throw InputFileCheck.rejection(checked, file: input)
+            }
+            verdict = checked
+        }
+        return (staged, verdict?.requestCount)
+    }
+
+    /// Starts a durable run: the coordinator drives submit → wait → download → parse and records each step in
+    /// outputs/<batch_id>/run.json, so a run cut short (Ctrl-C, --timeout, a crash) is picked up again by
+    /// `serve` or by this same command. This process only watches it.
+    private func start(_ staged: RunInput, coordinator: BatchCoordinator) async throws -> SubmitResult {
+        let submission = SubmitRequest(
+            input: staged.submission, jobName: jobName, completionWindow: completionWindow,
+            metadata: try MetadataOption.parse(metadata) ?? [:], force: force
+        )
+        let request = RunRequest(submission: submission, pollInterval: pollInterval, timeout: nil, doParse: !noParse)
+        do {
+            return try await coordinator.startRun(request)
+        } catch {
+            throw Self.failure(error, action: "submitting \(input)")
+        }
+    }
+
+    /// What the run left: its files and documents, said on the way.
+    private func report(of run: PipelineRun, batch: Batch, submitted: SubmitResult, folder: RunFolder,
+                        say: (String) -> Void) -> RunReport {
         var report = RunReport(
             batch: batch, outputDirectory: submitted.outputDirectory, requestCount: submitted.requestCount,
             reused: submitted.reused, succeeded: false
@@ -187,13 +210,6 @@ struct RunCommand: AsyncParsableCommand {
             for final in index.finals { say("  final: docs/\(final)") }
         }
         report.succeeded = run.phase == .completed && batch.status == .completed
-        if json { try JSONOutput.print(report) }
-        guard report.succeeded else {
-            if batch.status.isTerminal, batch.status != .completed {
-                let partial = files.isEmpty ? "" : " (the results it has are downloaded\(noParse ? "" : " and parsed"))"
-                throw CommandFailure("batch \(id) ended \(batch.status.rawValue)\(partial)")
-            }
-            throw CommandFailure("the run of batch \(id) failed: \(run.failure ?? "it stopped in phase \(run.phase.rawValue)")")
-        }
+        return report
     }
 }
