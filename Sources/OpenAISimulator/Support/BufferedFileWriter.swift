@@ -64,10 +64,10 @@ final class BufferedFileWriter {
         }
     }
 
-    /// Flushes and closes.
+    /// Flushes and closes; a failed `close` is reported (on some file systems it is where a write error shows).
     func finish() throws {
         try flush()
         closed = true
-        close(fd)
+        guard close(fd) == 0 else { throw FileIOError(call: "close", path: path, errno: errno) }
     }
 }
