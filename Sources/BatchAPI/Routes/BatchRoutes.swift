@@ -6,13 +6,7 @@ import Logging
 /// The REST API of docs/ARCHITECTURE.md § The REST API over a `BatchCoordinator`: every `Endpoint` becomes a route, every error
 /// leaves through `APIProblem`.
 ///
-/// Usage (the executable does this):
-/// ```swift
-/// let routes = try BatchRoutes(coordinator: coordinator, configuration: APIConfiguration(), metrics: metrics)
-/// var router = Router()
-/// routes.register(into: &router)
-/// let server = Server(configuration: serverConfiguration, router: router, observer: metrics, logger: logger)
-/// ```
+/// `APIApplication` wires them into a server the way `serve` runs it (token middleware, metrics observer, body limits).
 public struct BatchRoutes: Sendable {
     /// The service behind the routes.
     public let coordinator: BatchCoordinator

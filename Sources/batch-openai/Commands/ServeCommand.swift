@@ -85,21 +85,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The REST server over the coordinator, with the body limits and the bearer token of the settings.
     private func makeServer(_ settings: Settings, coordinator: BatchCoordinator, logger: Logger) throws -> Server {
-        let metrics = MetricsRegistry()
-        let routes = try BatchRoutes(
+        let application = try APIApplication(
             coordinator: coordinator,
             configuration: APIConfiguration(maxJSONBytes: settings.maxJSONBytes, maxUploadBytes: settings.maxUploadBytes),
-            metrics: metrics
+            token: settings.token
         )
-        var router = Router()
-        routes.register(into: &router)
-        var configuration = Server.Configuration(host: host ?? settings.host, port: port ?? settings.port)
-        configuration.maxBodyBytes = settings.maxJSONBytes
-        var middleware: [any Middleware] = []
-        if let token = settings.token {
-            middleware.append(BearerTokenMiddleware(token: token, exemptPaths: ["/healthz"]))
-        }
-        return Server(configuration: configuration, router: router, middleware: middleware, observer: metrics, logger: logger)
+        return application.makeServer(Server.Configuration(host: host ?? settings.host, port: port ?? settings.port), logger: logger)
     }
 
     /// `prompts/` when it exists: templates saying `format: puml` decide which segments parse as PlantUML.

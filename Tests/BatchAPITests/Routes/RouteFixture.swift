@@ -35,16 +35,15 @@ struct RouteFixture {
             backend: backend, workspace: workspace, logger: quiet,
             policy: RunPolicy(maxTransientFailures: 3, initialBackoff: 0.001, maxBackoff: 0.005)
         )
-        let metrics = MetricsRegistry()
-        let routes = try BatchRoutes(coordinator: coordinator, configuration: api, metrics: metrics)
-        var router = Router()
-        routes.register(into: &router)
-        // As ServeCommand: the server's default body limit is the JSON limit; a token guards all but /healthz.
-        var configuration = Server.Configuration()
-        configuration.maxBodyBytes = api.maxJSONBytes
-        let middleware: [any Middleware] = token.map { [BearerTokenMiddleware(token: $0, exemptPaths: ["/healthz"])] } ?? []
-        let client = InProcessClient(router: router, middleware: middleware, configuration: configuration, observer: metrics, logger: quiet)
-        return RouteFixture(backend: backend, directory: directory, workspace: workspace, coordinator: coordinator, metrics: metrics, client: client)
+        // Wired as `serve` wires it.
+        let application = try APIApplication(coordinator: coordinator, configuration: api, token: token)
+        let client = InProcessClient(
+            router: application.router, middleware: application.middleware,
+            configuration: application.serverConfiguration(Server.Configuration()), observer: application.metrics, logger: quiet
+        )
+        return RouteFixture(
+            backend: backend, directory: directory, workspace: workspace, coordinator: coordinator, metrics: application.metrics, client: client
+        )
     }
 
     func remove() {

@@ -73,17 +73,12 @@ final class APIHarness: @unchecked Sendable {
             backend: backend, workspace: workspace, logger: quiet,
             policy: RunPolicy(maxTransientFailures: 3, initialBackoff: 0.05, maxBackoff: 0.1)
         )
-        let metrics = MetricsRegistry()
-        let routes = try BatchRoutes(coordinator: coordinator, configuration: configuration, metrics: metrics)
-        var router = Router()
-        routes.register(into: &router)
+        let application = try APIApplication(coordinator: coordinator, configuration: configuration, token: token)
+        let metrics = application.metrics
         var serverConfiguration = Server.Configuration(host: "127.0.0.1", port: 0)
         serverConfiguration.accessLog = false
-        serverConfiguration.maxBodyBytes = configuration.maxJSONBytes
         serverConfiguration.shutdownGracePeriod = .seconds(2)
-        var middleware: [any Middleware] = []
-        if let token { middleware.append(BearerTokenMiddleware(token: token, exemptPaths: ["/healthz"])) }
-        let server = Server(configuration: serverConfiguration, router: router, middleware: middleware, observer: metrics, logger: quiet)
+        let server = application.makeServer(serverConfiguration, logger: quiet)
         try server.start()
         let task = Task { try await server.run() }
         await coordinator.resumeRuns()
