@@ -1,4 +1,3 @@
-@testable import BatchAPI
 import HTTPServer
 import Testing
 

@@ -1,12 +1,10 @@
-import HTTPServer
-
-/// Reads a multipart/form-data body part by part as it arrives, so that a file part's bytes go on to
-/// the service's `UploadSpool` as an async sequence of chunks instead of being spooled to a file here.
+/// Reads a multipart/form-data body part by part as it arrives, so that a file part's bytes go on to the
+/// handler as an async sequence of chunks instead of being spooled to a file here (`MultipartForm` spools).
 ///
 /// Fields (small, bounded by `MultipartLimits.maxFieldBytes`) are collected in memory wherever they sit,
 /// before or after the file. Other file parts than the one asked for are read and dropped. Not Sendable:
 /// one handler reads it, in order.
-final class MultipartStream {
+public final class MultipartStream {
     private var body: RequestBody.Iterator
     private var parser: MultipartParser
     private let limits: MultipartLimits
@@ -15,10 +13,10 @@ final class MultipartStream {
     private var pendingIndex = 0
     private var ended = false
     /// The fields read so far, in order.
-    private(set) var fields: [(name: String, value: String)] = []
+    public private(set) var fields: [(name: String, value: String)] = []
 
     /// Starts reading `body`; throws `MultipartError.invalidBoundary` for a bad boundary.
-    init(body: RequestBody, boundary: String, limits: MultipartLimits = MultipartLimits()) throws {
+    public init(body: RequestBody, boundary: String, limits: MultipartLimits = MultipartLimits()) throws {
         self.body = body.makeAsyncIterator()
         parser = try MultipartParser(boundary: boundary, limits: limits)
         self.limits = limits
@@ -26,7 +24,7 @@ final class MultipartStream {
 
     /// Reads on to the first file part whose field name is `name`, collecting the fields before it and
     /// dropping other files; nil when the body ends first.
-    func nextFile(named name: String) async throws -> MultipartPartHeaders? {
+    public func nextFile(named name: String) async throws -> MultipartPartHeaders? {
         while let event = try await nextEvent() {
             guard case .partBegin(let headers) = event else { continue }
             if headers.filename == nil {
@@ -41,12 +39,12 @@ final class MultipartStream {
     }
 
     /// The bytes of the file part `nextFile(named:)` found, up to its end; iterate it once.
-    func fileChunks() -> FilePartChunks {
+    public func fileChunks() -> FilePartChunks {
         FilePartChunks(stream: self)
     }
 
     /// Reads the rest of the body, collecting its fields; throws for a malformed body.
-    func readToEnd() async throws {
+    public func readToEnd() async throws {
         while let event = try await nextEvent() {
             guard case .partBegin(let headers) = event else { continue }
             if headers.filename == nil { try await readField(headers.name) } else { try await skipPart() }
@@ -97,17 +95,19 @@ final class MultipartStream {
 
 /// The bytes of one file part of a `MultipartStream`, pulled from the socket only as they are iterated
 /// (so a slow disk slows the client instead of filling memory).
-struct FilePartChunks: AsyncSequence {
-    typealias Element = ArraySlice<UInt8>
+public struct FilePartChunks: AsyncSequence {
+    /// A run of the part's bytes.
+    public typealias Element = ArraySlice<UInt8>
 
     fileprivate let stream: MultipartStream
 
-    func makeAsyncIterator() -> Iterator {
+    /// An iterator over the part's bytes.
+    public func makeAsyncIterator() -> Iterator {
         Iterator(stream: stream)
     }
 
     /// Yields the part's data until its end.
-    struct Iterator: AsyncIteratorProtocol {
+    public struct Iterator: AsyncIteratorProtocol {
         fileprivate let stream: MultipartStream
         private var done = false
 
@@ -115,7 +115,8 @@ struct FilePartChunks: AsyncSequence {
             self.stream = stream
         }
 
-        mutating func next() async throws -> ArraySlice<UInt8>? {
+        /// The next run of bytes; nil at the part's end.
+        public mutating func next() async throws -> ArraySlice<UInt8>? {
             while !done, let event = try await stream.nextEvent() {
                 if case .partData(let bytes) = event {
                     if bytes.isEmpty { continue }
