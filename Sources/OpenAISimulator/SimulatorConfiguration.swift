@@ -28,7 +28,8 @@ public struct SimulatorConfiguration: Sendable {
     public var faults = FaultConfiguration()
     /// The seed of every random choice (failures, faults): the same seed gives the same run.
     public var seed: UInt64 = 0x5EED
-    /// The bearer token clients must send; `nil` accepts any request.
+    /// The bearer token clients must send; `nil` accepts any token. A request without one is a 401 either
+    /// way, as at OpenAI.
     public var apiKey: String?
     /// Where files (and, when set, state) are kept; `nil` uses a fresh temporary directory.
     public var dataDirectory: String?
