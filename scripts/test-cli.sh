@@ -146,7 +146,7 @@ else
     # The Go example's flag form (seed 003), pasted as its README writes it.
     check "-action create -requests" 0 "$bin" -action create -requests "system: You are a helpful assistant. || user: Hello /// system: You are a helpful assistant. || user: How are you?"
     go_id=$(sed -n 's/.*[Ii][Dd]: *\(batch_[^ ]*\).*/\1/p' out.txt | head -n 1)
-    grep -q 'total=2' out.txt && [ -n "$go_id" ] || { echo "FAIL -action create"; cat out.txt err.txt; failures=$((failures + 1)); }
+    grep -q 'Creating a batch of 2 requests' out.txt && [ -n "$go_id" ] || { echo "FAIL -action create"; cat out.txt err.txt; failures=$((failures + 1)); }
     "$bin" get --id "$go_id" > expected.txt 2>&1
     check "-action get -id" 0 "$bin" -action get -id "$go_id"
     cmp -s out.txt expected.txt || { echo "FAIL -action get differs from get --id"; diff out.txt expected.txt; failures=$((failures + 1)); }
@@ -155,8 +155,9 @@ else
     check "no -action lists, as the Go example" 0 "$bin" -limit 1
     grep -q "^ 1. id=" out.txt || { echo "FAIL default action"; cat out.txt; failures=$((failures + 1)); }
     check "-action=get -id=ID" 0 "$bin" -action=get -id="$go_id"
-    check "-action cancel -id" 0 "$bin" -action cancel -id "$go_id" -model ignored
-    grep -q "Cancel requested" out.txt || { echo "FAIL -action cancel"; cat out.txt; failures=$((failures + 1)); }
+    # With no latency the batch is over already: the backend's refusal shows the rewrite reached cancel.
+    check "-action cancel -id" 1 "$bin" -action cancel -id "$go_id" -model ignored
+    grep -q "^Error: cancel batch $go_id failed: HTTP 409" err.txt || { echo "FAIL -action cancel"; cat err.txt; failures=$((failures + 1)); }
     check "-action bogus is a usage error" "$usage_exit" "$bin" -action bogus
     grep -q 'expected create, get, cancel or list' err.txt || { echo "FAIL -action message"; cat err.txt; failures=$((failures + 1)); }
     unset OPENAI_BASE_URL OPENAI_API_KEY

@@ -84,6 +84,8 @@ struct BuildInputCommand: AsyncParsableCommand {
 
     func run() async throws {
         _ = try common.settings()
+        // The payload is what the user named first: a missing one is reported before the templates.
+        guard FileManager.default.fileExists(atPath: payload) else { throw CommandFailure("\(payload): no such file") }
         do {
             let library = try PromptLibrary.load(directory: prompts)
             let builder = RequestBuilder(prompts: library, endpoint: endpoint)
