@@ -6,8 +6,8 @@
 #   inputs/payloads/     JSONL built from payloads
 #   inputs/by_process/   what --persist-context writes (JSONL per process, context packs, prompts)
 #   inputs/compiled/     the seed's older context-pack layout
-# Refuses while a `batch-openai serve` or `run` uses the outputs folder (they hold a lock on
-# outputs/.serve.lock until they exit), unless --force.
+# Refuses while a `batch-openai serve` uses the outputs folder (it holds a lock on
+# outputs/.serve.lock until it exits, even by kill -9), unless --force.
 # Usage: scripts/clean.sh [--dry-run] [--force]   (run from anywhere; it works on the repository root)
 set -euo pipefail
 
@@ -32,13 +32,13 @@ fi
 outputs="${outputs:-outputs}"
 case "$outputs" in /*) ;; *) outputs="$root/$outputs" ;; esac
 
-# An exclusive lock is granted only when no server or run holds its shared one; it is kept until this
+# An exclusive lock is granted only when no server holds its shared one; it is kept until this
 # script exits, so none starts on the folder while it is being emptied.
 lock="$outputs/.serve.lock"
 if [ -e "$lock" ] && [ "$force" -eq 0 ]; then
     exec 9<"$lock"
     if ! flock -n -x 9; then
-        echo "clean.sh: a batch-openai server (or run) is using ${outputs#"$root"/} (it holds $lock);" \
+        echo "clean.sh: a batch-openai server is using ${outputs#"$root"/} (it holds $lock);" \
             "stop it first, or use --force" >&2
         exit 1
     fi

@@ -1,8 +1,7 @@
 import Glibc
 import SystemIO
 
-/// A shared `flock(2)` on `<outputs>/.serve.lock`, held for the life of the process that writes under
-/// the outputs folder (`serve`, `run`), so that `scripts/clean.sh` can tell the folder is in use and
+/// A shared `flock(2)` on `<outputs>/.serve.lock`, held for the life of `serve`, so that `scripts/clean.sh` can tell the folder is in use and
 /// refuse to empty it. The kernel releases the lock when the process ends, even by `kill -9`, so a
 /// crash never leaves the folder locked. Shared, so several holders do not exclude each other; the
 /// cleaner asks for an exclusive lock, which any holder denies.

@@ -103,8 +103,6 @@ struct RunCommand: AsyncParsableCommand {
         let elapsed = { () -> Double in (ContinuousClock.now - started).inSeconds }
         let connection = try BackendConnection.make(common: common, label: "batch-openai.run")
         let coordinator = BatchCoordinator(backend: connection.backend, workspace: try workspace(connection), logger: connection.logger)
-        let lock = try OutputsLock(outputs: coordinator.workspace.outputsDirectory)  // scripts/clean.sh waits for the run
-        defer { withExtendedLifetime(lock) {} }
         let progress = ProgressDisplay(toStandardError: json)
         let say = { (line: String) in if !json { progress.note(line) } }
 
