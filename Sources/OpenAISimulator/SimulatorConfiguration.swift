@@ -24,6 +24,11 @@ public struct SimulatorConfiguration: Sendable {
     /// How many of the next batches fail validation with `token_limit_exceeded` (the organisation's
     /// queue of enqueued tokens is full, reference §6.3): a transient, batch-level failure without a line.
     public var tokenLimitFailures = 0
+    /// The organisation's cap on enqueued prompt tokens per model (reference §6.3), or `nil` for none: a
+    /// validated batch whose estimated tokens, added to those of the model's batches still running
+    /// (`in_progress`, `finalizing`), pass it fails with `token_limit_exceeded`. Tokens are estimated as
+    /// a quarter of the input file's bytes.
+    public var enqueuedTokenLimit: Int?
     /// Faults on the API's own responses.
     public var faults = FaultConfiguration()
     /// The seed of every random choice (failures, faults): the same seed gives the same run.

@@ -80,6 +80,9 @@ struct SimulatorOptions<Style: SimulatorOptionStyle>: ParsableArguments {
     @Option(name: .customLong(Style.prefix + "token-limit-failures"), help: ArgumentHelp(Style.helpPrefix + "The next N batches fail with token_limit_exceeded (the enqueued-token limit).", valueName: "n"))
     var tokenLimitFailures = 0
 
+    @Option(name: .customLong(Style.prefix + "enqueued-token-limit"), help: ArgumentHelp(Style.helpPrefix + "Cap on enqueued prompt tokens per model (estimated as input bytes / 4): a batch that would pass it, counted with the model's running batches, fails with token_limit_exceeded (default: none).", valueName: "tokens"))
+    var enqueuedTokenLimit: Int?
+
     @Option(name: .customLong(Style.prefix + "fault-429"), help: ArgumentHelp(Style.helpPrefix + "Probability of 429 with Retry-After on any API call.", valueName: "p"))
     var fault429 = 0.0
 
@@ -171,6 +174,10 @@ struct SimulatorOptions<Style: SimulatorOptionStyle>: ParsableArguments {
         }
         guard tokenLimitFailures >= 0 else { throw ValidationError("\(name("token-limit-failures")) must be zero or more") }
         configuration.tokenLimitFailures = tokenLimitFailures
+        if let enqueuedTokenLimit, enqueuedTokenLimit < 1 {
+            throw ValidationError("\(name("enqueued-token-limit")) must be at least 1")
+        }
+        configuration.enqueuedTokenLimit = enqueuedTokenLimit
         guard upstreamConcurrency >= 1 else { throw ValidationError("\(name("upstream-concurrency")) must be at least 1") }
         if let apiKey, apiKey.isEmpty { throw ValidationError("\(name("api-key")) must not be empty") }
         configuration.seed = seed
