@@ -92,7 +92,8 @@ grep -q '"processed":1' out.txt || { echo "FAIL --only"; cat out.txt; failures=$
 check "unknown batch exits 1" 1 "$bin" parse batch_missing
 grep -q '^Error: no output.jsonl or errors.jsonl .*: batch-openai download batch_missing$' err.txt || { echo "FAIL missing batch message"; cat err.txt; failures=$((failures + 1)); }
 check "parse --log-level debug keeps stdout for --json" 0 "$bin" parse batch_cli --json --log-level debug
-jq -e . out.txt > /dev/null 2>&1 || { echo "FAIL parse stdout is not one JSON document"; cat out.txt; failures=$((failures + 1)); }
+jq -e . out.txt > /dev/null 2>&1 && grep -q 'parsed batch results' err.txt \
+    || { echo "FAIL parse logs on stderr at --log-level, stdout one JSON document"; cat out.txt err.txt; failures=$((failures + 1)); }
 check "hostile batch id is a usage error" "$usage_exit" "$bin" parse ../etc
 
 # create | get | cancel | list | run: usage errors exit 2 before anything is sent.
