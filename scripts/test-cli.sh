@@ -155,7 +155,8 @@ else
     grep -q 'Listing up to 5 batches (after='"$go_id"')' out.txt || { echo "FAIL -action list"; cat out.txt; failures=$((failures + 1)); }
     check "no -action lists, as the Go example" 0 "$bin" -limit 1
     grep -q "^ 1. id=" out.txt || { echo "FAIL default action"; cat out.txt; failures=$((failures + 1)); }
-    check "-action=get -id=ID" 0 "$bin" -action=get -id="$go_id"
+    check "-action=get -id=ID --json (our options mixed in)" 0 "$bin" -action=get -id="$go_id" --json --log-level warning
+    jq -e --arg id "$go_id" '.id == $id' out.txt > /dev/null 2>&1 || { echo "FAIL -action=get --json"; cat out.txt err.txt; failures=$((failures + 1)); }
     # With no latency the batch is over already: the backend's refusal shows the rewrite reached cancel.
     check "-action cancel -id" 1 "$bin" -action cancel -id "$go_id" -model ignored
     grep -q "^Error: cancel batch $go_id failed: HTTP 409" err.txt || { echo "FAIL -action cancel"; cat err.txt; failures=$((failures + 1)); }

@@ -6,7 +6,7 @@ import ArgumentParser
 /// - the Go example's flags (`-action create -requests "…"`, `-action get -id X`, `-action list -limit 5
 ///   -after X`, `-action cancel -id X`; `-flag=value` and `--flag` too; no `-action` means `list`, as
 ///   there) become `create --requests "…"`, `get --id X`, …; flags the action does not take are dropped,
-///   as the Go program ignores them;
+///   as the Go program ignores them; this binary's own `--options` may be mixed in and follow as they are;
 /// - `build-input … --persist-context DIR` (a folder after the flag, as the Python seed writes it)
 ///   becomes `--persist-context --context-dir DIR`, with Windows separators turned into `/`.
 ///
@@ -43,10 +43,22 @@ enum SeedArguments {
               first.hasPrefix("--") ? head.name == "action" : true else { return nil }
         var action = "list"
         var flags: [(String, String)] = []
+        var ours: [String] = []
         var index = 0
         while index < arguments.count {
             let token = arguments[index]
             if token == "-h" || token == "-help" || token == "--help" { return [namedAction(in: arguments) ?? "list", "--help"] }
+            // This binary's own options (`--json`, `--env-file F`) may be mixed in; they follow unchanged. The
+            // Go form has no bare words, so one after such an option is its value.
+            if token.hasPrefix("--"), goFlag(token) == nil {
+                ours.append(token)
+                index += 1
+                if index < arguments.count, !arguments[index].hasPrefix("-") {
+                    ours.append(arguments[index])
+                    index += 1
+                }
+                continue
+            }
             guard let (name, inline) = goFlag(token) else {
                 throw ValidationError("\(token): not a flag of the Go example's form (expected -action, -model, -requests, -file, -id, -after or -limit)")
             }
@@ -62,7 +74,7 @@ enum SeedArguments {
         guard actions.contains(action) else {
             throw ValidationError("-action \(action): expected create, get, cancel or list")
         }
-        return [action] + flags.filter { goFlags[$0.0]?.contains(action) == true }.flatMap { ["--" + $0.0, $0.1] }
+        return [action] + flags.filter { goFlags[$0.0]?.contains(action) == true }.flatMap { ["--" + $0.0, $0.1] } + ours
     }
 
     /// The `-action` value, for `-help`.
