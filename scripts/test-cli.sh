@@ -172,7 +172,8 @@ for option in --sim-port --sim-fault --sim-failure-rate --sim-request-latency --
     grep -q -- "$option" out.txt || { echo "FAIL serve --help has no $option"; failures=$((failures + 1)); }
 done
 mkdir -p served
-(cd served && exec "$bin" serve --sim --port 0 --sim-port 0 --sim-api-key sk-sim-check --sim-fault '503x1@GET /v1/batches' \
+sim_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+(cd served && exec "$bin" serve --sim --port 0 --sim-port "$sim_port" --sim-api-key sk-sim-check --sim-fault '503x1@GET /v1/batches' \
     --sim-validation-delay 0 --log-level info > ../serve.txt 2> ../serve.err) &
 serve_pid=$!
 for _ in $(seq 1 100); do grep -q 'serving on' serve.txt && break; sleep 0.1; done
@@ -180,6 +181,7 @@ sim_at=$(grep -o 'simulator on http://[^ ]*/v1' serve.err | head -n 1 | sed 's/^
 if [ -z "$sim_at" ]; then
     echo "FAIL serve --sim did not start"; cat serve.txt serve.err; failures=$((failures + 1))
 else
+    [ "$sim_at" = "http://127.0.0.1:$sim_port/v1" ] || { echo "FAIL --sim-port: $sim_at"; failures=$((failures + 1)); }
     code=$(curl -s -o body.json -w '%{http_code}' "$sim_at/batches")
     [ "$code" = 401 ] && jq -e '.error.message | startswith("You didn'"'"'t provide an API key")' body.json > /dev/null \
         || { echo "FAIL simulator without a key: $code"; cat body.json; failures=$((failures + 1)); }
