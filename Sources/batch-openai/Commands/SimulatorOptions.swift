@@ -20,6 +20,14 @@ protocol SimulatorOptionStyle {
     static var defaultCancellationDelay: Double { get }
 }
 
+extension SimulatorOptionStyle {
+    /// An option's help in this style: "Seconds validation takes." or "With --sim: seconds validation takes."
+    static func help(_ text: String) -> String {
+        guard !helpPrefix.isEmpty, let first = text.first else { return text }
+        return helpPrefix + first.lowercased() + text.dropFirst()
+    }
+}
+
 /// `batch-openai sim`: the simulator on its own, on port 8100, with delays a poller can watch.
 enum StandaloneSimulator: SimulatorOptionStyle {
     static let prefix = ""
@@ -47,84 +55,84 @@ enum InProcessSimulator: SimulatorOptionStyle {
 /// Every option of the simulator, for `sim` and (prefixed) for `serve --sim`: timing, failures, faults on
 /// the API itself, authentication, an upstream model server, storage.
 struct SimulatorOptions<Style: SimulatorOptionStyle>: ParsableArguments {
-    @Option(name: .customLong(Style.prefix + "host"), help: ArgumentHelp(Style.helpPrefix + "Address the simulator binds.", valueName: "address"))
+    @Option(name: .customLong(Style.prefix + "host"), help: ArgumentHelp(Style.help("Address the simulator binds."), valueName: "address"))
     var host = "127.0.0.1"
 
-    @Option(name: .customLong(Style.prefix + "port"), help: ArgumentHelp(Style.helpPrefix + "Port the simulator listens on; 0 picks a free one.", valueName: "port"))
+    @Option(name: .customLong(Style.prefix + "port"), help: ArgumentHelp(Style.help("Port the simulator listens on; 0 picks a free one."), valueName: "port"))
     var port: UInt16 = Style.defaultPort
 
-    @Option(name: .customLong(Style.prefix + "validation-delay"), help: ArgumentHelp(Style.helpPrefix + "Seconds validation takes.", valueName: "seconds"))
+    @Option(name: .customLong(Style.prefix + "validation-delay"), help: ArgumentHelp(Style.help("Seconds validation takes."), valueName: "seconds"))
     var validationDelay = Style.defaultValidationDelay
 
-    @Option(name: .customLong(Style.prefix + "request-latency"), help: ArgumentHelp(Style.helpPrefix + "Seconds each request takes (0 for none).", valueName: "seconds"))
+    @Option(name: .customLong(Style.prefix + "request-latency"), help: ArgumentHelp(Style.help("Seconds each request takes (0 for none)."), valueName: "seconds"))
     var requestLatency = Style.defaultRequestLatency
 
-    @Option(name: .customLong(Style.prefix + "concurrency"), help: ArgumentHelp(Style.helpPrefix + "Requests of one batch that run at once.", valueName: "n"))
+    @Option(name: .customLong(Style.prefix + "concurrency"), help: ArgumentHelp(Style.help("Requests of one batch that run at once."), valueName: "n"))
     var concurrency = 1
 
-    @Option(name: .customLong(Style.prefix + "finalizing-delay"), help: ArgumentHelp(Style.helpPrefix + "Seconds finalizing takes.", valueName: "seconds"))
+    @Option(name: .customLong(Style.prefix + "finalizing-delay"), help: ArgumentHelp(Style.help("Seconds finalizing takes."), valueName: "seconds"))
     var finalizingDelay = Style.defaultFinalizingDelay
 
-    @Option(name: .customLong(Style.prefix + "cancellation-delay"), help: ArgumentHelp(Style.helpPrefix + "Seconds cancelling takes before cancelled.", valueName: "seconds"))
+    @Option(name: .customLong(Style.prefix + "cancellation-delay"), help: ArgumentHelp(Style.help("Seconds cancelling takes before cancelled."), valueName: "seconds"))
     var cancellationDelay = Style.defaultCancellationDelay
 
-    @Option(name: .customLong(Style.prefix + "window-speed"), help: ArgumentHelp(Style.helpPrefix + "How much faster than real time the 24h completion window passes (86400: one second).", valueName: "factor"))
+    @Option(name: .customLong(Style.prefix + "window-speed"), help: ArgumentHelp(Style.help("How much faster than real time the 24h completion window passes (86400: one second)."), valueName: "factor"))
     var windowSpeed = 1.0
 
-    @Option(name: .customLong(Style.prefix + "failure-rate"), help: ArgumentHelp(Style.helpPrefix + "Fraction (0-1) of batch requests answered with an HTTP error.", valueName: "fraction"))
+    @Option(name: .customLong(Style.prefix + "failure-rate"), help: ArgumentHelp(Style.help("Fraction (0-1) of batch requests answered with an HTTP error."), valueName: "fraction"))
     var failureRate = 0.0
 
-    @Option(name: .customLong(Style.prefix + "failure-statuses"), help: ArgumentHelp(Style.helpPrefix + "Statuses failed requests get, comma-separated.", valueName: "codes"))
+    @Option(name: .customLong(Style.prefix + "failure-statuses"), help: ArgumentHelp(Style.help("Statuses failed requests get, comma-separated."), valueName: "codes"))
     var failureStatuses = "500"
 
-    @Option(name: .customLong(Style.prefix + "token-limit-failures"), help: ArgumentHelp(Style.helpPrefix + "The next N batches fail with token_limit_exceeded (the enqueued-token limit).", valueName: "n"))
+    @Option(name: .customLong(Style.prefix + "token-limit-failures"), help: ArgumentHelp(Style.help("The next N batches fail with token_limit_exceeded (the enqueued-token limit)."), valueName: "n"))
     var tokenLimitFailures = 0
 
-    @Option(name: .customLong(Style.prefix + "enqueued-token-limit"), help: ArgumentHelp(Style.helpPrefix + "Cap on enqueued prompt tokens per model (estimated as input bytes / 4): a batch that would pass it, counted with the model's running batches, fails with token_limit_exceeded (default: none).", valueName: "tokens"))
+    @Option(name: .customLong(Style.prefix + "enqueued-token-limit"), help: ArgumentHelp(Style.help("Cap on enqueued prompt tokens per model (estimated as input bytes / 4): a batch that would pass it, counted with the model's running batches, fails with token_limit_exceeded (default: none)."), valueName: "tokens"))
     var enqueuedTokenLimit: Int?
 
-    @Option(name: .customLong(Style.prefix + "fault-429"), help: ArgumentHelp(Style.helpPrefix + "Probability of 429 with Retry-After on any API call.", valueName: "p"))
+    @Option(name: .customLong(Style.prefix + "fault-429"), help: ArgumentHelp(Style.help("Probability of 429 with Retry-After on any API call."), valueName: "p"))
     var fault429 = 0.0
 
-    @Option(name: .customLong(Style.prefix + "fault-500"), help: ArgumentHelp(Style.helpPrefix + "Probability of 500 on any API call.", valueName: "p"))
+    @Option(name: .customLong(Style.prefix + "fault-500"), help: ArgumentHelp(Style.help("Probability of 500 on any API call."), valueName: "p"))
     var fault500 = 0.0
 
-    @Option(name: .customLong(Style.prefix + "fault-503"), help: ArgumentHelp(Style.helpPrefix + "Probability of 503 on any API call.", valueName: "p"))
+    @Option(name: .customLong(Style.prefix + "fault-503"), help: ArgumentHelp(Style.help("Probability of 503 on any API call."), valueName: "p"))
     var fault503 = 0.0
 
-    @Option(name: .customLong(Style.prefix + "fault-drop"), help: ArgumentHelp(Style.helpPrefix + "Probability of a connection dropped mid-response.", valueName: "p"))
+    @Option(name: .customLong(Style.prefix + "fault-drop"), help: ArgumentHelp(Style.help("Probability of a connection dropped mid-response."), valueName: "p"))
     var faultDrop = 0.0
 
-    @Option(name: .customLong(Style.prefix + "fault-slow"), help: ArgumentHelp(Style.helpPrefix + "Probability of a slow response.", valueName: "p"))
+    @Option(name: .customLong(Style.prefix + "fault-slow"), help: ArgumentHelp(Style.help("Probability of a slow response."), valueName: "p"))
     var faultSlow = 0.0
 
-    @Option(name: .customLong(Style.prefix + "slow-delay"), help: ArgumentHelp(Style.helpPrefix + "Seconds a slow response waits.", valueName: "seconds"))
+    @Option(name: .customLong(Style.prefix + "slow-delay"), help: ArgumentHelp(Style.help("Seconds a slow response waits."), valueName: "seconds"))
     var slowDelay = 2.0
 
-    @Option(name: .customLong(Style.prefix + "retry-after"), help: ArgumentHelp(Style.helpPrefix + "Retry-After seconds sent with a 429.", valueName: "seconds"))
+    @Option(name: .customLong(Style.prefix + "retry-after"), help: ArgumentHelp(Style.help("Retry-After seconds sent with a 429."), valueName: "seconds"))
     var retryAfter = 1
 
-    @Option(name: .customLong(Style.prefix + "fault"), help: ArgumentHelp(Style.helpPrefix + "A scheduled fault, e.g. 503x3 or 'drop@POST /v1/batches' (repeatable).", valueName: "spec"))
+    @Option(name: .customLong(Style.prefix + "fault"), help: ArgumentHelp(Style.help("A scheduled fault, e.g. 503x3 or 'drop@POST /v1/batches' (repeatable)."), valueName: "spec"))
     var scheduledFaults: [String] = []
 
-    @Option(name: .customLong(Style.prefix + "seed"), help: ArgumentHelp(Style.helpPrefix + "Seed of every random choice (failures, faults).", valueName: "n"))
+    @Option(name: .customLong(Style.prefix + "seed"), help: ArgumentHelp(Style.help("Seed of every random choice (failures, faults)."), valueName: "n"))
     var seed: UInt64 = 0x5EED
 
-    @Option(name: .customLong(Style.prefix + "api-key"), help: ArgumentHelp(Style.helpPrefix + "The one key accepted as 'Authorization: Bearer KEY' (default: any key; a request without one is a 401, as at OpenAI).", valueName: "key"))
+    @Option(name: .customLong(Style.prefix + "api-key"), help: ArgumentHelp(Style.help("The one key accepted as 'Authorization: Bearer KEY' (default: any key; a request without one is a 401, as at OpenAI)."), valueName: "key"))
     var apiKey: String?
 
-    @Option(name: .customLong(Style.prefix + "upstream"), help: ArgumentHelp(Style.helpPrefix + "Forward each request to this OpenAI-compatible server (http or https), e.g. http://127.0.0.1:11434/v1.", valueName: "url"))
+    @Option(name: .customLong(Style.prefix + "upstream"), help: ArgumentHelp(Style.help("Forward each request to this OpenAI-compatible server (http or https), e.g. http://127.0.0.1:11434/v1."), valueName: "url"))
     var upstream: String?
 
-    @Option(name: .customLong(Style.prefix + "upstream-key"), help: ArgumentHelp(Style.helpPrefix + "Bearer token for the upstream.", valueName: "key"))
+    @Option(name: .customLong(Style.prefix + "upstream-key"), help: ArgumentHelp(Style.help("Bearer token for the upstream."), valueName: "key"))
     var upstreamKey: String?
 
-    @Option(name: .customLong(Style.prefix + "upstream-concurrency"), help: ArgumentHelp(Style.helpPrefix + "Most requests in flight to the upstream at once.", valueName: "n"))
+    @Option(name: .customLong(Style.prefix + "upstream-concurrency"), help: ArgumentHelp(Style.help("Most requests in flight to the upstream at once."), valueName: "n"))
     var upstreamConcurrency = 4
 
     @Option(
         name: NameSpecification([.customLong(Style.prefix + "data-dir")] + Style.dataDirectoryAliases.map { .customLong($0) }),
-        help: ArgumentHelp(Style.helpPrefix + "Keep files and batches under this directory, so they survive a restart (default: a temporary one, removed at exit).", valueName: "path")
+        help: ArgumentHelp(Style.help("Keep files and batches under this directory, so they survive a restart (default: a temporary one, removed at exit)."), valueName: "path")
     )
     var dataDirectory: String?
 
