@@ -54,6 +54,10 @@ check "build-input --persist-context=DIR" 0 "$bin" build-input --payload inputs/
 echo 'BATCH_OPENAI_PORT=9009' > other.env
 check "validate takes --env-file and --log-level" 0 "$bin" validate inputs/sample_input.jsonl --env-file other.env --log-level warning
 check "build-input takes --env-file and --log-level" 0 "$bin" build-input --payload inputs/sample_payload.json --out x.jsonl --env-file other.env --log-level debug
+for command in serve run create get cancel list wait download validate build-input parse config sim; do
+    "$bin" "$command" --help > help.txt 2>&1
+    grep -q -- '--env-file' help.txt && grep -q -- '--log-level' help.txt || { echo "FAIL $command takes no --env-file/--log-level"; failures=$((failures + 1)); }
+done
 check "a bad --log-level is a usage error" "$usage_exit" "$bin" validate inputs/sample_input.jsonl --log-level loud
 check "config --json" 0 "$bin" config --json --env-file other.env
 jq -e '.BATCH_OPENAI_PORT == "9009" and .OPENAI_API_KEY == null' out.txt > /dev/null 2>&1 || { echo "FAIL config --json"; cat out.txt; failures=$((failures + 1)); }
