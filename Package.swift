@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl", "SystemIO", logging], swiftSettings: swiftSettings),
         .target(name: "BatchCore", dependencies: ["JSON"], swiftSettings: swiftSettings),
         .target(name: "OpenAIClient", dependencies: ["JSON", "SystemIO", "HTTPClient", logging], swiftSettings: swiftSettings),
-        .target(name: "InputBuilder", dependencies: ["JSON", "BatchCore"], swiftSettings: swiftSettings),
+        .target(name: "InputBuilder", dependencies: ["JSON", "SystemIO", "BatchCore"], swiftSettings: swiftSettings),
         .target(name: "OutputParser", dependencies: ["JSON", "SystemIO", "BatchCore", logging], swiftSettings: swiftSettings),
         .target(
             name: "BatchService",

@@ -39,6 +39,9 @@ struct Payload {
         let object: JSONValue
         do {
             object = try data.withUnsafeBytes { bytes throws(JSONScanner.Failure) in try JSONValue(parsing: bytes) }
+        } catch let failure as JSONScanner.Failure {
+            let (line, column) = Self.position(ofByte: failure.column - 1, in: data)
+            throw .file(name, "is not valid JSON: \(failure.reason) at line \(line), column \(column)")
         } catch {
             throw .file(name, "is not valid JSON (\(error))")
         }
@@ -66,6 +69,18 @@ struct Payload {
         if processes.isEmpty && methods.isEmpty {
             throw .payload("", "the payload has no processes and no methods: nothing to build")
         }
+    }
+
+    /// The 1-based line and column (in characters) of the byte at `offset`: the scanner counts bytes
+    /// from the start of the file, a person counts lines.
+    static func position(ofByte offset: Int, in data: Data) -> (line: Int, column: Int) {
+        let end = min(max(offset, 0), data.count)
+        let before = data.prefix(end)
+        let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? before.startIndex
+        let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        // Continuation bytes of UTF-8 do not start a character.
+        let column = before[lineStart...].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+        return (line, column)
     }
 
     private static func process(_ value: JSONValue, at path: String) throws(BuildError) -> Process {

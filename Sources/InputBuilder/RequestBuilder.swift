@@ -1,5 +1,6 @@
 import BatchCore
 import Foundation
+import SystemIO
 
 /// Builds Batch API request lines from a payload and prompt templates (docs/ARCHITECTURE.md § Payload and prompts).
 ///
@@ -26,6 +27,8 @@ public struct RequestBuilder: Sendable {
         public var requests: [Request]
         /// The single model every line uses.
         public var model: String
+        /// What `--persist-context` writes under its folder.
+        public var contextFiles: [ContextFiles.File] = []
 
         /// The JSONL file's bytes: one line per request, each ending in `\n`.
         public var jsonl: Data {
@@ -53,20 +56,23 @@ public struct RequestBuilder: Sendable {
     public func build(payload data: Data, name: String = "payload") throws(BuildError) -> Output {
         let payload = try Payload(data: data, name: name)
         var lines = RequestLines(payload: payload, endpoint: endpoint)
+        var context = ContextFiles()
         for (index, process) in payload.processes.enumerated() {
-            try add(process, at: "processes[\(index)]", to: &lines)
+            try add(process, at: "processes[\(index)]", to: &lines, context: &context)
         }
         for (index, method) in payload.methods.enumerated() {
             try add(method, at: "methods[\(index)]", to: &lines)
         }
-        return try lines.output()
+        var output = try lines.output()
+        output.contextFiles = context.files(for: output.requests)
+        return output
     }
 
     /// Context files are named after ids and topics, which may hold anything.
     private static let contextNames = FileNameSanitizer(maxBytes: 120)
 
     /// One request per topic × segment of `process`.
-    private func add(_ process: Payload.Process, at: String, to lines: inout RequestLines) throws(BuildError) {
+    private func add(_ process: Payload.Process, at: String, to lines: inout RequestLines, context: inout ContextFiles) throws(BuildError) {
         let topics = process.topics ?? prompts.topics.keys.sorted()
         if topics.isEmpty { throw .payload("\(at).topics", "is empty and the prompts directory has no templates") }
         let segments = Segmenter.split(process.context, maxCharacters: process.maxSegmentChars)
@@ -77,6 +83,9 @@ public struct RequestBuilder: Sendable {
                 throw .payload(process.topics == nil ? "\(at).topics" : "\(at).topics[\(topicIndex)]",
                                "names topic \(topic), which has no template (known: \(known))")
             }
+            let names = Self.contextNames
+            context.addPack(folder: names.sanitize(process.id), topicFolder: names.sanitize(topic), processID: process.id,
+                            title: process.title, topic: topic, segments: segments)
             for (segmentIndex, segment) in segments.enumerated() {
                 let id = CustomID.segment(process.id, topic, index: segmentIndex + 1)
                 let values: [Placeholder: String] = [
@@ -85,7 +94,6 @@ public struct RequestBuilder: Sendable {
                 ]
                 let user = try template.render(values, context: "\(at) (a process)")
                 guard case let .segment(_, _, _, digits) = id else { continue }
-                let names = Self.contextNames
                 let path = "\(names.sanitize(process.id))/\(names.sanitize(topic))/seg-\(digits).md"
                 try lines.add(id, template: template, user: user, origin: at, contextPath: path)
             }
@@ -105,35 +113,46 @@ public struct RequestBuilder: Sendable {
             let user = try template.render(values, context: "\(at) (a method)")
             let id = CustomID.method(method.classPath, method.method, type: type)
             let names = Self.contextNames
-            let path = "_methods/\(names.sanitize(method.classPath + "." + method.method))/\(names.sanitize(type)).md"
+            let path = "\(ContextFiles.methodsGroup)/\(names.sanitize(method.classPath + "." + method.method))/\(names.sanitize(type)).md"
             try lines.add(id, template: template, user: user, origin: at, contextPath: path)
         }
     }
 
     /// Builds from `payloadPath`, writes the JSONL to `outputPath` (temporary name + rename) and,
-    /// when `contextDirectory` is given, each compiled prompt under it.
+    /// when `contextDirectory` is given, the context files under it (`ContextFiles`).
     @discardableResult
     public func build(payloadPath: String, outputPath: String, contextDirectory: String? = nil) throws(BuildError) -> Output {
-        guard let data = FileManager.default.contents(atPath: payloadPath) else {
-            throw .file(payloadPath, "cannot be read")
-        }
-        let output = try build(payload: data, name: payloadPath)
-        try Self.write(output.jsonl, to: outputPath)
+        let output = try build(payload: try Self.read(payloadPath), name: payloadPath)
+        try Self.write(output.jsonl, to: outputPath, durability: .synced)
         if let contextDirectory {
-            for request in output.requests {
-                try Self.write(Data(request.prompt.utf8), to: contextDirectory + "/" + request.contextPath)
+            for file in output.contextFiles {
+                try Self.write(Data(file.text.utf8), to: contextDirectory + "/" + file.path, durability: .deferred)
             }
         }
         return output
     }
 
-    private static func write(_ data: Data, to path: String) throws(BuildError) {
-        let url = URL(fileURLWithPath: path)
+    /// The payload's bytes; a missing file says so, as the shell would.
+    private static func read(_ path: String) throws(BuildError) -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .file(path, "no such file") }
+        if isDirectory.boolValue { throw .file(path, "is a folder, not a payload file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .file(path, "cannot be read (permission denied?)") }
+        return data
+    }
+
+    /// Writes through the one durable-file path (temporary name, rename), creating the folder first.
+    private static func write(_ data: Data, to path: String, durability: Durability) throws(BuildError) {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try data.write(to: url, options: .atomic)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw .file(path, "cannot be written (\(error.localizedDescription))")
+            throw .file(folder.path, "cannot be created (\(error.localizedDescription))")
+        }
+        do throws(SystemError) {
+            try DurableFile.write(Array(data), to: path, durability: durability)
+        } catch {
+            throw .file(path, "cannot be written (\(error))")
         }
     }
 }

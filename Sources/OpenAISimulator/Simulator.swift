@@ -68,7 +68,7 @@ public final class Simulator: Sendable {
     /// then fault injection.
     public var middleware: [any Middleware] {
         var chain: [any Middleware] = [OpenAIErrorMiddleware()]
-        if let key = configuration.apiKey { chain.append(APIKeyMiddleware(key: key)) }
+        chain.append(APIKeyMiddleware(key: configuration.apiKey))
         chain.append(FaultMiddleware(injector: faults))
         return chain
     }

@@ -24,11 +24,17 @@ public struct SimulatorConfiguration: Sendable {
     /// How many of the next batches fail validation with `token_limit_exceeded` (the organisation's
     /// queue of enqueued tokens is full, reference §6.3): a transient, batch-level failure without a line.
     public var tokenLimitFailures = 0
+    /// The organisation's cap on enqueued prompt tokens per model (reference §6.3), or `nil` for none: a
+    /// validated batch whose estimated tokens, added to those of the model's batches still running
+    /// (`in_progress`, `finalizing`), pass it fails with `token_limit_exceeded`. Tokens are estimated as
+    /// a quarter of the input file's bytes.
+    public var enqueuedTokenLimit: Int?
     /// Faults on the API's own responses.
     public var faults = FaultConfiguration()
     /// The seed of every random choice (failures, faults): the same seed gives the same run.
     public var seed: UInt64 = 0x5EED
-    /// The bearer token clients must send; `nil` accepts any request.
+    /// The bearer token clients must send; `nil` accepts any token. A request without one is a 401 either
+    /// way, as at OpenAI.
     public var apiKey: String?
     /// Where files (and, when set, state) are kept; `nil` uses a fresh temporary directory.
     public var dataDirectory: String?

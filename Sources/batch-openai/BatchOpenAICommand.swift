@@ -9,7 +9,8 @@ struct BatchOpenAICommand: AsyncParsableCommand {
         abstract: "Turn files of OpenAI requests into finished documents through the OpenAI Batch API.",
         discussion: """
         Configuration comes from ./.env (or --env-file) and the environment, which wins; see .env.example.
-        Exit codes: 0 success, 1 failure, 2 usage error. Errors go to stderr.
+        Exit codes: 0 success, 1 failure, 2 usage error. Errors go to stderr, as "Error: <what failed>".
+        The Go example's form works too: batch-openai -action get -id batch_abc123.
         """,
         subcommands: [
             ServeCommand.self,
@@ -18,6 +19,8 @@ struct BatchOpenAICommand: AsyncParsableCommand {
             GetCommand.self,
             CancelCommand.self,
             ListCommand.self,
+            WaitCommand.self,
+            DownloadCommand.self,
             ValidateCommand.self,
             BuildInputCommand.self,
             ParseCommand.self,
@@ -31,7 +34,7 @@ struct BatchOpenAICommand: AsyncParsableCommand {
     /// Runs the command with the project's exit codes: 0 success (and `--help`), 1 failure, 2 usage.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(SeedArguments.rewrite(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

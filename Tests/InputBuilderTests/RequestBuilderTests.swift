@@ -107,6 +107,38 @@ struct RequestBuilderTests {
         let compiled = try #require(FileManager.default.contents(atPath: context + "/billing/sequence/seg-002.md"))
         #expect(String(decoding: compiled, as: UTF8.self).contains("Draw billing:\nline three"))
         #expect(FileManager.default.fileExists(atPath: context + "/_methods/com.acme.Foo.bar/business.md"))
+        // As the seed says: a JSONL per process (its own lines of the file), the context pack per topic.
+        let lines = String(decoding: bytes1, as: UTF8.self).split(separator: "\n")
+        let billing = try #require(FileManager.default.contents(atPath: context + "/billing.jsonl"))
+        #expect(String(decoding: billing, as: UTF8.self).split(separator: "\n") == lines.filter { $0.contains(#""custom_id":"billing/"#) })
+        let methods = try #require(FileManager.default.contents(atPath: context + "/_methods.jsonl"))
+        #expect(String(decoding: methods, as: UTF8.self).split(separator: "\n") == lines.filter { !$0.contains(#""custom_id":"billing/"#) })
+        for topic in ["business", "sequence"] {
+            let pack = String(decoding: try #require(FileManager.default.contents(atPath: context + "/billing/\(topic)/context.md")), as: UTF8.self)
+            #expect(pack.contains("topic: \(topic)\nsegments: 2\n"))
+            #expect(pack.contains("## Segment 1 of 2\n\nline one"))
+            #expect(pack.contains("## Segment 2 of 2\n\nline three"))
+        }
+    }
+
+    /// A JSON error in a payload of several lines names the line and the column, as an editor counts them.
+    @Test func invalidJSONNamesLineAndColumn() throws {
+        let builder = RequestBuilder(prompts: try BuilderFixtures.library())
+        let text = "{\n  \"model\": \"m\",\n  \"processes\": [ {\"id\": \"pé\",, } ]\n}\n"
+        #expect {
+            try builder.build(payload: Data(text.utf8), name: "p.json")
+        } throws: { error in
+            "\(error)" == "p.json: is not valid JSON: expected a quoted member name at line 3, column 30"
+        }
+    }
+
+    @Test func aMissingPayloadSaysNoSuchFile() throws {
+        let builder = RequestBuilder(prompts: try BuilderFixtures.library())
+        #expect {
+            try builder.build(payloadPath: "/nonexistent/payload.json", outputPath: "/nonexistent/out.jsonl")
+        } throws: { error in
+            "\(error)" == "/nonexistent/payload.json: no such file"
+        }
     }
 
     @Test(arguments: [

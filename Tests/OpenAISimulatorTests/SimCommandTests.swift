@@ -32,5 +32,11 @@ import Testing
         #expect(result.status == 2)
         let fault = try await ChildProcess.run(ChildProcess.batchOpenAIBinary, ["sim", "--fault", "teapot"])
         #expect(fault.status == 2)
+        // The message lists the forms it accepts, so the user can fix the spec without the docs.
+        #expect(fault.stderr.contains("Error: --fault 'teapot': not a fault spec. Expected FAULT[xCOUNT][@TARGET]"), "\(fault.stderr)")
+        #expect(fault.stderr.contains("'drop@POST /v1/batches'"))
+        let prefixed = try await ChildProcess.run(ChildProcess.batchOpenAIBinary, ["serve", "--sim", "--sim-fault", "teapot"])
+        #expect(prefixed.status == 2)
+        #expect(prefixed.stderr.contains("Error: --sim-fault 'teapot': not a fault spec."), "\(prefixed.stderr)")
     }
 }

@@ -109,7 +109,30 @@ import Testing
         let wrong = try await harness.request("GET", "/v1/batches", headers: ["Authorization: Bearer sk-wrong"])
         #expect(wrong.status == 401)
         #expect(try envelope(wrong).code == "invalid_api_key")
+        #expect(try envelope(wrong).message.hasPrefix("Incorrect API key provided"))
+        #expect(!wrong.text.contains("sk-wrong"))
         #expect(try await open.request("GET", "/v1/batches").status == 200)
+    }
+
+    /// As at OpenAI, a request without a bearer token is a 401 with OpenAI's wording even when no key
+    /// is configured; then any token is accepted.
+    @Test func bearerIsRequiredByDefault() async throws {
+        let started = try SimulatorHarness.start()
+        defer { Task { try await started.stop() } }
+        var harness = started
+        harness.apiKey = nil
+        for headers in [[], ["Authorization: Bearer "], ["Authorization: Basic dXNlcjpwYXNz"]] {
+            let missing = try await harness.request("GET", "/v1/batches", headers: headers)
+            #expect(missing.status == 401, "\(headers)")
+            #expect(missing.header("WWW-Authenticate") == "Bearer")
+            let body = try envelope(missing)
+            #expect(body.type == "invalid_request_error")
+            #expect(body.code == nil)
+            #expect(body.param == nil)
+            #expect(body.message.hasPrefix("You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)"))
+        }
+        #expect(try await harness.request("GET", "/v1/batches", headers: ["Authorization: Bearer sk-anything"]).status == 200)
+        #expect(try await harness.request("POST", "/v1/chat/completions", body: Array(#"{"model":"m","messages":[]}"#.utf8)).status == 401)
     }
 
     @Test func scheduledFaults() async throws {
@@ -193,7 +216,7 @@ import Testing
         let file = try await harness.uploadFile(content)
         harness.simulator.faults.schedule([ScheduledFault(.dropConnection, pathPrefix: "/v1/files/\(file.id)/content")])
         let client = try await RawClient.connect(to: harness.address)
-        try await client.send("GET /v1/files/\(file.id)/content HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await client.send("GET /v1/files/\(file.id)/content HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(harness.apiKey ?? "")\r\n\r\n")
         let received = try await client.readToEnd()
         let text = String(decoding: received, as: UTF8.self)
         #expect(text.contains("Content-Length: \(content.utf8.count)"))

@@ -146,6 +146,35 @@ import Testing
         #expect(try await harness.waitFor(try await harness.createBatch(fileID: file.id).id).status == .failed)
     }
 
+    /// The organisation's enqueued-token cap (reference §6.3): a batch that would pass it, counted with the
+    /// model's batches still running, fails without a line; once they end, the same file goes through.
+    @Test func enqueuedTokenLimitCountsRunningBatches() async throws {
+        let content = SimulatorHarness.chatLines(4)
+        let tokens = (content.utf8.count + 3) / 4
+        let harness = try SimulatorHarness.start {
+            $0.requestLatency = .milliseconds(300)
+            $0.enqueuedTokenLimit = tokens + tokens / 2
+        }
+        defer { Task { try await harness.stop() } }
+        let file = try await harness.uploadFile(content)
+        let running = try await harness.createBatch(fileID: file.id)
+        _ = try await harness.waitFor(running.id) { $0.status == .inProgress }
+        let refused = try await harness.waitFor(try await harness.createBatch(fileID: file.id).id)
+        #expect(refused.status == .failed)
+        let error = try #require(refused.errors?.data.first)
+        #expect(error.code == "token_limit_exceeded")
+        #expect(error.message.contains("Enqueued token limit reached for gpt-4o-mini"))
+        #expect(error.message.contains("Limit: \(BatchProcessor.grouped(tokens + tokens / 2)) enqueued tokens"))
+        #expect(error.line == nil)
+        #expect(try await harness.waitFor(running.id).status == .completed)
+        #expect(try await harness.waitFor(try await harness.createBatch(fileID: file.id).id).status == .completed)
+    }
+
+    @Test(arguments: [(0, "0"), (999, "999"), (1000, "1,000"), (90_000, "90,000"), (1_234_567, "1,234,567")])
+    func limitsAreWrittenAsOpenAIWritesThem(number: Int, text: String) {
+        #expect(BatchProcessor.grouped(number) == text)
+    }
+
     @Test func emptyFileFails() async throws {
         let harness = try SimulatorHarness.start()
         defer { Task { try await harness.stop() } }

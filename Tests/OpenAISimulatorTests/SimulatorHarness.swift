@@ -13,6 +13,7 @@ struct SimulatorHarness {
     let server: Server
     let task: Task<Void, any Error>
     let address: SocketAddress
+    /// The bearer token every request sends (the simulator requires one, as OpenAI does).
     var apiKey: String?
 
     static func start(
@@ -28,7 +29,8 @@ struct SimulatorHarness {
         try server.start()
         let task = Task { try await server.run() }
         return SimulatorHarness(
-            simulator: simulator, server: server, task: task, address: server.localAddress!, apiKey: configuration.apiKey
+            simulator: simulator, server: server, task: task, address: server.localAddress!,
+            apiKey: configuration.apiKey ?? "sk-sim-harness"
         )
     }
 
@@ -38,7 +40,7 @@ struct SimulatorHarness {
         await simulator.shutdown()
     }
 
-    /// One request on a fresh connection.
+    /// One request on a fresh connection, with the harness's bearer token unless `headers` bring their own.
     func request(_ method: String, _ path: String, headers: [String] = [], body: [UInt8] = []) async throws -> RawResponse {
         let client = try await RawClient.connect(to: address)
         var headers = headers

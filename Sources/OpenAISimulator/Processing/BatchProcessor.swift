@@ -85,17 +85,35 @@ struct BatchProcessor: Sendable {
 
     /// Moves a validated batch on: to `failed` when the file is bad (or the queue is full), to
     /// `cancelled` when a cancel came while validating, else to `in_progress`. Whether requests run.
+    /// `90000` as OpenAI writes it in the message: `90,000`.
+    static func grouped(_ number: Int) -> String {
+        var text = String(number)
+        var index = text.count - 3
+        while index > 0, text.first != "-" || index > 1 {
+            text.insert(",", at: text.index(text.startIndex, offsetBy: index))
+            index -= 3
+        }
+        return text
+    }
+
     private func admit(_ id: String, report: InputValidationReport, errors: [BatchError]) async throws -> Bool {
         guard report.isValid else {
             try await store.apply(.validationFailed(errors), to: id)
             return false
         }
         await store.setModel(id, report.model)
-        if await store.takeTokenLimitFailure() {
+        let tokens = Int((report.byteCount + 3) / 4)
+        let limit = configuration.enqueuedTokenLimit
+        var admitted = false
+        if !(await store.takeTokenLimitFailure()) {
+            admitted = await store.enqueue(id, model: report.model, tokens: tokens, limit: limit)
+        }
+        if !admitted {
             let model = report.model ?? "the model"
+            let shown = Self.grouped(limit ?? 90_000)
             try await store.apply(.validationFailed([BatchError(
                 code: "token_limit_exceeded",
-                message: "Enqueued token limit reached for \(model) in organization org-simulator. Limit: 90,000 enqueued tokens. "
+                message: "Enqueued token limit reached for \(model) in organization org-simulator. Limit: \(shown) enqueued tokens. "
                     + "Please try again once some in_progress batches have been completed."
             )]), to: id)
             return false

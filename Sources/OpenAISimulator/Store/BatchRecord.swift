@@ -9,6 +9,8 @@ struct BatchRecord: Sendable, Codable {
     var metadata: [String: String]?
     var outputExpiresAfter: ExpiresAfter?
     var model: String?
+    /// The prompt tokens it holds in the model's queue while it runs (estimated), once admitted.
+    var enqueuedTokens: Int?
     var lifecycle: BatchLifecycle
     /// Order of creation, to break ties of `created_at`.
     var sequence: Int

@@ -42,6 +42,21 @@ actor SimulatorStore {
         return true
     }
 
+    /// Admits `tokens` more of `model` into the queue unless that passes `limit` counted with the model's
+    /// admitted batches that have not ended; records them on the batch. Returns whether it was admitted.
+    /// One actor call checks and records, so two batches validated at once cannot both slip under the cap.
+    func enqueue(_ id: String, model: String?, tokens: Int, limit: Int?) -> Bool {
+        if let limit {
+            let running = batches.values.filter { record in
+                record.id != id && record.model == model && record.enqueuedTokens != nil && !record.lifecycle.isTerminal
+            }
+            let queued = running.reduce(0) { $0 + ($1.enqueuedTokens ?? 0) }
+            guard queued + tokens <= limit else { return false }
+        }
+        batches[id]?.enqueuedTokens = tokens
+        return true
+    }
+
     /// Saves the state when persistence is on; a failure is reported, not fatal (the API goes on).
     private func save() {
         guard let stateDirectory else { return }

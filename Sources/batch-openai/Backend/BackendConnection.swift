@@ -19,7 +19,7 @@ struct BackendConnection {
         if settings.openAIAPIKey == nil, settings.openAIBaseURL.contains("api.openai.com") {
             throw CommandFailure(
                 "OPENAI_API_KEY is not set: put it in ./.env (or --env-file) or the environment;"
-                    + " or point OPENAI_BASE_URL at `batch-openai sim`, which needs none"
+                    + " or point OPENAI_BASE_URL at `batch-openai sim`, which takes any key"
             )
         }
         var configuration = OpenAI.Configuration(baseURL: settings.openAIBaseURL, apiKey: settings.openAIAPIKey)

@@ -39,13 +39,20 @@ struct BuildInputCommand: AsyncParsableCommand {
         {{process.id}}, {{process.title}}, {{segment}}, {{segment.index}}, \
         {{segment.count}}, {{class_path}}, {{method}}, {{code}}.
 
-        The same payload and templates always give the same bytes. With \
-        --persist-context each compiled prompt is also written to \
-        <context-dir>/<proc>/<topic>/seg-NNN.md.
+        The same payload and templates always give the same bytes. \
+        --persist-context [dir] also writes, under dir (default \
+        inputs/by_process, or --context-dir), what went into the requests: \
+        a JSONL per process (<proc>.jsonl, its own lines), the context pack \
+        of each topic (<proc>/<topic>/context.md: the context as its \
+        segments) and each compiled prompt (<proc>/<topic>/seg-NNN.md); \
+        methods under _methods/.
 
-        Example:
+        Examples:
           batch-openai build-input --payload inputs/sample_payload.json \\
             --out inputs/payloads/sample.jsonl --persist-context
+          batch-openai build-input --payload inputs/payload_sada.json \\
+            --out inputs/payload_sada.jsonl --prompts prompts \\
+            --persist-context inputs/compiled
 
         Exit status: 0 success; 1 invalid payload or template (the message \
         names the place); 2 usage.
@@ -61,10 +68,10 @@ struct BuildInputCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The prompt templates folder.", valueName: "dir"))
     var prompts = "prompts"
 
-    @Flag(help: "Also write each compiled prompt under --context-dir.")
+    @Flag(help: ArgumentHelp("Also write a JSONL per process, the context packs per topic and the compiled prompts; a folder may follow (--persist-context inputs/compiled).", valueName: "dir"))
     var persistContext = false
 
-    @Option(help: ArgumentHelp("Where --persist-context writes.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Where --persist-context writes (the folder after --persist-context sets it too).", valueName: "dir"))
     var contextDir = "inputs/by_process"
 
     @Option(help: ArgumentHelp("The endpoint every line targets.", valueName: "url"))
@@ -73,7 +80,12 @@ struct BuildInputCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON on stdout (for scripts).")
     var json = false
 
+    @OptionGroup var common: CommonOptions
+
     func run() async throws {
+        _ = try common.settings()
+        // The payload is what the user named first: a missing one is reported before the templates.
+        guard FileManager.default.fileExists(atPath: payload) else { throw CommandFailure("\(payload): no such file") }
         do {
             let library = try PromptLibrary.load(directory: prompts)
             let builder = RequestBuilder(prompts: library, endpoint: endpoint)
@@ -90,11 +102,12 @@ struct BuildInputCommand: AsyncParsableCommand {
                 print(String(decoding: writer.bytes, as: UTF8.self))
             } else {
                 print("wrote \(output.requests.count) requests (model \(output.model)) to \(out)")
-                if persistContext { print("compiled prompts under \(contextDir)") }
+                if persistContext {
+                    print("context under \(contextDir): a JSONL per process, context packs per topic, compiled prompts")
+                }
             }
         } catch {
-            FileHandle.standardError.write(Data("batch-openai build-input: \(error)\n".utf8))
-            throw ExitCode.failure
+            throw CommandFailure("\(error)")
         }
     }
 }

@@ -11,7 +11,8 @@ struct ParseCommand: AsyncParsableCommand {
         commandName: "parse",
         abstract: "Turn a downloaded batch's output.jsonl and errors.jsonl into documents and index.json.",
         discussion: """
-        Reads outputs/<batch_id>/output.jsonl and errors.jsonl line by line and \
+        Reads outputs/<batch_id>/output.jsonl and errors.jsonl (written by \
+        `batch-openai download <batch_id>`, or by run) line by line and \
         writes one document per result under outputs/<batch_id>/docs/, named \
         after the result's custom_id:
 
@@ -36,8 +37,8 @@ struct ParseCommand: AsyncParsableCommand {
           batch-openai parse batch_abc123 --force --only billing/tech/seg-002
           batch-openai parse batch_abc123 --json | jq .processed
 
-        Exit status: 0 success; 1 failure (results not downloaded, docs/ not \
-        writable); 2 usage.
+        Exit status: 0 success; 1 failure (results not downloaded: see \
+        download; docs/ not writable); 2 usage.
         """
     )
 
@@ -71,9 +72,8 @@ struct ParseCommand: AsyncParsableCommand {
         // --outputs, else BATCH_OPENAI_OUTPUTS from the environment or .env, else ./outputs.
         let outputsDirectory = try outputs ?? common.settings().outputsDirectory
         let batchDirectory = outputsDirectory + "/" + batchID
-        var logger = Logger(label: "batch-openai.parse")
-        // Keep stdout clean for --json; warnings still show.
-        logger.logLevel = .warning
+        // Logs go to stderr, as every command's, so stdout stays clean for --json; warnings unless --log-level.
+        let logger = try common.logger(label: "batch-openai.parse", defaultLevel: .warning)
         do {
             var options = ParseOptions(force: force, only: only.isEmpty ? nil : Set(only))
             options.topicFormats = try topicFormats()
@@ -83,7 +83,7 @@ struct ParseCommand: AsyncParsableCommand {
             let indexFile = batchDirectory + "/index.json"
             let found = Set(index.items.compactMap(\.customID))
             for id in only where !found.contains(id) {
-                FileHandle.standardError.write(Data("batch-openai parse: warning: --only \(id) matched no result line\n".utf8))
+                Console.error("Warning: --only \(id) matched no result line")
             }
             if json {
                 let report: JSONValue = [
@@ -105,9 +105,10 @@ struct ParseCommand: AsyncParsableCommand {
                     print("  failed \(name): \(item.error?.code ?? "error"): \(item.error?.message ?? "")")
                 }
             }
+        } catch let error as ParseError where error.isMissingResults {
+            throw CommandFailure("\(error): batch-openai download \(batchID)")
         } catch {
-            FileHandle.standardError.write(Data("batch-openai parse: \(error)\n".utf8))
-            throw ExitCode.failure
+            throw CommandFailure("\(error)")
         }
     }
 
@@ -123,7 +124,7 @@ struct ParseCommand: AsyncParsableCommand {
             do {
                 library = try PromptLibrary.load(directory: "prompts")
             } catch {
-                FileHandle.standardError.write(Data("batch-openai parse: warning: \(error); template formats ignored\n".utf8))
+                Console.error("Warning: \(error); template formats ignored")
                 return [:]
             }
         }

@@ -13,11 +13,13 @@ extension ServeCommand {
         let simulated: SimulatedBackend?
     }
 
-    /// The simulator on 127.0.0.1 and a free port, and its server's task.
+    /// The in-process simulator, its server's task and the key its client sends.
     struct SimulatedBackend {
         let simulator: Simulator
         let server: Server
         let task: Task<Void, any Error>
+        /// The bearer token its client sends.
+        let apiKey: String
 
         /// Stops the simulator's server, waits for it, and shuts the simulator down.
         func stop() async {
@@ -42,22 +44,26 @@ extension ServeCommand {
         let simulated = try startSimulator(logger: try common.logger(label: "batch-openai.sim"))
         let address = simulated.server.localAddress.map { "\($0)" } ?? "127.0.0.1:0"
         logger.info("simulator on http://\(address)/v1")
-        return Backend(configuration: OpenAI.Configuration(baseURL: "http://\(address)/v1", apiKey: nil), simulated: simulated)
+        // The simulator wants a bearer token, as OpenAI does: its own key (or --sim-api-key) goes to the client.
+        return Backend(configuration: OpenAI.Configuration(baseURL: "http://\(address)/v1", apiKey: simulated.apiKey), simulated: simulated)
     }
 
-    /// The simulator on 127.0.0.1 and a free port, with short delays so that each state can be seen.
+    /// The simulator with the `--sim-*` options, on 127.0.0.1 and a free port unless they say otherwise.
     private func startSimulator(logger: Logger) throws -> SimulatedBackend {
-        var configuration = SimulatorConfiguration()
-        configuration.validationDelay = .milliseconds(Int64(simValidationDelay * 1000))
-        configuration.requestLatency = .microseconds(Int64(simRequestLatency * 1_000_000))
-        configuration.finalizingDelay = .milliseconds(Int64(simFinalizingDelay * 1000))
-        configuration.cancellationDelay = .milliseconds(Int64(simFinalizingDelay * 1000))
-        configuration.dataDirectory = simData
-        configuration.maxUploadBytes = 512 * 1024 * 1024
-        let simulator = try Simulator(configuration: configuration, logger: logger)
-        let server = simulator.makeServer(host: "127.0.0.1", port: 0) { $0.accessLog = false }
+        var configuration = try simulator.configuration()
+        let apiKey = configuration.apiKey ?? Self.simulatorKey()
+        configuration.apiKey = apiKey
+        let responder = try simulator.responder(logger: logger)
+        let instance = try Simulator(configuration: configuration, responder: responder, logger: logger)
+        let server = instance.makeServer(host: simulator.host, port: simulator.port) { $0.accessLog = false }
         try server.start()
         let task = Task { try await server.run() }
-        return SimulatedBackend(simulator: simulator, server: server, task: task)
+        return SimulatedBackend(simulator: instance, server: server, task: task, apiKey: apiKey)
+    }
+
+    /// A key of this run only: a caller that finds the simulator's port still needs the key to use it.
+    private static func simulatorKey() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "sk-sim-" + (0..<2).map { _ in String(generator.next() as UInt64, radix: 36) }.joined()
     }
 }

@@ -16,13 +16,16 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
         Binds to BATCH_OPENAI_HOST:BATCH_OPENAI_PORT (default 127.0.0.1:8000); --host and --port override them. \
         The backend is OPENAI_BASE_URL with OPENAI_API_KEY; --sim starts the Batch API simulator in-process on a \
-        loopback port instead (no key, no network). Results go to BATCH_OPENAI_OUTPUTS (outputs/), request files are \
+        loopback port instead (no key of yours, no network: it gives its client a key of its own); every option \
+        of `sim` works here with a --sim- prefix (--sim-port, --sim-fault, --sim-failure-rate, --sim-request-latency, \
+        ...). Results go to BATCH_OPENAI_OUTPUTS (outputs/), request files are \
         read from BATCH_OPENAI_INPUTS (inputs/). Runs that a stop interrupted go on at the next start. \
         With BATCH_OPENAI_TOKEN set, every route but /healthz needs "Authorization: Bearer <token>". \
         SIGINT or SIGTERM stops it gracefully: no new connections, in-flight requests finish, exit code 0.
 
         Example:
           batch-openai serve --sim --port 8000
+          batch-openai serve --sim --sim-port 8100 --sim-fault 'slow:4x1@POST /v1/batches'
           curl -X POST http://localhost:8000/batches/run-file \\
             -F file=@inputs/sample_input.jsonl -F job_name=demo
           open http://localhost:8000/docs
@@ -37,33 +40,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Port to listen on; 0 picks a free one.", valueName: "port"))
     var port: UInt16?
 
-    @Flag(help: "Start the Batch API simulator in-process on a loopback port and use it as the backend.")
+    @Flag(help: "Start the Batch API simulator in-process (on 127.0.0.1 and a free port unless --sim-host/--sim-port say otherwise) and use it as the backend.")
     var sim = false
 
-    @Option(help: ArgumentHelp("With --sim: seconds a batch spends validating.", valueName: "seconds"))
-    var simValidationDelay: Double = 0.2
-
-    @Option(help: ArgumentHelp("With --sim: seconds each request takes.", valueName: "seconds"))
-    var simRequestLatency: Double = 0
-
-    @Option(help: ArgumentHelp("With --sim: seconds a batch spends finalizing.", valueName: "seconds"))
-    var simFinalizingDelay: Double = 0.2
-
-    @Option(help: ArgumentHelp("With --sim: keep the simulator's files and batches in this folder (they survive a restart).", valueName: "path"))
-    var simData: String?
-
-    func validate() throws {
-        for (name, value) in [("--sim-validation-delay", simValidationDelay), ("--sim-request-latency", simRequestLatency),
-                              ("--sim-finalizing-delay", simFinalizingDelay)] where !(0...3600).contains(value) {
-            throw ValidationError("\(name) \(value): expected seconds from 0 to 3600")
-        }
-    }
+    @OptionGroup(title: "Simulator (with --sim)") var simulator: SimulatorOptions<InProcessSimulator>
 
     func run() async throws {
         let settings = try common.settings()
         let logger = try common.logger(label: "batch-openai.serve")
         let backend = try startBackend(settings, logger: logger)
         let workspace = try Workspace(outputs: settings.outputsDirectory, inputs: settings.inputsDirectory)
+        // Held until the process ends: scripts/clean.sh refuses to empty the folder meanwhile.
+        let lock = try OutputsLock(outputs: workspace.outputsDirectory)
         let client = OpenAI(configuration: backend.configuration, logger: try common.logger(label: "batch-openai.client"))
         let coordinator = BatchCoordinator(backend: client, workspace: workspace, logger: logger, promptsDirectory: Self.promptsDirectory())
         let server = try makeServer(settings, coordinator: coordinator, logger: logger)
@@ -79,6 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         await coordinator.stopRuns()
         await backend.simulated?.stop()
+        withExtendedLifetime(lock) {}
     }
 
     // MARK: - Pieces

@@ -29,7 +29,10 @@ struct ValidateCommand: AsyncParsableCommand {
 
     @Flag(help: "Print the report as JSON.") var json = false
 
+    @OptionGroup var common: CommonOptions
+
     func run() async throws {
+        _ = try common.settings()
         let gzipped = GzipInput.isGzipped(file)
         let checked = gzipped ? try await GzipInput.inflateToTemporary(file, in: NSTemporaryDirectory(), prefix: "batch-openai-validate-") : file
         defer { if gzipped { try? FileManager.default.removeItem(atPath: checked) } }

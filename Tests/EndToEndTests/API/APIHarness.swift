@@ -35,6 +35,9 @@ final class APIHarness: @unchecked Sendable {
     var address: SocketAddress { api.address }
     var simulatorAddress: SocketAddress { simServer.localAddress! }
 
+    /// The bearer token sent when the test's simulator accepts any (it always requires one).
+    static let anyKey = "sk-e2e-any"
+
     static let quiet = Logger(label: "e2e") { _ in SwiftLogNoOpLogHandler() }
 
     init(
@@ -59,7 +62,7 @@ final class APIHarness: @unchecked Sendable {
         self.token = token
         self.apiConfiguration = apiConfiguration
         api = try await Self.startAPI(
-            simulator: simServer.localAddress!, apiKey: configuration.apiKey, root: root.path, token: token, configuration: apiConfiguration
+            simulator: simServer.localAddress!, apiKey: configuration.apiKey ?? Self.anyKey, root: root.path, token: token, configuration: apiConfiguration
         )
     }
 
@@ -88,7 +91,7 @@ final class APIHarness: @unchecked Sendable {
     /// Stops the API server and its runs (as a SIGTERM would), then starts a new one over the same folders.
     func restartAPI() async throws {
         await stopAPI()
-        api = try await Self.startAPI(simulator: simulatorAddress, apiKey: simulator.configuration.apiKey, root: root.path, token: token, configuration: apiConfiguration)
+        api = try await Self.startAPI(simulator: simulatorAddress, apiKey: simulator.configuration.apiKey ?? Self.anyKey, root: root.path, token: token, configuration: apiConfiguration)
     }
 
     private func stopAPI() async {

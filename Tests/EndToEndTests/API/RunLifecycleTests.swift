@@ -135,7 +135,7 @@ struct RestartDuringDownloadTests {
         let outputFileID = try #require(done["output_file_id"] as? String)
         // What the backend holds, fetched directly from the simulator.
         let client = try await RawClient.connect(to: harness.simulatorAddress)
-        let original = try await client.request("GET", "/v1/files/\(outputFileID)/content")
+        let original = try await client.request("GET", "/v1/files/\(outputFileID)/content", headers: ["Authorization: Bearer \(APIHarness.anyKey)"])
         #expect(original.status == 200)
         let downloaded = try Data(contentsOf: URL(fileURLWithPath: harness.outputs + "/\(id)/output.jsonl"))
         #expect(Array(downloaded) == original.body)
