@@ -35,9 +35,15 @@ struct MemoryFixture {
         SubmitRequest(input: .path(try writeInput(ServiceFixture.chatLines(count), name: name)), jobName: jobName, force: force)
     }
 
-    /// The names in `outputs/`, sorted.
+    /// The names in `outputs/`, sorted; the folder of unanswered creates (`.pending`) only when it holds one.
     func outputEntries() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: workspace.outputsDirectory)) ?? []).sorted()
+            .filter { $0 != ".pending" || !pendingCreates().isEmpty }
+    }
+
+    /// The records of unanswered creates in `outputs/.pending`.
+    func pendingCreates() -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: workspace.outputsDirectory + "/.pending")) ?? []
     }
 
     func remove() {

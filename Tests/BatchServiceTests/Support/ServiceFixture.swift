@@ -102,8 +102,15 @@ struct ServiceFixture {
     }
 
     /// Entries of `outputs/` (hidden ones included).
+    /// The names in `outputs/`, sorted; the folder of unanswered creates (`.pending`) only when it holds one.
     func outputEntries() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: workspace.outputsDirectory)) ?? []).sorted()
+            .filter { $0 != ".pending" || !pendingCreates().isEmpty }
+    }
+
+    /// The records of unanswered creates in `outputs/.pending`.
+    func pendingCreates() -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: workspace.outputsDirectory + "/.pending")) ?? []
     }
 }
 
