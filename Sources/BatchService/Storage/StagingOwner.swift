@@ -27,8 +27,22 @@ public enum StagingOwner {
     /// Takes this process's mark in `outputs` (once; later calls return at once). Throws when the mark
     /// cannot be made: staging without it could be swept by another process.
     public static func claim(_ outputs: String) throws(WorkspaceError) {
-        if marks.withLock({ $0[outputs] != nil }) { return }
+        // Under the mutex from the check to the record: a second descriptor of this process would wait
+        // for the first one's lock forever (flock locks belong to open files, not processes).
         let path = outputs + "/" + markPrefix + token
+        try marks.withLock { (held: inout [String: Int32]) throws(WorkspaceError) in
+            if let fd = held[outputs] {
+                // Still in place, unless the folder was emptied or removed since: then marked anew.
+                if access(path, F_OK) == 0 { return }
+                close(fd)
+                held[outputs] = nil
+            }
+            held[outputs] = try lockedMark(path)
+        }
+    }
+
+    /// Opens and locks the mark at `path`, made anew when a sweep unlinked it between the open and the lock.
+    private static func lockedMark(_ path: String) throws(WorkspaceError) -> Int32 {
         while true {
             let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw .system("open", path, errno: errno) }
@@ -37,17 +51,8 @@ public enum StagingOwner {
                 close(fd)
                 throw .system("flock", path, errno: code)
             }
-            // A sweep that found the mark between open and flock unlinks it: then make it again.
             var byPath = stat(), byDescriptor = stat()
-            if stat(path, &byPath) == 0, fstat(fd, &byDescriptor) == 0, byPath.st_ino == byDescriptor.st_ino {
-                let kept = marks.withLock { held -> Bool in
-                    if held[outputs] != nil { return false }
-                    held[outputs] = fd
-                    return true
-                }
-                if !kept { close(fd) }
-                return
-            }
+            if stat(path, &byPath) == 0, fstat(fd, &byDescriptor) == 0, byPath.st_ino == byDescriptor.st_ino { return fd }
             close(fd)
         }
     }
