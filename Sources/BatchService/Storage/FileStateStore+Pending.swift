@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SystemIO
 #if canImport(Glibc)
 import Glibc
@@ -23,20 +24,32 @@ extension FileStateStore {
         let folder = outputsDirectory + "/" + Self.pendingFolder
         let path = pendingPath(pending.key)
         try await BlockingThread.run("pending") { () throws(WorkspaceError) in
-            if mkdir(folder, 0o755) == 0 {
-                // The folder's own entry must survive a crash too.
-                try? FolderSync.syncFolder(of: folder)
-            } else if errno != EEXIST {
-                throw .system("mkdir", folder, errno: errno)
+            try Self.pendingFolderLock.withLock { _ throws(WorkspaceError) in
+                if mkdir(folder, 0o755) == 0 {
+                    // The folder's own entry must survive a crash too.
+                    try? FolderSync.syncFolder(of: folder)
+                } else if errno != EEXIST {
+                    throw .system("mkdir", folder, errno: errno)
+                }
+                try BatchFolder.writeJSON(pending, to: path)
             }
-            try BatchFolder.writeJSON(pending, to: path)
         }
     }
 
     public func removePendingSubmission(forKey key: SubmissionKey) async {
+        let folder = outputsDirectory + "/" + Self.pendingFolder
         let path = pendingPath(key)
-        await BlockingThread.run("pending") { _ = unlink(path) }
+        await BlockingThread.run("pending") {
+            Self.pendingFolderLock.withLock { _ in
+                guard unlink(path) == 0 else { return }
+                // The folder goes with its last record (rmdir refuses one that holds others): nothing is left behind.
+                _ = rmdir(folder)
+            }
+        }
     }
+
+    /// Between making the folder and writing into it, no removal of the folder in this process.
+    private static let pendingFolderLock = Mutex(())
 
     /// One file per key: a digest, because a job name can hold any character.
     private func pendingPath(_ key: SubmissionKey) -> String {

@@ -57,6 +57,16 @@ public enum StagingOwner {
         }
     }
 
+    /// Gives up this process's mark in `outputs` (a command that staged there and is done: nothing of it is
+    /// left to protect). Unlinked while still locked, so no sweep mistakes it for a dead one's in between.
+    public static func release(_ outputs: String) {
+        marks.withLock { held in
+            guard let fd = held.removeValue(forKey: outputs) else { return }
+            unlink(outputs + "/" + markPrefix + token)
+            close(fd)
+        }
+    }
+
     /// The token in a staged name (`.staging-<token>-…`), or nil for any other name.
     static func token(of name: String) -> String? {
         guard let prefix = stagedPrefixes.first(where: { name.hasPrefix($0) }) else { return nil }
