@@ -80,6 +80,7 @@ public final class FileStateStore: BatchStateStore {
             try staging.folder.writeSubmission(state.record)
             if let run = state.run { try staging.folder.writeRun(run) }
             try staging.publish(as: destination.path)
+            staging.unclaim()
         }
         index.withLock { $0?[key] = state.record.batchID }
         return .created

@@ -19,11 +19,15 @@ struct StagingFolder: Sendable {
 
     /// Creates a fresh staging folder in `outputs`.
     static func create(in outputs: String) throws(WorkspaceError) -> StagingFolder {
-        // The owner's mark first: a sweep in another process must see this folder as in use.
-        try StagingOwner.claim(outputs)
         var generator = SystemRandomNumberGenerator()
         let path = outputs + "/" + prefix + processToken + "-" + String(generator.next() as UInt64, radix: 36)
-        guard mkdir(path, 0o755) == 0 else { throw .system("mkdir", path, errno: errno) }
+        // The owner's mark first: a sweep in another process must see this folder as in use.
+        try StagingOwner.claim(path, in: outputs)
+        guard mkdir(path, 0o755) == 0 else {
+            let code = errno
+            StagingOwner.unclaim(path, in: outputs)
+            throw .system("mkdir", path, errno: code)
+        }
         return StagingFolder(path: path)
     }
 
@@ -45,6 +49,11 @@ struct StagingFolder: Sendable {
     /// Removes the folder and what it holds.
     func discard() {
         try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// This process no longer stages here (published or discarded): see `StagingOwner`.
+    func unclaim() {
+        StagingOwner.unclaim(path, in: String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
     }
 
     /// A random token for this process: a pid would repeat across restarts in a container (always 1).

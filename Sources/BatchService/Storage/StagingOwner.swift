@@ -6,12 +6,13 @@ import Glibc
 
 /// Which process a hidden temporary of `outputs/` belongs to, and whether that process still lives.
 ///
-/// Every process that stages anything in an outputs folder first takes an advisory lock (`flock`) on
-/// `outputs/.owner-<token>` and names what it stages with its token: `.staging-<token>-…` (the service),
-/// `.run-<token>-…` and `.inflate-<token>-…` (the command line's copies). The kernel drops the locks of a
-/// process that dies, even by `kill -9`, so a sweep (`sweep(_:)`, at a service's start or a `run`'s) removes
-/// exactly what dead processes left and never what a live one, here or in another process, is working on.
-/// Blocking: call on a `BlockingThread`.
+/// A process that stages anything in an outputs folder holds an advisory lock (`flock`) on
+/// `outputs/.owner-<token>` for as long as it has something staged there, and names what it stages with
+/// its token: `.staging-<token>-…` (the service), `.run-<token>-…` and `.inflate-<token>-…` (the command
+/// line's copies). The kernel drops the locks of a process that dies, even by `kill -9`, so a sweep
+/// (`FileStateStore.sweepStaging`, at a service's start or a `run`'s) removes exactly what dead processes
+/// left and never what a live one, here or in another process, is working on. The mark goes with the last
+/// item staged, so an idle process leaves nothing in `outputs/`. Blocking: call on a `BlockingThread`.
 public enum StagingOwner {
     /// The prefix of the owner marks.
     static let markPrefix = ".owner-"
@@ -21,23 +22,48 @@ public enum StagingOwner {
     /// This process's token (`StagingFolder.processToken`): a pid would repeat across restarts in a container.
     public static var token: String { StagingFolder.processToken }
 
-    /// The locked mark of this process, by outputs folder.
-    private static let marks = Mutex<[String: Int32]>([:])
+    /// The locked mark of this process and what it has staged, by outputs folder.
+    private struct Mark {
+        var descriptor: Int32
+        var items: Set<String>
+    }
 
-    /// Takes this process's mark in `outputs` (once; later calls return at once). Throws when the mark
-    /// cannot be made: staging without it could be swept by another process.
-    public static func claim(_ outputs: String) throws(WorkspaceError) {
+    private static let marks = Mutex<[String: Mark]>([:])
+
+    /// Declares `item` (a path about to be made) staged by this process in `outputs`, taking the process's
+    /// mark first when it holds none there. Throws when the mark cannot be made: staging without it could
+    /// be swept by another process.
+    public static func claim(_ item: String, in outputs: String) throws(WorkspaceError) {
         // Under the mutex from the check to the record: a second descriptor of this process would wait
         // for the first one's lock forever (flock locks belong to open files, not processes).
         let path = outputs + "/" + markPrefix + token
-        try marks.withLock { (held: inout [String: Int32]) throws(WorkspaceError) in
-            if let fd = held[outputs] {
+        try marks.withLock { (held: inout [String: Mark]) throws(WorkspaceError) in
+            if var mark = held[outputs] {
                 // Still in place, unless the folder was emptied or removed since: then marked anew.
-                if access(path, F_OK) == 0 { return }
-                close(fd)
-                held[outputs] = nil
+                if access(path, F_OK) != 0 {
+                    close(mark.descriptor)
+                    mark.descriptor = try lockedMark(path)
+                }
+                mark.items.insert(item)
+                held[outputs] = mark
+                return
             }
-            held[outputs] = try lockedMark(path)
+            held[outputs] = Mark(descriptor: try lockedMark(path), items: [item])
+        }
+    }
+
+    /// `item` is no longer staged (published, moved or removed); with the last one, the mark goes (unlinked
+    /// while still locked, so no sweep mistakes it for a dead process's in between). Idempotent.
+    public static func unclaim(_ item: String, in outputs: String) {
+        marks.withLock { held in
+            guard var mark = held[outputs], mark.items.remove(item) != nil else { return }
+            if mark.items.isEmpty {
+                unlink(outputs + "/" + markPrefix + token)
+                close(mark.descriptor)
+                held[outputs] = nil
+            } else {
+                held[outputs] = mark
+            }
         }
     }
 
@@ -53,16 +79,6 @@ public enum StagingOwner {
             }
             var byPath = stat(), byDescriptor = stat()
             if stat(path, &byPath) == 0, fstat(fd, &byDescriptor) == 0, byPath.st_ino == byDescriptor.st_ino { return fd }
-            close(fd)
-        }
-    }
-
-    /// Gives up this process's mark in `outputs` (a command that staged there and is done: nothing of it is
-    /// left to protect). Unlinked while still locked, so no sweep mistakes it for a dead one's in between.
-    public static func release(_ outputs: String) {
-        marks.withLock { held in
-            guard let fd = held.removeValue(forKey: outputs) else { return }
-            unlink(outputs + "/" + markPrefix + token)
             close(fd)
         }
     }

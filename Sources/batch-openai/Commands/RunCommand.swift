@@ -111,8 +111,6 @@ struct RunCommand: AsyncParsableCommand {
 
         // What an earlier run killed mid-submission left (its staging folder, its copies) goes first.
         await coordinator.sweepStaging()
-        // Last out: nothing of this process stays staged, so its mark goes too, leaving outputs/ as it found it.
-        defer { StagingOwner.release(coordinator.workspace.outputsDirectory) }
         let (staged, requestCount) = try await checkAndStage(coordinator.workspace)
         defer { staged.cleanUp() }
         let inflated = staged.inflated != nil ? ", inflated" : ""

@@ -38,10 +38,9 @@ struct FileStoresTests {
             }
         }
 
-        /// Every entry under outputs/, relative, hidden ones included but this process's lock mark (`StagingOwner`).
+        /// Every entry under outputs/, relative, hidden ones included.
         var entries: [String] {
             ((FileManager.default.enumerator(atPath: workspace.outputsDirectory)?.allObjects as? [String]) ?? []).sorted()
-                .filter { !$0.hasPrefix(".owner-") }
         }
     }
 

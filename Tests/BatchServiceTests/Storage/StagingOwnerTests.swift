@@ -39,15 +39,28 @@ struct StagingOwnerTests {
         #expect(!left.contains(".owner-dead"))
     }
 
-    @Test func aMarkRemovedUnderARunningProcessIsMadeAnew() throws {
+    @Test func theMarkLivesWhileSomethingIsStagedAndIsMadeAnewWhenRemoved() throws {
         let directory = try TemporaryDirectory(prefix: "staging-owner")
         defer { directory.remove() }
-        try StagingOwner.claim(directory.path)
-        let mark = directory.path + "/.owner-" + StagingOwner.token
-        // The folder emptied under a running process (a clean-up): the next staging marks it again.
+        let outputs = directory.path
+        let mark = outputs + "/.owner-" + StagingOwner.token
+        try StagingOwner.claim("first", in: outputs)
+        // The folder emptied under a running process (a clean-up): the next claim marks it again.
         #expect(unlink(mark) == 0)
-        _ = try StagingFolder.create(in: directory.path)
+        let staging = try StagingFolder.create(in: outputs)
         #expect(access(mark, F_OK) == 0)
-        #expect(StagingOwner.isAlive(StagingOwner.token, in: directory.path))
+        // Locked, as another process sees it through a descriptor of its own.
+        let probe = open(mark, O_RDONLY)
+        #expect(flock(probe, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK)
+        close(probe)
+
+        // With the last item unclaimed (twice is harmless), an idle process leaves no mark behind.
+        StagingOwner.unclaim("first", in: outputs)
+        #expect(access(mark, F_OK) == 0)
+        staging.discard()
+        staging.unclaim()
+        staging.unclaim()
+        #expect(access(mark, F_OK) != 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outputs).isEmpty)
     }
 }

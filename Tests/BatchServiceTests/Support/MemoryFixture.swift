@@ -35,11 +35,9 @@ struct MemoryFixture {
         SubmitRequest(input: .path(try writeInput(ServiceFixture.chatLines(count), name: name)), jobName: jobName, force: force)
     }
 
-    /// The names in `outputs/`, sorted, without this process's lock mark (`.owner-*`, see `StagingOwner`);
-    /// the folder of unanswered creates (`.pending`) only when it holds one.
+    /// The names in `outputs/`, sorted.
     func outputEntries() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: workspace.outputsDirectory)) ?? []).sorted()
-            .filter { !$0.hasPrefix(".owner-") && ($0 != ".pending" || !pendingCreates().isEmpty) }
     }
 
     /// The records of unanswered creates in `outputs/.pending`.
