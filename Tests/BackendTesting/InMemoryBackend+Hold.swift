@@ -42,6 +42,25 @@ extension InMemoryBackend {
         return hold
     }
 
+    /// The next call of `operation` takes effect (a batch is created, a file stored), then its answer stays
+    /// in flight until the returned hold is released: a process killed now never learns what it made.
+    package func holdAnswerOfNext(_ operation: Operation) -> Hold {
+        let hold = Hold()
+        state.withLock { $0.answerHolds[operation, default: []].append(hold) }
+        return hold
+    }
+
+    /// Waits out the hold of an answer due for `operation`, if there is one.
+    func passAnswerHold(_ operation: Operation) async throws {
+        let hold = state.withLock { state -> Hold? in
+            guard var due = state.answerHolds[operation], !due.isEmpty else { return nil }
+            let hold = due.removeFirst()
+            state.answerHolds[operation] = due
+            return hold
+        }
+        try await hold?.wait(operation)
+    }
+
     /// Waits out the hold due for `operation`, if there is one.
     func passHold(_ operation: Operation) async throws {
         let hold = state.withLock { state -> Hold? in

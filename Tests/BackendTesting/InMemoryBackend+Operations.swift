@@ -108,7 +108,7 @@ extension InMemoryBackend {
     func perform<T: Sendable>(_ operation: Operation, _ argument: String, _ body: (inout State) throws -> T) async throws -> T {
         state.withLock { $0.calls.append(Call(operation: operation, argument: argument)) }
         try await passHold(operation)
-        return try state.withLock { state throws -> T in
+        let result = try state.withLock { state throws -> T in
             var failure: Failure?
             if var due = state.failures[operation], !due.isEmpty {
                 failure = due.removeFirst()
@@ -119,6 +119,8 @@ extension InMemoryBackend {
             if case .ambiguous(let error) = failure { throw error }
             return result
         }
+        try await passAnswerHold(operation)
+        return result
     }
 }
 

@@ -9,7 +9,8 @@ import Synchronization
 /// statuses either by the test (`setStatus`, `finish`) or, with `.onePerRetrieve`, one step per
 /// `retrieveBatch` (validating → in_progress → finalizing → the chosen end). Ending a batch with results
 /// writes its output and error files: supplied by the test, or answered from the input lines (`Outcome`).
-/// `failNext` and `makeNextAmbiguous` inject failures, `holdNext` keeps a call in flight until released;
+/// `failNext` and `makeNextAmbiguous` inject failures, `holdNext` keeps a call in flight until released,
+/// `holdAnswerOfNext` does the same after the call took effect;
 /// `calls` records every call in order.
 package final class InMemoryBackend: BatchBackend, Sendable {
     /// The operations of `BatchBackend`, to count calls and aim failures.
@@ -72,6 +73,7 @@ package final class InMemoryBackend: BatchBackend, Sendable {
         var batches: [String: StoredBatch] = [:]
         var failures: [Operation: [Failure]] = [:]
         var holds: [Operation: [Hold]] = [:]
+        var answerHolds: [Operation: [Hold]] = [:]
         var calls: [Call] = []
         var nextNumber = 1
         var now = 1_700_000_000

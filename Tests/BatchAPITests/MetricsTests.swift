@@ -35,7 +35,7 @@ struct MetricsTests {
         #expect(text.contains(#"batch_openai_http_requests_total{method="GET",route="unmatched",status="404"} 1"#))
         #expect(text.contains(#"batch_openai_http_request_duration_seconds_bucket{route="/items/{id}",le="+Inf"} 2"#))
         #expect(text.contains(#"batch_openai_http_request_duration_seconds_count{route="/items/{id}"} 2"#))
-        #expect(text.contains(#"batch_openai_batches{status="completed"} 2"#))
+        #expect(text.contains(#"batch_openai_batches_last_recorded{status="completed"} 2"#))
         #expect(text.contains(#"batch_openai_backend_bytes_total{direction="up"} 100"#))
         #expect(text.contains("# TYPE batch_openai_http_request_duration_seconds histogram"))
         // No raw ids in labels: routes are patterns.
@@ -45,6 +45,6 @@ struct MetricsTests {
     @Test func escapesLabelValues() {
         let metrics = MetricsRegistry()
         metrics.setBatches(byStatus: ["we\"ird\n": 1])
-        #expect(metrics.render().contains(#"batch_openai_batches{status="we\"ird\n"} 1"#))
+        #expect(metrics.render().contains(#"batch_openai_batches_last_recorded{status="we\"ird\n"} 1"#))
     }
 }

@@ -130,6 +130,28 @@ struct FaultToleranceTests {
         #expect(again.metadata?[key] == "token-2")
     }
 
+    @Test func aConflictToACancelIsFinal() async throws {
+        let fixture = try SimulatorFixture.start()
+        defer { Task { try? await fixture.stop() } }
+        // 409 is retried for other calls (a lock that clears); to a cancel it is the batch's state.
+        fixture.simulator.faults.schedule([ScheduledFault(.status(409), count: 5, method: "POST", pathPrefix: "/v1/batches/")])
+        let error = await #expect(throws: OpenAIError.self) { try await fixture.client().cancelBatch(id: "batch_finished") }
+        #expect(error?.status == 409)
+        #expect(fixture.simulator.faults.injectedCount == 1)
+    }
+
+    @Test func cancellingAFinishedBatchFailsWithTheConflict() async throws {
+        let fixture = try SimulatorFixture.start()
+        defer { Task { try? await fixture.stop() } }
+        let openai = fixture.client()
+        let file = try await openai.uploadFile(path: try fixture.writeInput(1), filename: "input.jsonl", purpose: "batch")
+        let created = try await openai.createBatch(CreateBatchRequest(inputFileID: file.id, endpoint: "/v1/chat/completions"))
+        _ = try await fixture.waitForTerminal(openai, created.id)
+        let error = await #expect(throws: OpenAIError.self) { try await openai.cancelBatch(id: created.id) }
+        #expect(error?.status == 409)
+        #expect(error?.error?.code == "batch_not_cancellable")
+    }
+
     @Test func brokenDownloadLeavesNoFileThenRetrySucceeds() async throws {
         let fixture = try SimulatorFixture.start()
         defer { Task { try? await fixture.stop() } }

@@ -65,6 +65,11 @@ package final class ChildProcess: @unchecked Sendable {
         (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""
     }
 
+    /// What it has written to stderr so far.
+    package var stderrSoFar: String {
+        (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+    }
+
     /// Sends a signal.
     package func signal(_ number: Int32) {
         kill(process.processIdentifier, number)

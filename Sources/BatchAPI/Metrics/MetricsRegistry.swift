@@ -85,10 +85,13 @@ public final class MetricsRegistry: RequestObserver, Sendable {
             lines.append("batch_openai_http_request_duration_seconds_sum{\(label)} \(Self.format(histogram.sum))")
             lines.append("batch_openai_http_request_duration_seconds_count{\(label)} \(histogram.count)")
         }
-        lines.append("# HELP batch_openai_batches Batches known locally, by status.")
-        lines.append("# TYPE batch_openai_batches gauge")
+        // Named for what it is: the status each batch.json last recorded. Counting "current" statuses would
+        // mean a backend call per batch per scrape; the stored one is refreshed whenever the service fetches
+        // the batch (a status read, a wait, a run's polls, a reused submission), and a terminal one is final.
+        lines.append("# HELP batch_openai_batches_last_recorded Batches known locally, by the status last recorded in their batch.json (terminal statuses are final; others are as of the last fetch).")
+        lines.append("# TYPE batch_openai_batches_last_recorded gauge")
         for (status, count) in snapshot.batchesByStatus.sorted(by: { $0.key < $1.key }) {
-            lines.append("batch_openai_batches{status=\"\(Self.escape(status))\"} \(count)")
+            lines.append("batch_openai_batches_last_recorded{status=\"\(Self.escape(status))\"} \(count)")
         }
         lines.append("# HELP batch_openai_backend_bytes_total Bytes moved to (up) and from (down) the Batch API.")
         lines.append("# TYPE batch_openai_backend_bytes_total counter")

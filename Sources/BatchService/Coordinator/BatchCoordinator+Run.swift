@@ -55,6 +55,16 @@ extension BatchCoordinator {
         }
     }
 
+    /// Tidies what crashed processes left in `outputs/` while submitting (a staging folder is published when
+    /// its batch had been created, removed otherwise; the command line's copies are removed), leaving alone
+    /// what live processes are working on. `resumeRuns()` does it too; the command line's `run` calls this.
+    public func sweepStaging() async {
+        let swept = await stateStore.sweepStaging()
+        if !swept.published.isEmpty || swept.discarded > 0 {
+            logger.notice("tidied staging folders", metadata: ["published": "\(swept.published.joined(separator: ","))", "removed": "\(swept.discarded)"])
+        }
+    }
+
     /// Stops driving runs (a graceful shutdown): each stops at its next step without recording anything
     /// more, so `resumeRuns()` at the next start goes on from the last state on disk. Returns once all stopped.
     public func stopRuns() async {

@@ -5,14 +5,18 @@ import SystemIO
 
 extension BatchCoordinator {
     /// Validates the input (every bad line → `invalidInput` with line numbers), copies it to
-    /// `outputs/<batch_id>/input.jsonl`, uploads it, creates the batch with `metadata` carrying `job_name`
-    /// and `input_sha256`, and writes `batch.json`. The same input and job name again returns the earlier
-    /// batch (`reused`) unless `force`.
+    /// `outputs/<batch_id>/input.jsonl`, uploads it, creates the batch with `metadata` carrying `job_name`,
+    /// `input_sha256` and the submission token, and writes `batch.json`. The same input and job name again
+    /// returns the earlier batch (`reused`) unless `force`.
     ///
     /// The input is staged in a hidden folder of `outputs/` while the batch id is unknown; once the batch
     /// exists, `batch.json` and `submission.json` are written there and the folder is renamed to
-    /// `outputs/<batch_id>`. A failure at any step leaves nothing behind (the uploaded file is deleted
-    /// when the batch could not be created). An earlier batch that `failed` (no request ran) is not reused.
+    /// `outputs/<batch_id>`. Before the create call goes out, a `PendingSubmission` with its deterministic
+    /// token (`SubmissionToken`) is recorded durably; a create whose answer was lost (a crash, a timeout, a
+    /// dropped connection, a 5xx) is resolved by finding the batch that carries the token among the backend's
+    /// recent batches and adopting it, now or at the next submission of the same input, never by creating a
+    /// second one. A refused create deletes the uploaded file; an unanswered one keeps it (its batch may use
+    /// it). An earlier batch that `failed` (no request ran) is not reused.
     public func submit(_ request: SubmitRequest) async throws(BatchServiceError) -> SubmitResult {
         try await submit(request, run: nil).result
     }
@@ -35,14 +39,19 @@ extension BatchCoordinator {
             throw error
         }
         let key = SubmissionKey(inputSHA256: prepared.sha256, jobName: request.jobName)
+        let attempt = Attempt(request: request, prepared: prepared, staged: staged, run: run)
         do {
             return try await submissionGate.withKey(key) { () throws(BatchServiceError) in
                 let earlier = await stateStore.submission(forKey: key)
+                // An unanswered create of this key first, even under `force`: its caller never got that batch.
+                let pending = await stateStore.pendingSubmission(forKey: key)
+                if let pending, let adopted = try await adopt(pending, earlier: earlier, attempt) { return adopted }
                 if !request.force, let earlier, let reused = try await reuse(earlier, prepared: prepared) {
                     await artifactStore.discard(staged)
                     return reused
                 }
-                return try await create(request, prepared, staged: staged, run: run, replacing: earlier?.batchID)
+                let number = (earlier?.attempt ?? 0) + 1
+                return try await create(attempt, number: number, replacing: earlier?.batchID, uploaded: pending?.inputFileID)
             }
         } catch {
             await artifactStore.discard(staged)
@@ -101,63 +110,112 @@ extension BatchCoordinator {
         return Submission(result: result, run: earlierRun)
     }
 
-    /// Uploads, creates the batch, writes its state files in the staging folder and publishes it.
-    private func create(_ request: SubmitRequest, _ prepared: PreparedInput, staged: StagedInput, run: RunSettings?,
-                        replacing: String?) async throws(BatchServiceError) -> Submission {
-        let (file, batch, batchID) = try await createUpstream(request, prepared, from: staged.inputPath)
-        let record = SubmissionRecord(
-            batchID: batch.id, jobName: request.jobName, inputSHA256: prepared.sha256, requestCount: prepared.requestCount,
-            inputBytes: prepared.byteCount, inputFileID: file.id, endpoint: prepared.endpoint, submittedAt: Int(Date().timeIntervalSince1970)
+    /// Uploads, records the pending create, creates the batch (or finds it, when the answer was lost) and
+    /// publishes it. `number` is the attempt: one more than the batch this key recorded last. `uploaded` is
+    /// the file an unanswered create of the same input uploaded: used again when the backend still has it.
+    private func create(_ attempt: Attempt, number: Int, replacing: String?, uploaded: String?) async throws(BatchServiceError) -> Submission {
+        let prepared = attempt.prepared
+        let key = SubmissionKey(inputSHA256: prepared.sha256, jobName: attempt.request.jobName)
+        let token = SubmissionToken.make(key: key, endpoint: prepared.endpoint, model: prepared.model, attempt: number)
+        let file = try await upload(attempt, reusing: uploaded)
+        let pending = PendingSubmission(
+            key: key, attempt: number, token: token, inputFileID: file.id, endpoint: prepared.endpoint, startedAt: Int(Date().timeIntervalSince1970)
         )
-        let pipelineRun = run.map { PipelineRun(batchID: batch.id, jobName: request.jobName, doParse: $0.doParse, pollInterval: $0.pollInterval) }
-        let outcome: CreateOutcome
         do {
-            outcome = try await stored { () async throws(WorkspaceError) in
-                try await stateStore.create(NewBatchState(batch: batch, record: record, run: pipelineRun), publishing: staged, replacing: replacing)
-            }
+            try await stateStore.putPendingSubmission(pending)
         } catch {
-            logger.error("batch created but its state could not be stored", metadata: ["batch_id": "\(batch.id)", "error": "\(error.message)"])
-            throw error
+            // Without the record a crash during the create could make a second batch later: create nothing.
+            _ = try? await backend.deleteFile(id: file.id)
+            throw BatchServiceError(error)
         }
-        if case .exists(let winner) = outcome {
-            return try await giveWay(batch, to: winner, prepared: prepared, staged: staged)
-        }
-        logger.info("batch submitted", metadata: [
-            "batch_id": "\(batch.id)", "requests": "\(prepared.requestCount)", "bytes": "\(prepared.byteCount)",
-            "endpoint": "\(prepared.endpoint)", "job_name": "\(request.jobName ?? "")", "input_file_id": "\(file.id)",
-        ])
-        let result = SubmitResult(batch: batch, outputDirectory: artifactStore.location(of: batchID), requestCount: prepared.requestCount, reused: false)
-        return Submission(result: result, run: pipelineRun)
+        let batch = try await createUpstream(attempt, pending)
+        return try await publish(batch, pending: pending, attempt, replacing: replacing)
     }
 
-    /// Uploads the staged input and creates the batch; the uploaded file is deleted when the batch could not be made.
-    private func createUpstream(_ request: SubmitRequest, _ prepared: PreparedInput, from stagedInput: String)
-        async throws(BatchServiceError) -> (file: FileObject, batch: Batch, batchID: BatchID) {
-        let file = try await backendCall("upload the input file") {
-            try await backend.uploadFile(path: stagedInput, filename: prepared.filename, purpose: "batch")
+    /// The input file on the backend: the one an unanswered create uploaded when it is still there, whole
+    /// (same size, purpose `batch`), else a new upload of the staged input.
+    private func upload(_ attempt: Attempt, reusing uploaded: String?) async throws(BatchServiceError) -> FileObject {
+        if let uploaded, let file = try? await backend.retrieveFile(id: uploaded),
+           Int64(file.bytes) == attempt.prepared.byteCount, file.purpose == "batch" {
+            return file
         }
-        // The reserved keys are the service's and the client's; a caller's values for them are dropped.
+        let path = attempt.staged.inputPath, filename = attempt.prepared.filename
+        return try await backendCall("upload the input file") {
+            try await backend.uploadFile(path: path, filename: filename, purpose: "batch")
+        }
+    }
+
+    /// Creates the batch. A refusal deletes the uploaded file and forgets the pending create; an answer that
+    /// was lost (the batch may exist) is resolved by looking for the batch at once, and when it is not
+    /// listed (yet), the error is thrown with the pending record and the upload kept for the next submission.
+    private func createUpstream(_ attempt: Attempt, _ pending: PendingSubmission) async throws(BatchServiceError) -> Batch {
+        let request = attempt.request
+        // The reserved keys are the service's; a caller's values for them are dropped.
         var metadata = request.metadata.filter { !Self.reservedMetadataKeys.contains($0.key) }
-        metadata["input_sha256"] = prepared.sha256
+        metadata["input_sha256"] = pending.inputSHA256
         if let jobName = request.jobName { metadata["job_name"] = jobName }
+        metadata[OpenAI.submissionMetadataKey] = pending.token
         let createRequest = CreateBatchRequest(
-            inputFileID: file.id, endpoint: prepared.endpoint, completionWindow: request.completionWindow, metadata: metadata
+            inputFileID: pending.inputFileID, endpoint: pending.endpoint, completionWindow: request.completionWindow, metadata: metadata
         )
-        let batch: Batch
         do {
-            batch = try await backendCall("create the batch") { try await backend.createBatch(createRequest) }
+            return try await backend.createBatch(createRequest)
         } catch {
-            // Nothing will use the uploaded file; leave no orphan upstream.
-            _ = try? await backend.deleteFile(id: file.id)
-            throw error
+            let failure = BatchServiceError.backend(error, "create the batch")
+            guard Self.mayHaveCreated(error) else {
+                _ = try? await backend.deleteFile(id: pending.inputFileID)
+                await stateStore.removePendingSubmission(forKey: pending.key)
+                throw failure
+            }
+            if let found = try? await findBatch(of: pending) {
+                logger.notice("the create's answer was lost; adopting the batch it made", metadata: [
+                    "batch_id": "\(found.id)", "submission_token": "\(pending.token)", "error": "\(failure.message)",
+                ])
+                return found
+            }
+            logger.warning("the create's answer was lost and its batch is not listed (yet); the next submission of this input looks again before creating", metadata: [
+                "submission_token": "\(pending.token)", "input_file_id": "\(pending.inputFileID)", "error": "\(failure.message)",
+            ])
+            throw failure
         }
+    }
+
+    /// Records a batch that was created (or adopted) for `pending` and publishes its folder.
+    func publish(_ batch: Batch, pending: PendingSubmission, _ attempt: Attempt, replacing: String?) async throws(BatchServiceError) -> Submission {
+        let request = attempt.request, prepared = attempt.prepared
         let batchID: BatchID
         do {
             batchID = try BatchID(batch.id)
         } catch {
             throw BatchServiceError(.backendFailed, "The backend answered with a batch id that cannot name a folder: '\(batch.id.prefix(60))'.")
         }
-        return (file, batch, batchID)
+        let record = SubmissionRecord(
+            batchID: batch.id, jobName: request.jobName, inputSHA256: prepared.sha256, requestCount: prepared.requestCount,
+            inputBytes: prepared.byteCount, inputFileID: batch.inputFileID, endpoint: prepared.endpoint,
+            submittedAt: Int(Date().timeIntervalSince1970), attempt: pending.attempt, token: pending.token
+        )
+        let pipelineRun = attempt.run.map { PipelineRun(batchID: batch.id, jobName: request.jobName, doParse: $0.doParse, pollInterval: $0.pollInterval) }
+        let outcome: CreateOutcome
+        do {
+            outcome = try await stored { () async throws(WorkspaceError) in
+                try await stateStore.create(NewBatchState(batch: batch, record: record, run: pipelineRun), publishing: attempt.staged, replacing: replacing)
+            }
+        } catch {
+            // The pending record stays: the next submission of this input finds the batch by its token.
+            logger.error("batch created but its state could not be stored", metadata: ["batch_id": "\(batch.id)", "error": "\(error.message)"])
+            throw error
+        }
+        await stateStore.removePendingSubmission(forKey: pending.key)
+        if case .exists(let winner) = outcome {
+            return try await giveWay(batch, to: winner, prepared: prepared, staged: attempt.staged)
+        }
+        logger.info("batch submitted", metadata: [
+            "batch_id": "\(batch.id)", "requests": "\(prepared.requestCount)", "bytes": "\(prepared.byteCount)",
+            "endpoint": "\(prepared.endpoint)", "job_name": "\(request.jobName ?? "")", "input_file_id": "\(batch.inputFileID)",
+            "attempt": "\(pending.attempt)",
+        ])
+        let result = SubmitResult(batch: batch, outputDirectory: artifactStore.location(of: batchID), requestCount: prepared.requestCount, reused: false)
+        return Submission(result: result, run: pipelineRun)
     }
 
     /// Another submission of the same input recorded its batch first (another instance on the same state
@@ -182,6 +240,14 @@ struct Submission: Sendable {
     var result: SubmitResult
     /// The run written with a new batch, or the earlier run of a reused one.
     var run: PipelineRun?
+}
+
+/// One submission on its way to a batch: what was asked, the input as staged, and the run to record with it.
+struct Attempt: Sendable {
+    var request: SubmitRequest
+    var prepared: PreparedInput
+    var staged: StagedInput
+    var run: RunSettings?
 }
 
 /// How a run follows its batch, as asked.

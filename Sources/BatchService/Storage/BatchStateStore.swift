@@ -9,7 +9,8 @@ import OpenAIClient
 /// in `outputs/<batch_id>/`, docs/ARCHITECTURE.md § Storage layout). The operations are the ones a database does well:
 /// - get and put by batch id (a put of run state is durable before it returns: the file store fsyncs
 ///   the file and its folder; a database commits);
-/// - a lookup by submission key (`SubmissionKey`: the input's SHA-256 with the job name);
+/// - a lookup by submission key (`SubmissionKey`: the input's SHA-256 with the job name), and the create
+///   call of a key still unanswered (`PendingSubmission`, written before the call goes out);
 /// - one create, `create(_:publishing:replacing:)`: create-if-absent on the batch id and compare-and-set
 ///   on the submission key, so that two instances cannot both record a batch for the same input (a
 ///   database: a unique index on `(input_sha256, job_name)`); the loser gets the winner's record;
@@ -48,9 +49,25 @@ public protocol BatchStateStore: Sendable {
     /// batch_id = replacing` for a superseded key).
     func create(_ state: NewBatchState, publishing staged: StagedInput, replacing: String?) async throws(WorkspaceError) -> CreateOutcome
 
+    /// The create call of `key` that was never answered (a crash, a timeout, a dropped connection, a 5xx),
+    /// or nil.
+    func pendingSubmission(forKey key: SubmissionKey) async -> PendingSubmission?
+
+    /// Records a create call about to go out, durable before it returns (a crash right after must find it).
+    /// One per key: a newer one replaces it.
+    func putPendingSubmission(_ pending: PendingSubmission) async throws(WorkspaceError)
+
+    /// Forgets the pending create of `key` once its outcome is known.
+    func removePendingSubmission(forKey key: SubmissionKey) async
+
     /// How many batches are known here, by the status last stored (the `/metrics` gauge; a database:
     /// `GROUP BY status`).
     func countByStatus() async -> [String: Int]
+
+    /// Tidies what crashed processes left while staging submissions, never what a live process (here or
+    /// elsewhere) is working on: the file store publishes a staging folder whose batch was created and
+    /// removes the rest (the command line's `.run-*`/`.inflate-*` copies too). Safe to call at any time.
+    func sweepStaging() async -> (published: [String], discarded: Int)
 
     /// Runs that did not reach a terminal phase, after tidying what a crash left (the file store publishes
     /// a staging folder whose batch was created and removes the others). Call once at start.

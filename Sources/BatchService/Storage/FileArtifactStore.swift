@@ -25,7 +25,10 @@ public struct FileArtifactStore: ArtifactStore {
 
     public func discard(_ staged: StagedInput) async {
         let staging = StagingFolder(path: staged.token)
-        await BlockingThread.run("discard") { staging.discard() }
+        await BlockingThread.run("discard") {
+            staging.discard()
+            staging.unclaim()
+        }
     }
 
     public func materialise(_ id: BatchID) async throws(WorkspaceError) -> String {

@@ -80,34 +80,44 @@ public final class FileStateStore: BatchStateStore {
             try staging.folder.writeSubmission(state.record)
             if let run = state.run { try staging.folder.writeRun(run) }
             try staging.publish(as: destination.path)
+            staging.unclaim()
         }
         index.withLock { $0?[key] = state.record.batchID }
         return .created
     }
 
     public func unfinishedRuns() async -> RecoveredRuns {
+        let swept = await sweepStaging()
         let outputs = outputsDirectory
         return await BlockingThread.run("resume") { () -> RecoveredRuns in
-            var found = RecoveredRuns(runs: [], published: [], discarded: 0)
+            var found = RecoveredRuns(runs: [], published: swept.published, discarded: swept.discarded)
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: outputs)) ?? []).sorted()
-            for name in names where name.hasPrefix(StagingFolder.prefix) {
-                let staging = StagingFolder(path: outputs + "/" + name)
-                guard !staging.isOwnedByThisProcess else { continue }
-                if let record = staging.folder.readSubmission(), let id = try? BatchID(record.batchID),
-                   access(outputs + "/" + id.rawValue, F_OK) != 0, (try? staging.publish(as: outputs + "/" + id.rawValue)) != nil {
-                    found.published.append(id.rawValue)
-                } else {
-                    staging.discard()
-                    found.discarded += 1
-                }
-            }
-            for name in names + found.published where !name.hasPrefix(".") {
+            for name in names where !name.hasPrefix(".") {
                 let folder = BatchFolder(path: outputs + "/" + name)
                 guard let id = try? BatchID(name), let run = folder.readRun(), run.batchID == id.rawValue, !run.phase.isTerminal else { continue }
                 folder.removeTemporaryFiles()
                 found.runs.append(run)
             }
             return found
+        }
+    }
+
+    public func sweepStaging() async -> (published: [String], discarded: Int) {
+        let outputs = outputsDirectory
+        return await BlockingThread.run("sweep") { () -> (published: [String], discarded: Int) in
+            var published: [String] = []
+            var discarded = 0
+            for name in StagingOwner.orphans(in: outputs) {
+                let staging = StagingFolder(path: outputs + "/" + name)
+                if name.hasPrefix(StagingFolder.prefix), let record = staging.folder.readSubmission(), let id = try? BatchID(record.batchID),
+                   access(outputs + "/" + id.rawValue, F_OK) != 0, (try? staging.publish(as: outputs + "/" + id.rawValue)) != nil {
+                    published.append(id.rawValue)
+                } else {
+                    staging.discard()
+                    discarded += 1
+                }
+            }
+            return (published, discarded)
         }
     }
 

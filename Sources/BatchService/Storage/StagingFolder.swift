@@ -7,8 +7,9 @@ import SystemIO
 /// A hidden folder in `outputs/` where a submission is assembled before its batch id is known:
 /// `outputs/.staging-<process token>-<random>/`. Once the batch exists its state files are written here and the
 /// whole folder is renamed to `outputs/<batch_id>` in one step, so a batch folder is never half made.
-/// A crash leaves at most a staging folder, which `resumeRuns()` cleans up (or publishes, when the batch
-/// was created: then `submission.json` is inside). Blocking: use inside `BlockingThread`.
+/// A crash leaves at most a staging folder, which the next sweep (`resumeRuns()`, or a `run`'s start) cleans
+/// up, or publishes when the batch was created (then `submission.json` is inside); `StagingOwner` tells a
+/// dead process's folder from a live one's. Blocking: use inside `BlockingThread`.
 struct StagingFolder: Sendable {
     /// The prefix of staging folder names.
     static let prefix = ".staging-"
@@ -20,7 +21,13 @@ struct StagingFolder: Sendable {
     static func create(in outputs: String) throws(WorkspaceError) -> StagingFolder {
         var generator = SystemRandomNumberGenerator()
         let path = outputs + "/" + prefix + processToken + "-" + String(generator.next() as UInt64, radix: 36)
-        guard mkdir(path, 0o755) == 0 else { throw .system("mkdir", path, errno: errno) }
+        // The owner's mark first: a sweep in another process must see this folder as in use.
+        try StagingOwner.claim(path, in: outputs)
+        guard mkdir(path, 0o755) == 0 else {
+            let code = errno
+            StagingOwner.unclaim(path, in: outputs)
+            throw .system("mkdir", path, errno: code)
+        }
         return StagingFolder(path: path)
     }
 
@@ -44,10 +51,9 @@ struct StagingFolder: Sendable {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    /// Whether a staging folder was made by this process (and may be in use).
-    var isOwnedByThisProcess: Bool {
-        let name = path.split(separator: "/").last.map(String.init) ?? ""
-        return name.hasPrefix(Self.prefix + Self.processToken + "-")
+    /// This process no longer stages here (published or discarded): see `StagingOwner`.
+    func unclaim() {
+        StagingOwner.unclaim(path, in: String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
     }
 
     /// A random token for this process: a pid would repeat across restarts in a container (always 1).

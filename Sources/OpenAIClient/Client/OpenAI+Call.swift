@@ -14,6 +14,9 @@ extension OpenAI {
         var contentType: String?
         /// A file upload or download: bounded by the transfer timeout instead of the request one.
         var isTransfer = false
+        /// Statuses that answer this call for good, never retried whatever the policy or the server's
+        /// `x-should-retry` say: a 409 to a cancel is the batch's state, not a lock that clears.
+        var finalStatuses: Set<Int> = []
     }
 
     func makeRequest(_ call: Call) -> HTTPRequest {
@@ -69,6 +72,7 @@ extension OpenAI {
             case .success(let response):
                 return response
             case .failure(let failure):
+                if let status = failure.response?.status, call.finalStatuses.contains(status) { throw failure.error }
                 guard let delay = budget.delay(after: failure) else { throw failure.error }
                 try await pause(delay, before: budget.attempts, of: call, after: failure)
             }

@@ -88,9 +88,11 @@ public struct OpenAI: BatchBackend {
         return try decode(Batch.self, from: try await execute(call), call)
     }
 
-    /// `POST /batches/{id}/cancel`.
+    /// `POST /batches/{id}/cancel`. A 409 (the batch is finished, or already cancelling) fails at once:
+    /// retrying cannot change a batch's state.
     public func cancelBatch(id: String) async throws -> Batch {
-        let call = Call(operation: "cancel batch \(id)", method: "POST", path: "/batches/\(Self.escape(id))/cancel", body: .bytes([]))
+        var call = Call(operation: "cancel batch \(id)", method: "POST", path: "/batches/\(Self.escape(id))/cancel", body: .bytes([]))
+        call.finalStatuses = [409]
         return try decode(Batch.self, from: try await execute(call), call)
     }
 

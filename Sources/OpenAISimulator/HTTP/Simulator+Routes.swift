@@ -135,6 +135,7 @@ extension Simulator {
             throw APIError.invalid("We could not parse the JSON body of your request. (\(error.localizedDescription))")
         }
         try Self.check(create)
+        try Self.checkMetadataTypes(bytes)
         guard let input = await store.file(create.inputFileID) else {
             throw APIError.notFound("File", create.inputFileID, param: "input_file_id")
         }
@@ -146,6 +147,37 @@ extension Simulator {
         let batch = await store.createBatch(create)
         startProcessing(batch.id)
         return try Response.json(batch)
+    }
+
+    /// `metadata` is an object of strings or null, as the API's schema says: the shared decoder is tolerant
+    /// (it writes numbers and booleans out as text), the API is not, so the simulator checks the raw body.
+    static func checkMetadataTypes(_ bytes: [UInt8]) throws {
+        guard let body = try? JSONValue(parsing: bytes), case .object(let members) = body, let metadata = members["metadata"] else { return }
+        switch metadata {
+        case .null: return
+        case .object(let pairs):
+            for (key, value) in pairs.sorted(by: { $0.key < $1.key }) {
+                guard case .string = value else {
+                    throw APIError.invalid("Invalid type for 'metadata.\(key.prefix(64))': expected a string, but got \(Self.jsonType(value)) instead.",
+                                           param: "metadata.\(key.prefix(64))", code: "invalid_type")
+                }
+            }
+        default:
+            throw APIError.invalid("Invalid type for 'metadata': expected an object, but got \(Self.jsonType(metadata)) instead.",
+                                   param: "metadata", code: "invalid_type")
+        }
+    }
+
+    /// How the API names a JSON value's type in its messages.
+    static func jsonType(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
     }
 
     /// Create-time 400s: only request-level problems (reference §12, item 2).
@@ -165,11 +197,12 @@ extension Simulator {
             guard metadata.count <= 16 else {
                 throw APIError.invalid("Invalid 'metadata': too many properties. Expected at most 16.", param: "metadata")
             }
+            // Characters counted as code points, as JSON Schema's maxLength and Python's len count them.
             for (key, value) in metadata {
-                guard key.count <= 64 else {
+                guard key.unicodeScalars.count <= 64 else {
                     throw APIError.invalid("Invalid 'metadata': keys are at most 64 characters.", param: "metadata")
                 }
-                guard value.count <= 512 else {
+                guard value.unicodeScalars.count <= 512 else {
                     throw APIError.invalid("Invalid 'metadata': values are at most 512 characters.", param: "metadata")
                 }
             }

@@ -30,7 +30,10 @@ struct RunCommand: AsyncParsableCommand {
         --timeout, a crash) loses nothing: the batch goes on on the server, \
         and the same command again follows the batch made the first time \
         (same input and --job-name) instead of paying for a second one, \
-        then downloads and parses. --force submits anew.
+        then downloads and parses; a run killed while the batch was being \
+        created finds that batch (by the submission token in its metadata) \
+        instead of making another, and the next run removes what the \
+        killed one staged in the outputs folder. --force submits anew.
 
         Examples:
           batch-openai run inputs/sample_input.jsonl --job-name sample
@@ -106,6 +109,8 @@ struct RunCommand: AsyncParsableCommand {
         let progress = ProgressDisplay(toStandardError: json)
         let say = { (line: String) in if !json { progress.note(line) } }
 
+        // What an earlier run killed mid-submission left (its staging folder, its copies) goes first.
+        await coordinator.sweepStaging()
         let (staged, requestCount) = try await checkAndStage(coordinator.workspace)
         defer { staged.cleanUp() }
         let inflated = staged.inflated != nil ? ", inflated" : ""

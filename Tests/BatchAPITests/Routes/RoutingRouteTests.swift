@@ -57,7 +57,7 @@ struct RoutingRouteTests {
         #expect(text.contains(#"batch_openai_http_requests_total{method="POST",route="/batches",status="201"} 1"#), "\(text)")
         #expect(text.contains(#"batch_openai_http_requests_total{method="GET",route="/batches/{batch_id}/status",status="200"} 2"#))
         #expect(text.contains(#"batch_openai_http_requests_total{method="GET",route="unmatched",status="404"} 1"#))
-        #expect(text.contains(#"batch_openai_batches{status="validating"} 1"#))
+        #expect(text.contains(#"batch_openai_batches_last_recorded{status="validating"} 1"#))
     }
 
     @Test func withATokenEveryRouteButHealthzNeedsIt() async throws {

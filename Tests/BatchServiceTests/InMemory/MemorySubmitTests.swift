@@ -107,31 +107,17 @@ struct MemorySubmitTests {
         #expect(fixture.backend.count(.createBatch) == 1 && fixture.backend.count(.uploadFile) == 1)
     }
 
-    @Test func aFailedCreateDeletesTheUploadAndLeavesNothing() async throws {
+    @Test func aRefusedCreateDeletesTheUploadAndLeavesNothing() async throws {
         let fixture = try MemoryFixture.make()
         defer { fixture.remove() }
-        fixture.backend.failNext(.createBatch, with: InMemoryBackend.serverError())
+        fixture.backend.failNext(.createBatch, with: InMemoryBackend.apiError(400, "Invalid 'endpoint'."))
         let error = try #require(await serviceError { try await fixture.coordinator().submit(try fixture.submission()) })
 
         #expect(error.kind == .backendFailed && error.kind.status == 502)
-        #expect(error.backendStatus == 500)
+        #expect(error.backendStatus == 400)
         #expect(fixture.backend.calls.map(\.operation) == [.uploadFile, .createBatch, .deleteFile])
         #expect(fixture.backend.fileIDs.isEmpty)
         #expect(fixture.backend.allBatches.isEmpty)
-        #expect(fixture.outputEntries().isEmpty)
-    }
-
-    @Test func anAmbiguousCreateIsCalledOnceAndReportedAsATimeout() async throws {
-        let fixture = try MemoryFixture.make()
-        defer { fixture.remove() }
-        fixture.backend.makeNextAmbiguous(.createBatch)
-        let error = try #require(await serviceError { try await fixture.coordinator().submit(try fixture.submission()) })
-
-        // The batch exists upstream, but the answer was lost: the coordinator must not create a second one.
-        #expect(error.kind == .timedOut && error.kind.status == 504)
-        #expect(error.isTransient)
-        #expect(fixture.backend.count(.createBatch) == 1)
-        #expect(fixture.backend.allBatches.count == 1)
         #expect(fixture.outputEntries().isEmpty)
     }
 

@@ -40,6 +40,11 @@ struct MemoryFixture {
         ((try? FileManager.default.contentsOfDirectory(atPath: workspace.outputsDirectory)) ?? []).sorted()
     }
 
+    /// The records of unanswered creates in `outputs/.pending`.
+    func pendingCreates() -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: workspace.outputsDirectory + "/.pending")) ?? []
+    }
+
     func remove() {
         directory.remove()
     }

@@ -102,8 +102,14 @@ struct ServiceFixture {
     }
 
     /// Entries of `outputs/` (hidden ones included).
+    /// The names in `outputs/`, sorted.
     func outputEntries() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: workspace.outputsDirectory)) ?? []).sorted()
+    }
+
+    /// The records of unanswered creates in `outputs/.pending`.
+    func pendingCreates() -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: workspace.outputsDirectory + "/.pending")) ?? []
     }
 }
 

@@ -105,7 +105,7 @@ struct StepByStepTests {
         // Metrics saw the routes by pattern and the batch by status.
         let metrics = try await harness.request("GET", "/metrics").text
         #expect(metrics.contains(#"route="/batches/{batch_id}/files/{path...}",status="200""#))
-        #expect(metrics.contains(#"batch_openai_batches{status="completed"} 1"#))
+        #expect(metrics.contains(#"batch_openai_batches_last_recorded{status="completed"} 1"#))
         #expect(!metrics.contains(#"batch_openai_backend_bytes_total{direction="up"} 0"#))
     }
 
