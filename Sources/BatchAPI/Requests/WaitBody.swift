@@ -9,6 +9,7 @@ struct WaitBody: Sendable {
     let timeout: Double?
 
     init(_ fields: FieldReader) throws(APIProblem) {
+        try fields.rejectUnknown(["poll_interval", "timeout"], expected: Self.expected)
         pollInterval = try Self.pollInterval(fields) ?? RunBody.defaultPollInterval
         timeout = try Self.timeout(fields)
     }

@@ -5,7 +5,7 @@ import HTTPServer
 // The step-by-step routes: submit, list, batch, status, wait, cancel, download, parse.
 extension BatchRoutes {
     func submit(_ request: Request) async throws -> Response {
-        let body = try SubmitBody(try await fields(request, expected: SubmitBody.expected, emptyIsObject: false))
+        let body = try SubmitBody(try await fields(request, expected: SubmitBody.expected, emptyIsObject: false), defaultModel: configuration.defaultModel)
         let result = try await coordinator.submit(body.request)
         if !result.reused {
             metrics.addTransfer(uploaded: Self.fileSize(result.outputDirectory + "/input.jsonl"))
