@@ -68,8 +68,7 @@ struct FieldReader: Sendable {
         case nil, .null?: return nil
         case .number(let value)?: return value
         case .string(let text)?:
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { return nil }
+            let trimmed = text.trimmingCharacters(in: Self.blanks)
             // Digits with an optional fraction, as the OpenAPI document's pattern says (no sign, exponent or `inf`).
             guard Self.isPlainDecimal(trimmed), let value = Double(trimmed), value.isFinite else {
                 throw .badRequest("'\(name)' is \"\(Self.shown(text))\"; expected a number.", param: name)
@@ -95,10 +94,9 @@ struct FieldReader: Sendable {
         case .bool(let value)?: return value
         case .number(let value)? where value == 0 || value == 1: return value == 1
         case .string(let text)?:
-            switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+            switch text.trimmingCharacters(in: Self.blanks).lowercased() {
             case "true", "1", "yes", "on": return true
             case "false", "0", "no", "off": return false
-            case "": return nil
             default: throw .badRequest("'\(name)' is \"\(Self.shown(text))\"; expected true or false.", param: name)
             }
         case let other?: throw mismatch(name, other, "true or false")
@@ -165,6 +163,9 @@ struct FieldReader: Sendable {
     private func mismatch(_ name: String, _ value: JSONValue, _ expected: String) -> APIProblem {
         .badRequest("'\(name)' is \(value.kindName); expected \(expected).", param: name)
     }
+
+    /// What is trimmed around a number or a flag given as text (the OpenAPI patterns' `[ \t]*`).
+    static let blanks = CharacterSet(charactersIn: " \t")
 
     /// `[0-9]+(\.[0-9]+)?`.
     static func isPlainDecimal(_ text: String) -> Bool {

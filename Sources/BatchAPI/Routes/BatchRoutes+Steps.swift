@@ -39,12 +39,14 @@ extension BatchRoutes {
 
     func cancel(_ request: Request) async throws -> Response {
         let id = try pathID(request).rawValue
+        try await noMembers(request)
         let batch = try await coordinator.cancel(id: id)
         return try Response.json(StatusResponse(batch: batch, run: await coordinator.runState(id: id)))
     }
 
     func download(_ request: Request) async throws -> Response {
         let id = try pathID(request).rawValue
+        try await noMembers(request)
         let result = try await coordinator.download(id: id)
         metrics.addTransfer(downloaded: Self.fileSize(result.outputFile) + Self.fileSize(result.errorsFile))
         return try Response.json(DownloadResponse(result: result))

@@ -103,6 +103,29 @@ struct StepRouteTests {
         #expect(fixture.backend.count(.createBatch) == 1)
     }
 
+    /// Found by schemathesis (issue 11 §11): a huge `timeout` trapped converting to a Duration and stopped the
+    /// server; an empty numeric field was read as absent; download and cancel ignored whatever body came.
+    @Test func fuzzFindingsAreRefusedWith400() async throws {
+        let fixture = try RouteFixture.make(inputs: ["ok.jsonl": Self.good])
+        defer { fixture.remove() }
+        let id = try await fixture.submit()
+        for body in [#"{"timeout":1.7e308}"#, #"{"timeout":604801}"#, #"{"timeout":""}"#, #"{"poll_interval":""}"#, #"{"poll_interval":"-1"}"#, #"{"poll_interval":"1e1"}"#] {
+            let problem = try RouteFixture.problem(try await fixture.post("/batches/\(id)/wait", json: body), 400)
+            #expect(["timeout", "poll_interval"].contains(problem["param"] as? String), "\(body): \(problem)")
+        }
+        let run = try RouteFixture.problem(try await fixture.post("/batches/run", json: #"{"input_path":"ok.jsonl","timeout":1e300}"#), 400)
+        #expect(run["param"] as? String == "timeout")
+        try RouteFixture.problem(try await fixture.post("/batches/run", json: #"{"input_path":"ok.jsonl","do_parse":""}"#), 400)
+        for route in ["download", "cancel"] {
+            let members = try RouteFixture.problem(try await fixture.post("/batches/\(id)/\(route)", json: #"{"force":true}"#), 400)
+            #expect(members["param"] as? String == "force")
+            try RouteFixture.problem(try await fixture.post("/batches/\(id)/\(route)", json: "[null, null]"), 400)
+        }
+        // An empty object, or no body, is still fine.
+        #expect(try await fixture.post("/batches/\(id)/cancel", json: "{}").status == 200)
+        #expect(try await fixture.get("/batches/\(id)").status == 200)
+    }
+
     @Test func invalidJSONLIs422WithItsLineNumbers() async throws {
         let lines: [String] = [String(RouteFixture.chatLines(1).dropLast()), "{broken", #"{"custom_id":"b","method":"GET","url":"/v1/chat/completions","body":{"model":"m"}}"#]
         let fixture = try RouteFixture.make(inputs: ["bad.jsonl": lines.joined(separator: "\n") + "\n"])
