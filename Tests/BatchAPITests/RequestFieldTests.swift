@@ -91,6 +91,14 @@ struct RequestFieldTests {
         }
     }
 
+    /// Found by schemathesis: `null` for a typed member was read as "not given" though the schema forbids it.
+    @Test(arguments: [#"{"force":false,"only":null}"#, #"{"input_path":null,"spec":"user: hi"}"#])
+    func nullMembersAreRefused(json: String) throws {
+        let fields = try Self.fields(json)
+        let result = json.contains("only") ? Result { try ParseBody(fields) }.map { _ in () } : Result { try SubmitBody(fields, defaultModel: "m") }.map { _ in () }
+        #expect(throws: APIProblem.self) { try result.get() }
+    }
+
     /// The seed's run-file form (`job_name`, `completion_window`, `poll_interval`, `do_parse`) stays valid;
     /// another field is refused by name.
     @Test func runFileFormFieldsAreCheckedToo() throws {

@@ -42,9 +42,15 @@ struct FieldReader: Sendable {
     }
 
     /// Refuses the first member (in name order) that is not in `allowed`, naming it; `expected` lists the members.
+    /// A member given as `null` is refused too: the schema gives every member a type, and "null" for "not given"
+    /// would make `{"input_path": null, "spec": "..."}` valid here while the document says it is not.
     func rejectUnknown(_ allowed: Set<String>, expected: String) throws(APIProblem) {
-        guard let name = fields.keys.sorted().first(where: { !allowed.contains($0) }) else { return }
-        throw .badRequest("'\(Self.shown(name))' is not a member of this body; expected \(expected).", param: Self.shown(name))
+        if let name = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw .badRequest("'\(Self.shown(name))' is not a member of this body; expected \(expected).", param: Self.shown(name))
+        }
+        if let name = fields.keys.sorted().first(where: { fields[$0] == .null }) {
+            throw .badRequest("'\(name)' is null; leave the member out to take its default.", param: name)
+        }
     }
 
     /// Whether the member is present and not null.
