@@ -25,19 +25,21 @@ struct LineLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get(), !provided.isEmpty {
-            merged.merge(provided) { _, new in new }
-        }
-        if let explicit = event.metadata, !explicit.isEmpty {
-            if merged.isEmpty { merged = explicit } else { merged.merge(explicit) { _, new in new } }
-        }
-        if let error = event.error { merged["error"] = .string(String(describing: error)) }
+        // The logger's, the provider's and the call's metadata, later ones winning, gathered in one array rather
+        // than merged dictionaries: this runs once per request for the access log.
+        let provided = metadataProvider?.get() ?? [:]
+        let explicit = event.metadata ?? [:]
+        var pairs: [(key: String, value: Logger.MetadataValue)] = []
+        pairs.reserveCapacity(metadata.count + provided.count + explicit.count + 1)
+        pairs.append(contentsOf: metadata.lazy.map { (key: $0.key, value: $0.value) })
+        pairs.append(contentsOf: provided.lazy.map { (key: $0.key, value: $0.value) })
+        pairs.append(contentsOf: explicit.lazy.map { (key: $0.key, value: $0.value) })
+        if let error = event.error { pairs.append((key: "error", value: .string(String(describing: error)))) }
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         sink.append(LogLineFormat.line(
             seconds: now.tv_sec, milliseconds: now.tv_nsec / 1_000_000, level: event.level, label: label,
-            message: event.message.description, metadata: merged
+            message: event.message.description, pairs: pairs
         ))
     }
 }

@@ -14,6 +14,16 @@ enum LogLineFormat {
     static func line(
         seconds: Int, milliseconds: Int, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata
     ) -> [UInt8] {
+        line(seconds: seconds, milliseconds: milliseconds, level: level, label: label, message: message,
+             pairs: metadata.map { (key: $0.key, value: $0.value) })
+    }
+
+    /// The line of a record whose metadata comes as pairs, in order of precedence: of pairs with the same key the
+    /// last one is written. Written sorted by key.
+    static func line(
+        seconds: Int, milliseconds: Int, level: Logger.Level, label: String, message: String,
+        pairs: [(key: String, value: Logger.MetadataValue)]
+    ) -> [UInt8] {
         var line: [UInt8] = []
         line.reserveCapacity(128 + message.utf8.count)
         appendTimestamp(seconds: seconds, milliseconds: milliseconds, into: &line)
@@ -23,12 +33,14 @@ enum LogLineFormat {
         appendEscaped(label, into: &line)
         line.append(contentsOf: ": ".utf8)
         appendEscaped(message, into: &line)
-        if !metadata.isEmpty {
-            for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+        if !pairs.isEmpty {
+            // A stable sort by key keeps the precedence order among equal keys; the last of each run wins.
+            let sorted = pairs.enumerated().sorted { $0.element.key != $1.element.key ? $0.element.key < $1.element.key : $0.offset < $1.offset }
+            for (index, pair) in sorted.enumerated() where index + 1 == sorted.count || sorted[index + 1].element.key != pair.element.key {
                 line.append(0x20)
-                appendEscaped(key, into: &line)
+                appendEscaped(pair.element.key, into: &line)
                 line.append(UInt8(ascii: "="))
-                appendValue(value, into: &line)
+                appendValue(pair.element.value, into: &line)
             }
         }
         line.append(0x0A)
