@@ -72,8 +72,8 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "CCurl", "HTTPServer", "TestSupport", logging], swiftSettings: swiftSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BatchCoreTests", dependencies: ["BatchCore"], swiftSettings: swiftSettings),
-        // The executable's own pieces (configuration parsing), through `@testable import batch_openai`.
-        .testTarget(name: "BatchOpenAITests", dependencies: ["batch-openai"], swiftSettings: swiftSettings),
+        // The executable's own pieces (configuration parsing, the log handler), through `@testable import batch_openai`.
+        .testTarget(name: "BatchOpenAITests", dependencies: ["batch-openai", logging], swiftSettings: swiftSettings),
         .testTarget(
             name: "OpenAIClientTests",
             dependencies: ["OpenAIClient", "HTTPClient", "JSON", "OpenAISimulator", "HTTPServer", "TestSupport", logging],

@@ -15,16 +15,17 @@ public struct APIApplication: Sendable {
     public let router: Router
     /// The middleware, outermost first.
     public let middleware: [any Middleware]
-    /// The paths served without the bearer token.
-    public static let publicPaths: Set<String> = ["/healthz"]
+    /// The routes served without the bearer token, by pattern: every spelling the router sends to them
+    /// (`/healthz/`, `//healthz`) is open too.
+    public static let publicRoutes: Set<String> = ["/healthz"]
 
-    /// Wires the routes over `coordinator`; with `token`, every route but `publicPaths` needs it.
+    /// Wires the routes over `coordinator`; with `token`, every route but `publicRoutes` needs it.
     public init(coordinator: BatchCoordinator, configuration: APIConfiguration = APIConfiguration(), token: String? = nil) throws {
         routes = try BatchRoutes(coordinator: coordinator, configuration: configuration, metrics: MetricsRegistry())
         var router = Router()
         routes.register(into: &router)
         self.router = router
-        middleware = token.map { [BearerTokenMiddleware(token: $0, exemptPaths: Self.publicPaths)] } ?? []
+        middleware = token.map { [BearerTokenMiddleware(token: $0, exemptRoutes: Self.publicRoutes)] } ?? []
     }
 
     /// The metrics `/metrics` renders; also the server's request observer.

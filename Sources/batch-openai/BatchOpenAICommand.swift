@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 
 /// The `batch-openai` command line: one binary for the service, the simulator and the pipeline.
 @main
@@ -33,6 +34,8 @@ struct BatchOpenAICommand: AsyncParsableCommand {
 
     /// Runs the command with the project's exit codes: 0 success (and `--help`), 1 failure, 2 usage.
     static func main() async {
+        // Every logger, a library's default `Logger(label:)` included, writes through the one escaping handler.
+        LoggingSystem.bootstrap { LineLogHandler(label: $0) }
         do {
             var command = try parseAsRoot(SeedArguments.rewrite(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -43,6 +46,8 @@ struct BatchOpenAICommand: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
+            // Log lines written before the failure come before its message.
+            LogSink.standardError.flush()
             if code == .success {
                 if !message.isEmpty { print(message) }
                 Foundation.exit(0)

@@ -139,6 +139,19 @@ struct CLIUsageTests {
 /// create, get, cancel and list against the simulator, through the libcurl client, as a user runs them.
 @Suite("CLI batch commands against the simulator", .serialized)
 struct CLIBatchCommandTests {
+    /// Issue 11 §18: one default model for the CLI and REST, `BATCH_OPENAI_MODEL` (gpt-4o-mini unless set).
+    @Test func createTakesItsDefaultModelFromBatchOpenAIModel() async throws {
+        let sim = try await CLISimulator()
+        var environment = sim.environment
+        environment["BATCH_OPENAI_MODEL"] = "gpt-from-env"
+        let result = try await CLI.run(["create", "--requests", "user: Hello"], environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Creating a batch of 1 request to /v1/chat/completions with gpt-from-env."), "\(result.stdout)")
+        let named = try await CLI.run(["create", "--requests", "user: Hello", "--model", "gpt-named"], environment: environment)
+        #expect(named.stdout.contains("with gpt-named."), "\(named.stdout)")
+        try await sim.stop()
+    }
+
     @Test func createsFromInlineRequestsAndPrintsTheGoExamplesFields() async throws {
         let sim = try await CLISimulator()
         let result = try await CLI.run(

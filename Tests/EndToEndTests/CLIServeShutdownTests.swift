@@ -55,6 +55,8 @@ struct CLIServeShutdownTests {
         #expect(!result.terminatedBySignal)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("signal \(SIGTERM): stopping"), "\(result.stderr)")
-        #expect(result.stderr.contains("POST /batches/run-file 202"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").contains {
+            $0.contains("method=POST") && $0.contains("path=/batches/run-file ") && $0.contains("status=202")
+        }, "\(result.stderr)")
     }
 }

@@ -93,7 +93,7 @@ struct CommandLineTests {
         #expect(!result.terminatedBySignal)
         #expect(result.status == 0)
         #expect(!result.stderr.contains("tok-e2e"))
-        #expect(result.stderr.contains("GET /healthz 200"))
+        #expect(result.stderr.contains("method=GET ms=") && result.stderr.contains("path=/healthz request_id=") && result.stderr.contains("status=200"))
     }
 
     @Test func refusesToStartOnAPortInUse() async throws {

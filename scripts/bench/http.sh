@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # HTTP benchmark: our hand-rolled server (`batch-openai bench-server`) side by side with a
-# Hummingbird 2 peer (Benchmarks/HummingbirdPeer) serving the same routes with the same bytes.
+# Hummingbird 2 peer (Benchmarks/HummingbirdPeer) serving the same routes with the same bytes, and
+# `batch-openai serve --sim` as a user starts it (its default middleware and its access log, written to
+# a file) on GET /healthz, beside the same `serve` with `--log-level warning` (no access log).
 #
 # Prints figures and ratios (ours / peer) beside the targets of issue 2; asserts nothing.
 # Runs are interleaved (ours, peer, ours, peer, ...) so that drift from other work on the machine
@@ -17,6 +19,8 @@
 #   BENCH_OURS_CMD   command that starts our server, to which `--host 127.0.0.1 --port P` is appended
 #                    (default: .build/release/batch-openai bench-server). Pointing it at the peer
 #                    binary checks the script without our server.
+#   BENCH_SERVE_BIN  the batch-openai binary whose `serve --sim` is measured (default:
+#                    .build/release/batch-openai; another build's binary measures a before/after).
 #   BENCH_PORT_OURS, BENCH_PORT_PEER   ports (default: free ports picked at random)
 set -euo pipefail
 
@@ -37,7 +41,7 @@ while [ $# -gt 0 ]; do
         --rounds) ROUNDS=${2:?--rounds needs a number}; shift ;;
         --duration) DURATION=${2:?--duration needs seconds}; shift ;;
         --upload-mb) UPLOAD_MB=${2:?--upload-mb needs a number}; shift ;;
-        -h|--help) sed -n '2,21p' "$SCRIPT" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,26p' "$SCRIPT" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "http.sh: unknown argument '$1' (try --help)" >&2; exit 64 ;;
     esac
     shift
@@ -57,6 +61,7 @@ JSON_FILE=$ROOT/Benchmarks/bench-json.txt
 PEER_PKG=$ROOT/Benchmarks/HummingbirdPeer
 PEER_BIN=$PEER_PKG/.build/release/hummingbird-peer
 read -r -a OURS_CMD <<< "${BENCH_OURS_CMD:-$ROOT/.build/release/batch-openai bench-server}"
+SERVE_BIN=${BENCH_SERVE_BIN:-$ROOT/.build/release/batch-openai}
 
 log() { printf '[http.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -114,6 +119,14 @@ fi
 
 SIDES=(ours peer)
 [ "$PEER_ONLY" -eq 1 ] && SIDES=(peer)
+# `serve` as a user starts it, and the same without its access log; GET /healthz only (its other routes are the API).
+SERVE_SIDES=(serve quiet)
+if [ "$PEER_ONLY" -eq 1 ]; then
+    SERVE_SIDES=()
+elif [ ! -x "$SERVE_BIN" ]; then
+    log "WARNING: no $SERVE_BIN: serve is not measured"
+    SERVE_SIDES=()
+fi
 
 # --- ports -------------------------------------------------------------------------------------
 port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
@@ -131,6 +144,8 @@ declare -A PORT=()
 PORT[ours]=${BENCH_PORT_OURS:-$(pick_port)}
 PORT[peer]=${BENCH_PORT_PEER:-$(pick_port)}
 [ "${PORT[ours]}" != "${PORT[peer]}" ] || PORT[peer]=$(pick_port)
+PORT[serve]=$(pick_port)
+PORT[quiet]=$(pick_port)
 
 # --- servers -----------------------------------------------------------------------------------
 start_server() {
@@ -139,6 +154,16 @@ start_server() {
     # Our /upload streams to a temp file: keep those in $TMP so they are removed with it.
     if [ "$side" = ours ]; then
         TMPDIR=$TMP "${OURS_CMD[@]}" --host "$HOST" --port "$port" >"$TMP/$side.log" 2>&1 &
+    elif [ "$side" = serve ] || [ "$side" = quiet ]; then
+        # In a folder of its own (outputs/, .env), without the caller's token or folders; the access log
+        # (stderr) goes to a file opened for appending, so it can be emptied between runs.
+        local level=info
+        [ "$side" = quiet ] && level=warning
+        mkdir -p "$TMP/$side-root"
+        : >"$TMP/$side.access.log"
+        (cd "$TMP/$side-root" && TMPDIR=$TMP exec env -u BATCH_OPENAI_TOKEN -u BATCH_OPENAI_OUTPUTS -u BATCH_OPENAI_INPUTS \
+            "$SERVE_BIN" serve --sim --host "$HOST" --port "$port" --log-level "$level" \
+            >"$TMP/$side.log" 2>>"$TMP/$side.access.log") &
     else
         LOG_LEVEL=error "$PEER_BIN" --host "$HOST" --port "$port" >"$TMP/$side.log" 2>&1 &
     fi
@@ -178,6 +203,10 @@ check_bodies() {  # same bytes on both sides; prints a warning, asserts nothing
     [ "$(curl -s --max-time 5 "$base/healthz" || true)" = '{"status":"ok"}' ] \
         || log "WARNING: $side GET /healthz body is not {\"status\":\"ok\"}"
 }
+warm_up_serve() {
+    local base="http://$HOST:${PORT[$1]}" i
+    for i in $(seq 20); do curl -s --max-time 5 -o /dev/null "$base/healthz" || true; done
+}
 warm_up() {
     local side=$1 base="http://$HOST:${PORT[$1]}" i
     for i in $(seq 20); do
@@ -203,8 +232,9 @@ run_wrk() {  # run_wrk side name path [wrk args...]
     local side=$1 name=$2 path=$3 out="$TMP/wrk.$1.$2.txt"; shift 3
     timeout "$WRK_TIMEOUT" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" \
         "http://$HOST:${PORT[$side]}$path" >"$out" 2>&1 || log "wrk exited non-zero ($side $name)"
-    local rps p99 errors
+    local rps p99 errors requests
     rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
+    requests=$(awk '$2 == "requests" && $3 == "in" { print $1 }' "$out")
     p99=$(awk '$1 == "99%" { print $2 }' "$out")
     errors=$(grep -E 'Socket errors|Non-2xx' "$out" | tr -s ' ' | paste -sd ';' - || true)
     if [ -n "$errors" ]; then log "note: $side $name: $errors"; fi
@@ -212,6 +242,16 @@ run_wrk() {  # run_wrk side name path [wrk args...]
     record "$side" "$name.p99" "$([ -n "$p99" ] && to_ms "$p99" || echo n/a)"
     log "$side $name: ${rps:-n/a} req/s, p99 ${p99:-n/a}"
     check_alive "$side"
+    if [ -f "$TMP/$side.access.log" ]; then
+        # The access log is part of what is measured; its lines are counted (one per request is expected) and
+        # the file emptied so that the disk does not fill over the rounds.
+        sleep 0.5
+        local lines
+        lines=$(grep -cE ' path=/healthz| GET /healthz 200 ' "$TMP/$side.access.log" || true)  # this format or the earlier one
+        record "$side" "$name.loglines" "${lines:-0}/${requests:-n/a}"
+        [ "$side" = serve ] && log "$side $name: $lines access-log lines for ${requests:-n/a} requests"
+        : >"$TMP/$side.access.log"
+    fi
 }
 run_upload() {  # run_upload side name path multipart|raw
     local side=$1 name=$2 url="http://$HOST:${PORT[$1]}$3" kind=$4 out result code speed
@@ -251,8 +291,8 @@ for round in $(seq "$ROUNDS"); do
     if [ ${#SIDES[@]} -eq 2 ] && [ $((round % 2)) -eq 0 ]; then order=(peer ours); fi
     log "round $round of $ROUNDS (order: ${order[*]})"
 
-    for side in "${order[@]}"; do start_server "$side"; done
-    for side in "${order[@]}"; do wait_healthy "$side"; done
+    for side in "${order[@]}" "${SERVE_SIDES[@]}"; do start_server "$side"; done
+    for side in "${order[@]}" "${SERVE_SIDES[@]}"; do wait_healthy "$side"; done
     for side in "${order[@]}"; do
         if [ "$round" -eq 1 ]; then check_bodies "$side"; fi
         warm_up "$side"
@@ -261,6 +301,10 @@ for round in $(seq "$ROUNDS"); do
     for side in "${order[@]}"; do record "$side" idle.rss "$(mb_of_kb "$(proc_kb "$side" VmRSS)")"; done
 
     for side in "${order[@]}"; do run_wrk "$side" healthz-ka /healthz; done
+    # serve and serve without its log, alternating which goes first like the other pairs.
+    serve_order=("${SERVE_SIDES[@]}")
+    if [ ${#SERVE_SIDES[@]} -eq 2 ] && [ $((round % 2)) -eq 0 ]; then serve_order=(quiet serve); fi
+    for side in "${serve_order[@]}"; do warm_up_serve "$side"; run_wrk "$side" healthz-ka /healthz; done
     for side in "${order[@]}"; do run_wrk "$side" json-ka /json; done
     # VmHWM is the process's peak so far: start-up, warm-up and the keep-alive runs.
     for side in "${order[@]}"; do record "$side" ka.hwm "$(mb_of_kb "$(proc_kb "$side" VmHWM)")"; done
@@ -278,7 +322,7 @@ for round in $(seq "$ROUNDS"); do
         record "$side" upload.rss "$(mb_of_kb "$(proc_kb "$side" VmRSS)")"
     done
 
-    for side in "${order[@]}"; do stop_server "$side"; done
+    for side in "${order[@]}" "${SERVE_SIDES[@]}"; do stop_server "$side"; done
 done
 
 # --- report ------------------------------------------------------------------------------------
@@ -315,6 +359,19 @@ ratio() {
 }
 fmt() { [ "$1" = n/a ] && echo n/a || awk -v x="$1" 'BEGIN { printf (x >= 1000 ? "%.0f" : "%.2f"), x }'; }
 
+row_of() {  # row_of side label metric max|min target: another of our servers against the peer
+    local value peer
+    value=$(pick "$1" "$3" "$4")
+    peer=$(pick peer "$3" "$4")
+    printf '%-36s %10s %10s %7s %7s   %s\n' "$2" "$(fmt "$value")" "$(fmt "$peer")" "$(ratio "$value" "$peer")" \
+        "$(spread_of "$1" "$3")" "$5"
+}
+spread_of() {  # like spread, for one side against the peer
+    local saved_ours=${R[ours:$2]:-}
+    R[ours:$2]=${R[$1:$2]:-}
+    spread "$2"
+    R[ours:$2]=$saved_ours
+}
 row() {  # row label metric max|min target
     local ours=n/a peer
     [ "$PEER_ONLY" -eq 0 ] && ours=$(pick ours "$2" "$3")
@@ -336,6 +393,12 @@ printf '%s\n' "$(printf '%.0s-' $(seq 100))"
 row "idle RSS, MB (VmRSS)"                idle.rss        max "ratio <= 0.75 (lower is better)"
 row "GET /healthz keep-alive, req/s"      healthz-ka.rps  max "ratio >= 1.0"
 row "GET /healthz keep-alive, p99 ms"     healthz-ka.p99  min "ratio <= 1.0 (lower is better)"
+if [ ${#SERVE_SIDES[@]} -gt 0 ]; then
+    row_of serve "serve --sim /healthz k-a, req/s"  healthz-ka.rps max "ratio >= 1.0 (issue 11 §22, access log on)"
+    row_of serve "serve --sim /healthz k-a, p99 ms" healthz-ka.p99 min "ratio <= 1.0 (lower is better)"
+    row_of quiet "  same, --log-level warning, req/s" healthz-ka.rps max "(no access log; for comparison)"
+    row_of quiet "  same, --log-level warning, p99 ms" healthz-ka.p99 min "(lower is better)"
+fi
 row "GET /json keep-alive, req/s"         json-ka.rps     max "ratio >= 1.0"
 row "GET /json keep-alive, p99 ms"        json-ka.p99     min "ratio <= 1.0 (lower is better)"
 row "peak RSS under keep-alive, MB"       ka.hwm          max "ratio <= 1.0 (lower is better)"
@@ -345,7 +408,12 @@ row "POST /discard ${UPLOAD_MB} MB body, MB/s" discard.mbps max "(no target; the
 row "peak RSS incl. uploads, MB (VmHWM)"  upload.hwm      max "ours < 64 MB (lower is better)"
 row "RSS after uploads, MB (VmRSS)"       upload.rss      max "ours < 64 MB (lower is better)"
 echo
-
+if [ ${#SERVE_SIDES[@]} -gt 0 ]; then
+    echo "serve = $SERVE_BIN serve --sim, access log (stderr) to a file; serve with / without its log:" \
+        "$(ratio "$(pick serve healthz-ka.rps max)" "$(pick quiet healthz-ka.rps max)") (req/s)"
+    echo "  access-log lines / wrk requests per round: ${R[serve:healthz-ka.loglines]:-n/a}"
+    echo
+fi
 if [ "$PEER_ONLY" -eq 0 ]; then
     up=$(pick ours upload.mbps max)
     own_sink=$(pick ours discard.mbps max)

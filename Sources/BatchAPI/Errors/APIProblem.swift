@@ -65,7 +65,8 @@ struct APIProblem: HTTPResponseError, Sendable, CustomStringConvertible {
         case .timedOut: return APIProblem(status, type: ProblemType.timedOut, detail: error.message, extensions: backend(error))
         case .internalError:
             // The message may name server paths or system errors: it goes to the log, not to the client.
-            logger.error("internal error: \(error.message)")
+            // Metadata, not message text: the message can quote what the request sent (a path, a name).
+            logger.error("internal error", metadata: ["error": .string(error.message)])
             return APIProblem(status, type: ProblemType.internalError, detail: "An internal error occurred.")
         }
     }
@@ -93,7 +94,7 @@ struct APIProblem: HTTPResponseError, Sendable, CustomStringConvertible {
         case is CancellationError:
             return APIProblem(.serviceUnavailable, detail: "The server is shutting down.")
         default:
-            logger.error("unhandled error: \(String(reflecting: error))")
+            logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error))])
             return APIProblem(.internalServerError, type: ProblemType.internalError, detail: "An internal error occurred.")
         }
     }

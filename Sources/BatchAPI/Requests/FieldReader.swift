@@ -3,7 +3,8 @@ import Foundation
 import JSON
 
 /// Reads the members of a JSON object body (or the fields of a form) with clear 400s: each accessor names
-/// the field and what it expected. Unknown members are ignored, as FastAPI does.
+/// the field and what it expected. A member the body does not define is refused (`rejectUnknown`): a typo
+/// or a member of another route (`poll_interval` sent to submit) silently dropped would do what was not asked.
 struct FieldReader: Sendable {
     private let fields: [String: JSONValue]
 
@@ -40,6 +41,18 @@ struct FieldReader: Sendable {
         return FieldReader(fields)
     }
 
+    /// Refuses the first member (in name order) that is not in `allowed`, naming it; `expected` lists the members.
+    /// A member given as `null` is refused too: the schema gives every member a type, and "null" for "not given"
+    /// would make `{"input_path": null, "spec": "..."}` valid here while the document says it is not.
+    func rejectUnknown(_ allowed: Set<String>, expected: String) throws(APIProblem) {
+        if let name = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw .badRequest("'\(Self.shown(name))' is not a member of this body; expected \(expected).", param: Self.shown(name))
+        }
+        if let name = fields.keys.sorted().first(where: { fields[$0] == .null }) {
+            throw .badRequest("'\(name)' is null; leave the member out to take its default.", param: name)
+        }
+    }
+
     /// Whether the member is present and not null.
     func has(_ name: String) -> Bool {
         guard let value = fields[name] else { return false }
@@ -61,9 +74,9 @@ struct FieldReader: Sendable {
         case nil, .null?: return nil
         case .number(let value)?: return value
         case .string(let text)?:
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { return nil }
-            guard let value = Double(trimmed), value.isFinite else {
+            let trimmed = text.trimmingCharacters(in: Self.blanks)
+            // Digits with an optional fraction, as the OpenAPI document's pattern says (no sign, exponent or `inf`).
+            guard Self.isPlainDecimal(trimmed), let value = Double(trimmed), value.isFinite else {
                 throw .badRequest("'\(name)' is \"\(Self.shown(text))\"; expected a number.", param: name)
             }
             return value
@@ -87,10 +100,9 @@ struct FieldReader: Sendable {
         case .bool(let value)?: return value
         case .number(let value)? where value == 0 || value == 1: return value == 1
         case .string(let text)?:
-            switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+            switch text.trimmingCharacters(in: Self.blanks).lowercased() {
             case "true", "1", "yes", "on": return true
             case "false", "0", "no", "off": return false
-            case "": return nil
             default: throw .badRequest("'\(name)' is \"\(Self.shown(text))\"; expected true or false.", param: name)
             }
         case let other?: throw mismatch(name, other, "true or false")
@@ -156,6 +168,16 @@ struct FieldReader: Sendable {
 
     private func mismatch(_ name: String, _ value: JSONValue, _ expected: String) -> APIProblem {
         .badRequest("'\(name)' is \(value.kindName); expected \(expected).", param: name)
+    }
+
+    /// What is trimmed around a number or a flag given as text (the OpenAPI patterns' `[ \t]*`).
+    static let blanks = CharacterSet(charactersIn: " \t")
+
+    /// `[0-9]+(\.[0-9]+)?`.
+    static func isPlainDecimal(_ text: String) -> Bool {
+        let parts = text.utf8.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
+        let digits = { (part: Substring.UTF8View.SubSequence) in !part.isEmpty && part.allSatisfy { (0x30...0x39).contains($0) } }
+        return parts.allSatisfy { digits($0) }
     }
 
     private static func shown(_ text: String) -> String {

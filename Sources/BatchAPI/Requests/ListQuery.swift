@@ -6,7 +6,7 @@ struct ListQuery: Sendable {
     let after: String?
 
     init(_ request: Request) throws(APIProblem) {
-        if let text = request.query("limit"), !text.isEmpty {
+        if let text = request.query("limit") {
             guard let value = Int(text), (1...100).contains(value) else {
                 throw .badRequest("'limit' is \"\(text)\"; expected a whole number from 1 to 100.", param: "limit")
             }
@@ -14,8 +14,14 @@ struct ListQuery: Sendable {
         } else {
             limit = nil
         }
-        let after = request.query("after").flatMap { $0.isEmpty ? nil : $0 }
-        if let after { _ = try BatchRoutes.batchID(after, param: "after") }
+        // An empty `after` (or `limit`) is not "no value": the schema forbids an empty id, so it is a 400 like any bad id.
+        let after = request.query("after")
+        if let after {
+            guard !after.isEmpty else {
+                throw .badRequest("'after' is empty; expected a batch id (batch_...), or leave 'after' out.", param: "after")
+            }
+            _ = try BatchRoutes.batchID(after, param: "after")
+        }
         self.after = after
     }
 }

@@ -6,6 +6,7 @@ struct ParseBody: Sendable {
     let only: Set<String>?
 
     init(_ fields: FieldReader) throws(APIProblem) {
+        try fields.rejectUnknown(["force", "only"], expected: Self.expected)
         force = try fields.bool("force") ?? false
         only = try fields.strings("only").map(Set.init)
     }

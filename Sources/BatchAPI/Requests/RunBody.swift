@@ -4,8 +4,16 @@ import BatchService
 /// the submission plus `poll_interval`, `timeout` and `do_parse`.
 struct RunBody: Sendable {
     /// The members a JSON run body may have, for messages.
-    static let expected = "'input_path' (a .jsonl or .jsonl.gz file under inputs/); optional 'job_name', 'completion_window', "
-        + "'poll_interval', 'timeout', 'do_parse', 'force', 'metadata', 'endpoint'"
+    static let expected = "'input_path' (a .jsonl or .jsonl.gz file under inputs/), 'requests' or 'spec' (optional 'model'); "
+        + "optional 'job_name', 'completion_window', 'poll_interval', 'timeout', 'do_parse', 'force', 'metadata', 'endpoint'"
+    /// The fields a run-file form may have besides its `file` part, for messages.
+    static let expectedForm = "a 'file' part (.jsonl or .jsonl.gz); optional fields 'job_name', 'completion_window', "
+        + "'poll_interval', 'timeout', 'do_parse', 'force', 'endpoint'"
+
+    /// The members that say how to follow the batch.
+    static let runMembers: Set<String> = ["poll_interval", "timeout", "do_parse"]
+    /// The text fields of a run-file form (metadata, an object, has no form spelling).
+    static let formMembers: Set<String> = SubmitBody.creationMembers.subtracting(["metadata"]).union(runMembers)
 
     /// Default seconds between polls, as in the seed.
     static let defaultPollInterval = 5.0
@@ -13,15 +21,22 @@ struct RunBody: Sendable {
     let request: RunRequest
 
     /// A JSON run: the requests come from the body (`input_path`, or `requests` / `spec` as for submit).
-    init(_ fields: FieldReader) throws(APIProblem) {
-        guard let input = try SubmitBody.input(fields, sourceRequired: false) else {
+    init(_ fields: FieldReader, defaultModel: String) throws(APIProblem) {
+        try fields.rejectUnknown(SubmitBody.sourceMembers.union(SubmitBody.creationMembers).union(Self.runMembers), expected: Self.expected)
+        guard let input = try SubmitBody.input(fields, sourceRequired: false, defaultModel: defaultModel) else {
             throw .badRequest("Missing 'input_path': expected \(Self.expected).", param: "input_path")
         }
         try self.init(input, fields)
     }
 
-    /// A run of requests that came some other way (an uploaded file).
-    init(_ input: SubmissionInput, _ fields: FieldReader) throws(APIProblem) {
+    /// A run of the requests of an uploaded file, with the form's fields.
+    init(upload input: SubmissionInput, form fields: FieldReader) throws(APIProblem) {
+        try fields.rejectUnknown(Self.formMembers, expected: Self.expectedForm)
+        try self.init(input, fields)
+    }
+
+    /// A run of requests that came some other way, with fields already checked.
+    private init(_ input: SubmissionInput, _ fields: FieldReader) throws(APIProblem) {
         let submission = try SubmitBody.submission(input, fields)
         request = RunRequest(
             submission: submission,

@@ -1,24 +1,34 @@
 import BatchService
 
-/// The body of `POST /batches`: exactly one source (`input_path`, `requests`, or `spec` + `model`) and how
-/// to create the batch.
+/// The body of `POST /batches`: exactly one source (`input_path`, `requests`, or `spec` with an optional
+/// `model`) and how to create the batch.
 struct SubmitBody: Sendable {
     /// The members the body may have, for messages.
     static let expected = "'input_path' (a .jsonl or .jsonl.gz file under inputs/), 'requests' (an array of request line objects) "
-        + "or 'spec' and 'model'; optional 'job_name', 'completion_window', 'endpoint', 'metadata', 'force'"
+        + "or 'spec' (optional 'model'); optional 'job_name', 'completion_window', 'endpoint', 'metadata', 'force'"
+
+    /// The members that choose the requests.
+    static let sourceMembers: Set<String> = ["input_path", "requests", "spec", "model"]
+    /// The members that say how to create the batch (shared with run).
+    static let creationMembers: Set<String> = ["job_name", "completion_window", "endpoint", "metadata", "force"]
 
     let request: SubmitRequest
 
-    init(_ fields: FieldReader) throws(APIProblem) {
-        let input = try Self.input(fields, sourceRequired: true)!
+    /// `defaultModel` is the model of a `spec` given without one (`BATCH_OPENAI_MODEL`).
+    init(_ fields: FieldReader, defaultModel: String) throws(APIProblem) {
+        try fields.rejectUnknown(Self.sourceMembers.union(Self.creationMembers), expected: Self.expected)
+        let input = try Self.input(fields, sourceRequired: true, defaultModel: defaultModel)!
         request = try Self.submission(input, fields)
     }
 
     /// The source of the requests; nil when none is given and `sourceRequired` is false.
-    static func input(_ fields: FieldReader, sourceRequired: Bool) throws(APIProblem) -> SubmissionInput? {
+    static func input(_ fields: FieldReader, sourceRequired: Bool, defaultModel: String) throws(APIProblem) -> SubmissionInput? {
         let given = ["input_path", "requests", "spec"].filter { fields.has($0) }
         guard given.count <= 1 else {
             throw .badRequest("Give one of 'input_path', 'requests' or 'spec', not \(given.map { "'\($0)'" }.joined(separator: " and ")).")
+        }
+        if fields.has("model"), !fields.has("spec") {
+            throw .badRequest("'model' applies to 'spec' only; the lines of 'input_path' and 'requests' name their own model.", param: "model")
         }
         if let path = try fields.string("input_path") {
             guard !path.isEmpty else { throw .badRequest("'input_path' is empty; expected a .jsonl or .jsonl.gz file under inputs/.", param: "input_path") }
@@ -29,11 +39,14 @@ struct SubmitBody: Sendable {
             return .lines(lines)
         }
         if let spec = try fields.string("spec") {
-            guard let model = try fields.string("model"), !model.isEmpty else {
-                throw .badRequest("'spec' needs 'model': the model every request of the spec uses.", param: "model")
+            // One default for the CLI and REST: BATCH_OPENAI_MODEL (gpt-4o-mini unless set).
+            let model = try fields.string("model") ?? defaultModel
+            guard !model.isEmpty else {
+                throw .badRequest("'model' is empty; expected the model every request of the spec uses (default \(defaultModel)).", param: "model")
             }
             return .spec(spec, model: model)
         }
+
         guard sourceRequired else { return nil }
         throw .badRequest("Missing the requests: expected \(expected).")
     }
@@ -45,8 +58,8 @@ struct SubmitBody: Sendable {
             throw .badRequest("'completion_window' is \"\(window)\"; the Batch API supports only \"24h\".", param: "completion_window")
         }
         let jobName = try fields.string("job_name")
-        if let jobName, jobName.utf8.count > 512 {
-            throw .badRequest("'job_name' is longer than 512 bytes (metadata values are at most 512).", param: "job_name")
+        if let jobName, jobName.count > 512 {
+            throw .badRequest("'job_name' is longer than 512 characters (metadata values are at most 512).", param: "job_name")
         }
         let metadata = try fields.stringMap("metadata") ?? [:]
         guard metadata.count <= 14 else {

@@ -9,6 +9,7 @@ struct WaitBody: Sendable {
     let timeout: Double?
 
     init(_ fields: FieldReader) throws(APIProblem) {
+        try fields.rejectUnknown(["poll_interval", "timeout"], expected: Self.expected)
         pollInterval = try Self.pollInterval(fields) ?? RunBody.defaultPollInterval
         timeout = try Self.timeout(fields)
     }
@@ -21,10 +22,14 @@ struct WaitBody: Sendable {
         return value
     }
 
+    /// A wait longer than a week outlives any batch (the completion window is 24 h); a larger value once
+    /// overflowed the deadline's arithmetic and stopped the server.
+    static let maxTimeout = 604_800.0
+
     static func timeout(_ fields: FieldReader) throws(APIProblem) -> Double? {
         guard let value = try fields.number("timeout") else { return nil }
-        guard value > 0 else {
-            throw .badRequest("'timeout' is \(value); expected a positive number of seconds.", param: "timeout")
+        guard value > 0, value <= maxTimeout else {
+            throw .badRequest("'timeout' is \(value); expected seconds above 0 and at most \(Int(maxTimeout)) (a week).", param: "timeout")
         }
         return value
     }

@@ -8,7 +8,7 @@ extension BatchRoutes {
     static let invalidFormatMessage = "Invalid file format for Batch API. Must be .jsonl"
 
     func run(_ request: Request) async throws -> Response {
-        let body = try RunBody(try await fields(request, expected: RunBody.expected, emptyIsObject: false))
+        let body = try RunBody(try await fields(request, expected: RunBody.expected, emptyIsObject: false), defaultModel: configuration.defaultModel)
         return try await start(body.request, request)
     }
 
@@ -31,7 +31,7 @@ extension BatchRoutes {
         return try await coordinator.uploads.withUpload(form.fileChunks(), filename: filename, maxBytes: configuration.maxUploadBytes) { upload in
             // The fields may follow the file.
             try await form.readToEnd()
-            let body = try RunBody(.upload(upload), FieldReader(form: form.fields))
+            let body = try RunBody(upload: .upload(upload), form: FieldReader(form: form.fields))
             return try await start(body.request, request)
         }
     }

@@ -5,7 +5,7 @@ import HTTPServer
 // The step-by-step routes: submit, list, batch, status, wait, cancel, download, parse.
 extension BatchRoutes {
     func submit(_ request: Request) async throws -> Response {
-        let body = try SubmitBody(try await fields(request, expected: SubmitBody.expected, emptyIsObject: false))
+        let body = try SubmitBody(try await fields(request, expected: SubmitBody.expected, emptyIsObject: false), defaultModel: configuration.defaultModel)
         let result = try await coordinator.submit(body.request)
         if !result.reused {
             metrics.addTransfer(uploaded: Self.fileSize(result.outputDirectory + "/input.jsonl"))
@@ -39,12 +39,14 @@ extension BatchRoutes {
 
     func cancel(_ request: Request) async throws -> Response {
         let id = try pathID(request).rawValue
+        try await noMembers(request)
         let batch = try await coordinator.cancel(id: id)
         return try Response.json(StatusResponse(batch: batch, run: await coordinator.runState(id: id)))
     }
 
     func download(_ request: Request) async throws -> Response {
         let id = try pathID(request).rawValue
+        try await noMembers(request)
         let result = try await coordinator.download(id: id)
         metrics.addTransfer(downloaded: Self.fileSize(result.outputFile) + Self.fileSize(result.errorsFile))
         return try Response.json(DownloadResponse(result: result))

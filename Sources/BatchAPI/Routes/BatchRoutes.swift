@@ -86,6 +86,13 @@ public struct BatchRoutes: Sendable {
         return try FieldReader.decode(bytes, expected: expected, emptyIsObject: emptyIsObject)
     }
 
+    /// For a route whose body has no members: nothing, or an empty object (`{}`, as `curl -d '{}'` sends);
+    /// anything else is refused like an unknown member elsewhere.
+    func noMembers(_ request: Request) async throws {
+        let fields = try await fields(request, expected: "no members (leave the body out)", emptyIsObject: true)
+        try fields.rejectUnknown([], expected: "no members (leave the body out)")
+    }
+
     /// Size of a file, 0 when it cannot be read (for the transfer counters).
     static func fileSize(_ path: String?) -> UInt64 {
         guard let path, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber else { return 0 }

@@ -4,7 +4,8 @@ import OutputParser
 import SystemIO
 
 extension BatchCoordinator {
-    /// Parses the downloaded results into `docs/` and `index.json`; `notFound` when nothing was downloaded.
+    /// Parses the downloaded results into `docs/` and `index.json`; `notFound` for a batch unknown here,
+    /// `conflict` (wrong state, as for a download before completion) for a known batch not downloaded yet.
     /// The parser does file I/O for every document, so it runs on a dedicated thread.
     public func parse(id: String, force: Bool, only: Set<String>?) async throws(BatchServiceError) -> ParseIndex {
         let batchID = try checkedID(id)
@@ -29,7 +30,7 @@ extension BatchCoordinator {
         case .success(let index):
             return index
         case .failure(let error) where error.isMissingResults:
-            throw BatchServiceError(.notFound, "Batch \(id) has no downloaded results; download them first.")
+            throw BatchServiceError(.conflict, "Batch \(id) has no downloaded results yet; download them first (POST /batches/\(id)/download).")
         case .failure(let error):
             throw BatchServiceError(.internalError, "Parsing batch \(id) failed: \(error.description)")
         }

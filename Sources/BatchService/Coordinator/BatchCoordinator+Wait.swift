@@ -11,8 +11,9 @@ extension BatchCoordinator {
         guard pollInterval.isFinite, pollInterval > 0, pollInterval <= 3600 else {
             throw BatchServiceError(.badRequest, "poll_interval must be a number of seconds above 0 and at most 3600.")
         }
-        if let timeout, !(timeout.isFinite && timeout >= 0) {
-            throw BatchServiceError(.badRequest, "timeout must be a number of seconds, 0 or more.")
+        // Bounded: `.seconds(1e308)` traps (it does not fit a Duration) and took the whole server down.
+        if let timeout, !(timeout.isFinite && timeout >= 0 && timeout <= 604_800) {
+            throw BatchServiceError(.badRequest, "timeout must be a number of seconds from 0 to 604800 (a week).")
         }
         let started = ContinuousClock.now
         let deadline = timeout.map { started + .seconds($0) }

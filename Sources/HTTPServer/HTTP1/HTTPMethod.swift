@@ -1,32 +1,44 @@
-/// A request method this server understands (RFC 9110 §9).
+/// A request method (RFC 9110 §9): one of the standard methods, or any other token a client sent.
 ///
-/// Methods are case-sensitive: `get` is a valid token but not a known method, and is answered with
-/// `501 Not Implemented` by ``RequestParser``.
-public enum HTTPMethod: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+/// Methods are case-sensitive: `get` is a valid token but not `GET`. A method the server has no route for
+/// is a routing answer, not a parse error: on a known path it gets `405` with `Allow` (like `PATCH`), on an
+/// unknown path `404`. Only unimplemented transfer codings are `501`.
+public struct HTTPMethod: RawRepresentable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// The method as it appears on the wire, e.g. `GET`.
+    public let rawValue: String
+
+    /// A method from its wire spelling; any token is a method (the parser checks the token syntax).
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
     /// Transfers a current representation of the target resource.
-    case get = "GET"
+    public static let get = HTTPMethod(rawValue: "GET")
     /// Same as GET, but the response carries no content.
-    case head = "HEAD"
+    public static let head = HTTPMethod(rawValue: "HEAD")
     /// Performs resource-specific processing on the request content.
-    case post = "POST"
+    public static let post = HTTPMethod(rawValue: "POST")
     /// Replaces all current representations of the target resource.
-    case put = "PUT"
+    public static let put = HTTPMethod(rawValue: "PUT")
     /// Removes all current representations of the target resource.
-    case delete = "DELETE"
+    public static let delete = HTTPMethod(rawValue: "DELETE")
     /// Applies partial modifications to a resource (RFC 5789).
-    case patch = "PATCH"
+    public static let patch = HTTPMethod(rawValue: "PATCH")
     /// Describes the communication options for the target resource.
-    case options = "OPTIONS"
+    public static let options = HTTPMethod(rawValue: "OPTIONS")
     /// Performs a message loop-back test.
-    case trace = "TRACE"
+    public static let trace = HTTPMethod(rawValue: "TRACE")
     /// Establishes a tunnel to the server identified by the target.
-    case connect = "CONNECT"
+    public static let connect = HTTPMethod(rawValue: "CONNECT")
+
+    /// The standard methods of RFC 9110 and RFC 5789.
+    public static let allCases: [HTTPMethod] = [.get, .head, .post, .put, .delete, .patch, .options, .trace, .connect]
 
     /// The method as it appears on the wire, e.g. `GET`.
     public var description: String { rawValue }
 
-    /// Looks a method up from its wire bytes without allocating.
-    static func from(_ bytes: UnsafeBufferPointer<UInt8>) -> HTTPMethod? {
+    /// The method of its wire bytes (already checked to be a token); the standard ones without allocating.
+    static func from(_ bytes: UnsafeBufferPointer<UInt8>) -> HTTPMethod {
         switch bytes.count {
         case 3:
             if HTTPSyntax.hasPrefix(bytes, "GET") { return .get }
@@ -45,6 +57,6 @@ public enum HTTPMethod: String, Sendable, Hashable, CaseIterable, CustomStringCo
         default:
             break
         }
-        return nil
+        return HTTPMethod(rawValue: String(decoding: bytes, as: UTF8.self))
     }
 }

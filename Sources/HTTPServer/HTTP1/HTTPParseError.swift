@@ -39,7 +39,7 @@ public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertibl
         HTTPParseError(status: .requestHeaderFieldsTooLarge, reason: reason)
     }
 
-    /// `501 Not Implemented`: an unknown method or transfer coding.
+    /// `501 Not Implemented`: a transfer coding the parser does not implement.
     public static func notImplemented(_ reason: String) -> HTTPParseError {
         HTTPParseError(status: .notImplemented, reason: reason)
     }

@@ -124,9 +124,7 @@ extension RequestParser {
             throw .badRequest("empty request-target")
         }
         let version = try parseVersion(UnsafeBufferPointer(rebasing: line[(secondSpace + 1)...]))
-        guard let method = HTTPMethod.from(methodBytes) else {
-            throw .notImplemented("unknown method")
-        }
+        let method = HTTPMethod.from(methodBytes)
         var head = RequestHead(method: method, target: "", path: "", pathSegments: [], version: version)
         try parseTarget(targetBytes, method: method, into: &head)
         return head

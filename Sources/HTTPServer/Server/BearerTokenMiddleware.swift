@@ -1,19 +1,23 @@
-/// Requires `Authorization: Bearer <token>` on every request except the exempt paths.
+/// Requires `Authorization: Bearer <token>` on every request except those routed to an exempt route.
+///
+/// Exemption goes by the route the router matched, not by the path as spelled: the router drops empty
+/// segments, so `/healthz/` and `//healthz` reach the `/healthz` handler, and one rule must hold for every
+/// spelling that reaches it (a path compared as text let `/healthz/` need the token while `/healthz` did not).
 ///
 /// It answers 401 before the handler runs, so a request body is never read (and `Expect: 100-continue`
 /// gets its 401 without a 100). The comparison takes the same time wherever the tokens differ.
 public struct BearerTokenMiddleware: Middleware {
     private let token: [UInt8]
-    private let exemptPaths: Set<String>
+    private let exemptRoutes: Set<String>
 
-    /// Creates the middleware; `exemptPaths` are exact decoded paths (`/healthz`).
-    public init(token: String, exemptPaths: Set<String> = []) {
+    /// Creates the middleware; `exemptRoutes` are route patterns as registered (`/healthz`).
+    public init(token: String, exemptRoutes: Set<String> = []) {
         self.token = Array(token.utf8)
-        self.exemptPaths = exemptPaths
+        self.exemptRoutes = exemptRoutes
     }
 
     public func handle(_ request: Request, next: any HTTPHandler) async throws -> Response {
-        if exemptPaths.contains(request.path) || isAuthorized(request.headers["Authorization"]) {
+        if request.route.map(exemptRoutes.contains) == true || isAuthorized(request.headers["Authorization"]) {
             return try await next.handle(request)
         }
         var headers = HTTPHeaders()

@@ -201,8 +201,11 @@ final class Connection: RequestBodySource, @unchecked Sendable {
         )
         server.observer?.requestFinished(record)
         if configuration.accessLog {
-            let target = head.target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
-            logger.info("\(head.method.rawValue) \(target) \(record.status) \(bytesOut)B \(Self.milliseconds(record.duration))ms")
+            // The method and path came from the client: metadata, which the log handler escapes (never the query).
+            logger.info("request", metadata: [
+                "method": .string(head.method.rawValue), "path": .string(head.path), "status": .stringConvertible(record.status),
+                "bytes": .stringConvertible(bytesOut), "ms": .string(Self.milliseconds(record.duration)),
+            ])
         }
         return keepAlive
     }
@@ -249,7 +252,9 @@ final class Connection: RequestBodySource, @unchecked Sendable {
             method: .get, route: nil, status: error.status.code, bytesIn: 0, bytesOut: 0, duration: .zero
         ))
         if configuration.accessLog {
-            server.logger.info("rejected request: \(error.status.code) \(error.problem.detail ?? "")")
+            server.logger.info("request rejected", metadata: [
+                "status": .stringConvertible(error.status.code), "detail": .string(error.problem.detail ?? ""),
+            ])
         }
         await lingeringClose()
     }

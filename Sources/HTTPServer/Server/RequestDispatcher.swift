@@ -143,7 +143,7 @@ public struct RequestDispatcher: Sendable {
         if error is CancellationError {
             return Response.problem(ProblemDetails(status: .serviceUnavailable, detail: "The server is shutting down."))
         }
-        logger.error("unhandled error: \(String(reflecting: error))")
+        logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error))])
         return Response.problem(ProblemDetails(status: .internalServerError, detail: "An internal error occurred."))
     }
 }

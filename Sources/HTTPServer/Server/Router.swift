@@ -4,6 +4,10 @@
 /// rest of the path (`/batches/{id}/files/{path...}`). Segments are matched after percent-decoding, one by
 /// one, so `%2F` inside a segment never creates a new one. HEAD is served by the GET route; a path that
 /// exists with other methods gets 405 with `Allow`; OPTIONS on a known path answers 204 with `Allow`.
+///
+/// A literal segment beats a parameter: `/batches/run-file` is the `/batches/run-file` route's path only, not
+/// also `/batches/{batch_id}` with the id `run-file`, so `GET /batches/run-file` is a 405 with `Allow: POST`
+/// (the pattern of a path is the most literal one that matches it, compared segment by segment).
 public struct Router: Sendable {
     /// One registered route.
     public struct Route: Sendable {
@@ -65,8 +69,9 @@ public struct Router: Sendable {
         var allowed: [HTTPMethod] = []
         let lookup = method == .head ? HTTPMethod.get : method
         var fallback: Match?
-        for route in routes {
-            guard let parameters = Self.match(route.segments, segments) else { continue }
+        let candidates = routes.compactMap { route in Self.match(route.segments, segments).map { (route, $0) } }
+        guard let best = candidates.map({ Self.shape($0.0.segments) }).min(by: Self.moreLiteral) else { return .notFound }
+        for (route, parameters) in candidates where Self.shape(route.segments) == best {
             if route.method == method {
                 return .found(route, parameters: parameters)
             }
@@ -79,6 +84,23 @@ public struct Router: Sendable {
         if allowed.isEmpty { return .notFound }
         if allowed.contains(.get), !allowed.contains(.head) { allowed.append(.head) }
         return .methodNotAllowed(allowed: allowed)
+    }
+
+    /// A pattern's kind of segment, one by one: 0 literal, 1 parameter, 2 rest.
+    static func shape(_ segments: [Segment]) -> [Int] {
+        segments.map { segment in
+            switch segment {
+            case .literal: 0
+            case .parameter: 1
+            case .rest: 2
+            }
+        }
+    }
+
+    /// Whether shape `a` is more literal than `b` at their first difference (a longer exact match wins a tie).
+    static func moreLiteral(_ a: [Int], _ b: [Int]) -> Bool {
+        for (x, y) in zip(a, b) where x != y { return x < y }
+        return a.count > b.count
     }
 
     static func parse(_ pattern: String) -> [Segment] {

@@ -67,6 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         await coordinator.stopRuns()
         await backend.simulated?.stop()
+        // The access log's last lines, written off the request path, are on stderr before exit (atexit does it too).
+        LogSink.standardError.flush()
         withExtendedLifetime(lock) {}
     }
 
@@ -76,7 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
     private func makeServer(_ settings: Settings, coordinator: BatchCoordinator, logger: Logger) throws -> Server {
         let application = try APIApplication(
             coordinator: coordinator,
-            configuration: APIConfiguration(maxJSONBytes: settings.maxJSONBytes, maxUploadBytes: settings.maxUploadBytes),
+            configuration: APIConfiguration(maxJSONBytes: settings.maxJSONBytes, maxUploadBytes: settings.maxUploadBytes, defaultModel: settings.defaultModel),
             token: settings.token
         )
         return application.makeServer(Server.Configuration(host: host ?? settings.host, port: port ?? settings.port), logger: logger)

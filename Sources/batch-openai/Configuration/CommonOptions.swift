@@ -19,9 +19,10 @@ struct CommonOptions: ParsableArguments {
         try Settings(environment: EnvironmentLoader.load(envFile: envFile))
     }
 
-    /// A logger writing to stderr at the chosen level, else at `defaultLevel`.
+    /// A logger writing escaped lines to stderr (`LineLogHandler`, off the caller's path) at the chosen level,
+    /// else at `defaultLevel`.
     func logger(label: String, defaultLevel: Logger.Level = .info) throws -> Logger {
-        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: label) { LineLogHandler(label: $0) }
         logger.logLevel = try level(default: defaultLevel)
         return logger
     }

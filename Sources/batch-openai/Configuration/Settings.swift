@@ -11,6 +11,8 @@ struct Settings: Sendable, CustomStringConvertible {
     var inputsDirectory: String
     var maxUploadBytes: Int
     var maxJSONBytes: Int
+    /// The model of an inline spec that names none, for `create` and REST alike.
+    var defaultModel: String
 
     /// A malformed value names the variable and what was expected.
     struct Invalid: Error, CustomStringConvertible {
@@ -40,6 +42,7 @@ struct Settings: Sendable, CustomStringConvertible {
         inputsDirectory = value("BATCH_OPENAI_INPUTS") ?? "inputs"
         maxUploadBytes = try integer("BATCH_OPENAI_MAX_UPLOAD_BYTES", default: 256 << 20, range: 1...(1 << 40))
         maxJSONBytes = try integer("BATCH_OPENAI_MAX_JSON_BYTES", default: 1 << 20, range: 1...(1 << 30))
+        defaultModel = value("BATCH_OPENAI_MODEL") ?? "gpt-4o-mini"
     }
 
     /// Secrets are shown only as set or not set.
@@ -57,6 +60,7 @@ struct Settings: Sendable, CustomStringConvertible {
         BATCH_OPENAI_INPUTS=\(inputsDirectory)
         BATCH_OPENAI_MAX_UPLOAD_BYTES=\(maxUploadBytes)
         BATCH_OPENAI_MAX_JSON_BYTES=\(maxJSONBytes)
+        BATCH_OPENAI_MODEL=\(defaultModel)
         """
     }
 }

@@ -26,6 +26,20 @@ struct RoutingRouteTests {
         #expect(head.status == 200 && head.body.isEmpty)
     }
 
+    /// Issue 11 §9: a method the service does not implement (`QUERY`, `PROPFIND`) is answered like `PATCH`.
+    @Test func unimplementedMethodsAre405WithAllowOnKnownPathsAnd404Elsewhere() async throws {
+        let fixture = try RouteFixture.make()
+        defer { fixture.remove() }
+        for name in ["QUERY", "PROPFIND", "PATCH"] {
+            let method = HTTPMethod(rawValue: name)
+            let known = try await fixture.client.execute(method, "/batches")
+            try RouteFixture.problem(known, 405)
+            #expect(known.header("Allow")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.sorted() == ["GET", "HEAD", "POST"])
+            try RouteFixture.problem(try await fixture.client.execute(method, "/healthz"), 405)
+            try RouteFixture.problem(try await fixture.client.execute(method, "/nowhere"), 404)
+        }
+    }
+
     @Test func healthzOpenAPIAndDocsAnswerWithoutTheBackend() async throws {
         let fixture = try RouteFixture.make()
         defer { fixture.remove() }
@@ -73,5 +87,19 @@ struct RoutingRouteTests {
         #expect(allowed.status == 200, "\(allowed.text)")
         // Refused requests never reached the backend.
         #expect(fixture.backend.calls.map(\.operation) == [.listBatches])
+    }
+
+    /// Issue 11 §8: the router sends `/healthz/` and `//healthz` to the `/healthz` route, so the token rule
+    /// must treat them alike (it compared the path text, and `/healthz/` needed the token).
+    @Test func withATokenEverySpellingOfHealthzIsOpen() async throws {
+        let fixture = try RouteFixture.make(token: "s3cret-token")
+        defer { fixture.remove() }
+        for target in ["/healthz", "/healthz/", "//healthz", "/healthz//", "/healthz?probe=1"] {
+            let response = try await fixture.get(target)
+            #expect(response.status == 200, "\(target): \(response.status) \(response.text)")
+        }
+        // A path that only starts like it is another route, and needs the token.
+        try RouteFixture.problem(try await fixture.get("/healthz/x"), 401)
+        try RouteFixture.problem(try await fixture.post("/healthz/", json: "{}"), 401)
     }
 }

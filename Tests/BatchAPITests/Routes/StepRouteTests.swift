@@ -46,6 +46,19 @@ struct StepRouteTests {
         ])
     }
 
+    /// Issue 11 §10: a known batch parsed before its download is 409 (wrong state) saying to download first;
+    /// an empty `after` is not a batch id (400).
+    @Test func parseBeforeDownloadIs409AndAnEmptyAfterIs400() async throws {
+        let fixture = try RouteFixture.make(inputs: ["ok.jsonl": Self.good])
+        defer { fixture.remove() }
+        let id = try await fixture.submit()
+        let early = try RouteFixture.problem(try await fixture.post("/batches/\(id)/parse"), 409)
+        #expect((early["detail"] as? String)?.contains("download them first") == true, "\(early)")
+        let after = try RouteFixture.problem(try await fixture.get("/batches?after="), 400)
+        #expect(after["param"] as? String == "after")
+        #expect(try await fixture.get("/batches?limit=5").status == 200)
+    }
+
     @Test func submitIs201ThenTheSameSubmissionIs200Reused() async throws {
         let fixture = try RouteFixture.make(inputs: ["ok.jsonl": Self.good])
         defer { fixture.remove() }
@@ -70,6 +83,47 @@ struct StepRouteTests {
         #expect(spec.status == 201, "\(spec.text)")
         #expect(try spec.object()["request_count"] as? Int == 2)
         #expect(fixture.backend.count(.createBatch) == 2)
+    }
+
+    /// Issue 11 §18: `spec` without `model` takes the configured default (BATCH_OPENAI_MODEL) instead of a 400;
+    /// issue 11 §11: a member of another route (`poll_interval` on submit) is refused by name, not dropped.
+    @Test func aSpecWithoutModelTakesTheDefaultAndUnknownMembersAre400() async throws {
+        let fixture = try RouteFixture.make(api: APIConfiguration(defaultModel: "gpt-default-x"))
+        defer { fixture.remove() }
+        let spec = try await fixture.post("/batches", json: #"{"spec":"user: Hello /// user: How are you?"}"#)
+        #expect(spec.status == 201, "\(spec.text)")
+        let directory = try #require(try spec.object()["output_dir"] as? String)
+        let input = try String(contentsOfFile: directory + "/input.jsonl", encoding: .utf8)
+        #expect(input.split(separator: "\n").count == 2)
+        #expect(input.split(separator: "\n").allSatisfy { $0.contains(#""model":"gpt-default-x""#) }, "\(input)")
+
+        let unknown = try RouteFixture.problem(try await fixture.post("/batches", json: #"{"spec":"user: hi","poll_interval":5}"#), 400)
+        #expect(unknown["param"] as? String == "poll_interval")
+        #expect((unknown["detail"] as? String)?.contains("'poll_interval' is not a member") == true)
+        #expect(fixture.backend.count(.createBatch) == 1)
+    }
+
+    /// Found by schemathesis (issue 11 §11): a huge `timeout` trapped converting to a Duration and stopped the
+    /// server; an empty numeric field was read as absent; download and cancel ignored whatever body came.
+    @Test func fuzzFindingsAreRefusedWith400() async throws {
+        let fixture = try RouteFixture.make(inputs: ["ok.jsonl": Self.good])
+        defer { fixture.remove() }
+        let id = try await fixture.submit()
+        for body in [#"{"timeout":1.7e308}"#, #"{"timeout":604801}"#, #"{"timeout":""}"#, #"{"poll_interval":""}"#, #"{"poll_interval":"-1"}"#, #"{"poll_interval":"1e1"}"#] {
+            let problem = try RouteFixture.problem(try await fixture.post("/batches/\(id)/wait", json: body), 400)
+            #expect(["timeout", "poll_interval"].contains(problem["param"] as? String), "\(body): \(problem)")
+        }
+        let run = try RouteFixture.problem(try await fixture.post("/batches/run", json: #"{"input_path":"ok.jsonl","timeout":1e300}"#), 400)
+        #expect(run["param"] as? String == "timeout")
+        try RouteFixture.problem(try await fixture.post("/batches/run", json: #"{"input_path":"ok.jsonl","do_parse":""}"#), 400)
+        for route in ["download", "cancel"] {
+            let members = try RouteFixture.problem(try await fixture.post("/batches/\(id)/\(route)", json: #"{"force":true}"#), 400)
+            #expect(members["param"] as? String == "force")
+            try RouteFixture.problem(try await fixture.post("/batches/\(id)/\(route)", json: "[null, null]"), 400)
+        }
+        // An empty object, or no body, is still fine.
+        #expect(try await fixture.post("/batches/\(id)/cancel", json: "{}").status == 200)
+        #expect(try await fixture.get("/batches/\(id)").status == 200)
     }
 
     @Test func invalidJSONLIs422WithItsLineNumbers() async throws {

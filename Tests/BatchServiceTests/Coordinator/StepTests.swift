@@ -150,7 +150,8 @@ struct StepTests {
         let submitted = try await coordinator.submit(SubmitRequest(input: .path(try fixture.writeInput(ServiceFixture.chatLines(4)))))
         let id = submitted.batch.id
         let early = try #require(await serviceError { try await coordinator.parse(id: id, force: false, only: nil) })
-        #expect(early.kind == .notFound)
+        #expect(early.kind == .conflict)  // a wrong state, not an unknown batch (issue 11 §10)
+        #expect(early.message.contains("download them first"))
         #expect(!FileManager.default.fileExists(atPath: submitted.outputDirectory + "/docs"))
 
         _ = try await coordinator.wait(id: id, pollInterval: 0.02, timeout: 30)

@@ -150,8 +150,8 @@ struct MemoryStepTests {
         let coordinator = fixture.coordinator()
         let submitted = try await coordinator.submit(try fixture.submission(3))
         let id = submitted.batch.id
-        // Before a download there is nothing to parse.
-        #expect(await serviceError { try await coordinator.parse(id: id, force: false, only: nil) }?.kind == .notFound)
+        // Before a download there is nothing to parse: a wrong state, 409 (issue 11 §10).
+        #expect(await serviceError { try await coordinator.parse(id: id, force: false, only: nil) }?.kind == .conflict)
         fixture.backend.finish(id, as: .completed)
         _ = try await coordinator.download(id: id)
 

@@ -38,7 +38,11 @@ struct ErrorStatusTests {
         #expect((wrongType["detail"] as? String)?.contains("expected a string") == true)
         let two = try Self.problem(try await harness.post("/batches", json: #"{"input_path":"ok.jsonl","spec":"user: hi","model":"m"}"#), 400)
         #expect((two["detail"] as? String)?.contains("not 'input_path' and 'spec'") == true)
-        try Self.problem(try await harness.post("/batches", json: #"{"spec":"user: hi"}"#), 400)
+        // A spec without model takes BATCH_OPENAI_MODEL now (issue 11 §18); an empty model is still refused.
+        try Self.problem(try await harness.post("/batches", json: #"{"spec":"user: hi","model":""}"#), 400)
+        // A member the route does not define is refused by name, never dropped (issue 11 §11).
+        let unknown = try Self.problem(try await harness.post("/batches", json: #"{"input_path":"ok.jsonl","poll_interval":5}"#), 400)
+        #expect(unknown["param"] as? String == "poll_interval")
         try Self.problem(try await harness.post("/batches", json: #"{"input_path":"ok.jsonl","completion_window":"1h"}"#), 400)
         try Self.problem(try await harness.post("/batches/run", json: #"{"input_path":"ok.jsonl","poll_interval":"soon"}"#), 400)
         try Self.problem(try await harness.post("/batches/run", json: #"{"input_path":"ok.jsonl","do_parse":"maybe"}"#), 400)
@@ -62,7 +66,9 @@ struct ErrorStatusTests {
         let id = try #require(submitted["batch_id"] as? String)
         let conflict = try Self.problem(try await harness.post("/batches/\(id)/download"), 409)
         #expect(conflict["type"] as? String == "urn:batch-openai:problem:conflict")
-        try Self.problem(try await harness.post("/batches/\(id)/parse"), 404)
+        // Issue 11 §10: parse before download is a wrong state (409), not an unknown batch.
+        let early = try Self.problem(try await harness.post("/batches/\(id)/parse"), 409)
+        #expect((early["detail"] as? String)?.contains("download them first") == true, "\(early)")
         // Another method on a known path: 405 with Allow.
         let wrongMethod = try await harness.request("DELETE", "/batches/\(id)")
         #expect(wrongMethod.status == 405)

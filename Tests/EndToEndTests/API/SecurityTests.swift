@@ -65,6 +65,9 @@ struct SecurityTests {
             #expect(!refused.text.contains("tok-secret-1"))
         }
         #expect(try await harness.request("GET", "/healthz", auth: false).status == 200)
+        // Issue 11 §8: one rule for every spelling the router sends to /healthz.
+        #expect(try await harness.request("GET", "/healthz/", auth: false).status == 200)
+        #expect(try await harness.request("HEAD", "/healthz/", auth: false).status == 200)
         #expect(try await harness.request("GET", "/openapi.json").status == 200)
         let run = try await harness.post("/batches/run", json: #"{"input_path":"ok.jsonl","poll_interval":0.05}"#)
         #expect(run.status == 200, "\(run.text)")

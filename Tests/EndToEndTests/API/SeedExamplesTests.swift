@@ -93,6 +93,8 @@ struct SeedExamplesTests {
         server.signal(SIGTERM)
         let stopped = try await server.result(timeout: .seconds(20))
         #expect(stopped.status == 0, "\(stopped.stderr)")
-        #expect(stopped.stderr.contains("POST /batches/run-file 200"))
+        #expect(stopped.stderr.split(separator: "\n").contains {
+            $0.contains("method=POST") && $0.contains("path=/batches/run-file ") && $0.contains("status=200")
+        }, "\(stopped.stderr)")
     }
 }

@@ -48,8 +48,8 @@ struct StepByStepTests {
         #expect((finished["request_counts"] as? [String: Int])?["completed"] == 6)
         #expect(FileManager.default.fileExists(atPath: harness.outputs + "/\(id)/batch.json"))
 
-        // Parse before download: 404 (nothing downloaded yet).
-        #expect(try await harness.post("/batches/\(id)/parse").status == 404)
+        // Parse before download: 409, the wrong state (issue 11 §10).
+        #expect(try await harness.post("/batches/\(id)/parse").status == 409)
 
         let downloaded = try await harness.post("/batches/\(id)/download")
         #expect(downloaded.status == 200, "\(downloaded.text)")

@@ -35,6 +35,16 @@ struct RequestParserTests {
         #expect(head?.method == method)
     }
 
+    /// Issue 11 §9: a method is any token; which ones a path answers is the router's business (405 with
+    /// `Allow`), so the parser no longer refuses `QUERY` or `PROPFIND` with 501.
+    @Test(arguments: ["QUERY", "PROPFIND", "get", "BREW", "X-CUSTOM.1"])
+    func parsesAnyTokenMethod(_ method: String) throws {
+        let head = try #require(ParserHarness.head("\(method) /a HTTP/1.1\r\nHost: a\r\n\r\n"))
+        #expect(head.method.rawValue == method)
+        #expect(head.path == "/a")
+        #expect(!HTTPMethod.allCases.contains(head.method))
+    }
+
     @Test func optionsAsteriskForm() throws {
         let head = try #require(ParserHarness.head("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n"))
         #expect(head.target == "*")

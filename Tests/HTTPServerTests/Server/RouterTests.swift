@@ -28,6 +28,28 @@ struct RouterTests {
         #expect(values == parameters)
     }
 
+    /// Found by schemathesis (issue 11 §11): `OPTIONS /batches/run-file` advertised `GET`, because
+    /// `/batches/{batch_id}` matched it too. A literal segment beats a parameter.
+    @Test func aLiteralSegmentBeatsAParameter() {
+        var router = Self.router()
+        router.add(.post, "/batches/run-file") { _ in .text("run-file") }
+        guard case .methodNotAllowed(let allowed) = router.match(.get, segments: ["batches", "run-file"]) else {
+            Issue.record("GET /batches/run-file was routed to /batches/{id}")
+            return
+        }
+        #expect(allowed == [.post])
+        guard case .found(let route, _) = router.match(.post, segments: ["batches", "run-file"]) else {
+            Issue.record("no match")
+            return
+        }
+        #expect(route.pattern == "/batches/run-file")
+        guard case .found(let other, let values) = router.match(.get, segments: ["batches", "run-files"]) else {
+            Issue.record("no match")
+            return
+        }
+        #expect(other.pattern == "/batches/{id}" && values == ["id": "run-files"])
+    }
+
     @Test func headUsesGetAndUnknownMethodsGet405() {
         let router = Self.router()
         guard case .found(let route, _) = router.match(.head, segments: ["batches", "x"]) else {

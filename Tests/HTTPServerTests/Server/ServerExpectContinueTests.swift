@@ -54,7 +54,7 @@ struct ServerExpectContinueTests {
 struct BearerTokenTests {
     @Test func requiresTheTokenExceptOnExemptPaths() async throws {
         let server = try TestServer.start(
-            middleware: [BearerTokenMiddleware(token: "s3cret", exemptPaths: ["/hello"])],
+            middleware: [BearerTokenMiddleware(token: "s3cret", exemptRoutes: ["/hello"])],
             routes: TestRoutes.standard
         )
         let client = try await server.connect()

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPServer
 import TestSupport
 import Testing
@@ -25,7 +26,6 @@ struct ServerFramingTests {
         ("too-long target", "GET \(longTarget) HTTP/1.1\r\nHost: x\r\n\r\n", 414),
         ("too many headers", "GET /hello HTTP/1.1\r\nHost: x\r\n\(manyHeaders)\r\n", 431),
         ("too large a header", "GET /hello HTTP/1.1\r\nHost: x\r\n\(hugeHeader)\r\n", 431),
-        ("unknown method", "BREW /hello HTTP/1.1\r\nHost: x\r\n\r\n", 501),
     ]
 
     @Test("refused with its status, Connection: close, then a close", arguments: cases)
@@ -61,6 +61,27 @@ struct ServerFramingTests {
         let response = try await client.readResponse()
         #expect(response.status == 413)
         #expect(await client.isClosed())
+        try await server.stop()
+    }
+
+    /// Issue 11 §9: a well-formed request with a method no route implements is a routing answer, not a
+    /// framing error: 405 with `Allow` on a known path, 404 elsewhere, and the connection stays usable.
+    @Test func anUnimplementedMethodIs405WithAllowOnAKnownPathAnd404Elsewhere() async throws {
+        let server = try TestServer.start(routes: TestRoutes.standard)
+        let client = try await server.connect()
+        for method in ["QUERY", "PROPFIND", "BREW"] {
+            try await client.send("\(method) /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
+            let known = try await client.readResponse()
+            #expect(known.status == 405, "\(method)")
+            let allow = known.header("Allow")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.sorted()
+            #expect(allow == ["DELETE", "GET", "HEAD"], "\(method)")
+            #expect(known.header("Content-Type") == "application/problem+json")
+            #expect(known.header("Connection")?.lowercased() != "close")
+            try await client.send("\(method) /nowhere HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try await client.readResponse().status == 404, "\(method)")
+        }
+        // Still the same connection: it was never closed as for a framing error.
+        #expect(try await client.request("GET", "/hello").status == 200)
         try await server.stop()
     }
 

@@ -16,7 +16,7 @@ struct CreateCommand: AsyncParsableCommand {
         In a spec, '///' separates requests, '||' separates the messages \
         of a request, and each message is 'role: content' (system, user, \
         assistant or developer). Spec requests go to /v1/chat/completions \
-        with --model (default gpt-4o-mini) and custom_ids 1, 2, 3 …
+        with --model (default BATCH_OPENAI_MODEL, else gpt-4o-mini) and custom_ids 1, 2, 3 …
 
         An --input file is checked against the Batch API's rules first: \
         every bad line is reported with its number and nothing is uploaded. \
@@ -50,7 +50,7 @@ struct CreateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A ready JSONL file of request lines (.jsonl, or .jsonl.gz: inflated first).", valueName: "file.jsonl"))
     var input: String?
 
-    @Option(help: ArgumentHelp("The model of spec requests (default gpt-4o-mini; --input lines name their own).", valueName: "name"))
+    @Option(help: ArgumentHelp("The model of spec requests (default BATCH_OPENAI_MODEL, else gpt-4o-mini; --input lines name their own).", valueName: "name"))
     var model: String?
 
     @Option(help: ArgumentHelp("The completion window.", valueName: "window"))
@@ -86,7 +86,7 @@ struct CreateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let metadata = try MetadataOption.parse(metadata)
-        let modelName = model ?? "gpt-4o-mini"
+        let modelName = try model ?? common.settings().defaultModel
         // Check the requests before connecting: a bad spec or line is reported even without a key.
         let batchInput: BatchInput
         if let requests {
