@@ -56,24 +56,27 @@ final class DataFileWriter {
         size += line.count
     }
 
-    /// Writes every line, in input order, through `file`.
+    /// Writes every line, in input order, through `file`, a megabyte at a time.
     func copy(into file: DurableFile) throws(ParseError) {
         entries.sort { ($0.position, $0.sequence) < ($1.position, $1.sequence) }
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 20)
+        var chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 1)
+        defer { chunk.deallocate() }
+        var used = 0
         do throws(SystemError) {
             for entry in entries {
-                let start = buffer.count
-                buffer.append(contentsOf: repeatElement(0, count: entry.length))
-                try buffer.withUnsafeMutableBytes { bytes throws(SystemError) in
-                    try readExactly(into: UnsafeMutableRawBufferPointer(rebasing: bytes[start...]), at: entry.offset)
+                if used + entry.length > chunk.count {
+                    try file.append(UnsafeRawBufferPointer(rebasing: chunk[0..<used]))
+                    used = 0
                 }
-                if buffer.count >= 1 << 20 {
-                    try file.append(buffer)
-                    buffer.removeAll(keepingCapacity: true)
+                if entry.length > chunk.count {
+                    // One line longer than the chunk (a request embedding many inputs): a chunk of its size.
+                    chunk.deallocate()
+                    chunk = .allocate(byteCount: entry.length, alignment: 1)
                 }
+                try readExactly(into: UnsafeMutableRawBufferPointer(rebasing: chunk[used..<(used + entry.length)]), at: entry.offset)
+                used += entry.length
             }
-            try file.append(buffer)
+            try file.append(UnsafeRawBufferPointer(rebasing: chunk[0..<used]))
         } catch {
             throw ParseError(error, file: file.path)
         }
