@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "batch-openai",
             dependencies: [
-                "JSON", "SystemIO", "HTTPServer", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser",
+                "CLinux", "JSON", "SystemIO", "HTTPServer", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser",
                 "BatchService", "OpenAISimulator", "BatchAPI", "Gzip", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -62,6 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try common.settings()
         let logger = try common.logger(label: "batch-openai.serve")
+        if !ServerMemory.configure() { logger.warning("glibc refused the allocator settings; memory may stay high after runs") }
+        let trimmer = Task { await ServerMemory.trimPeriodically() }
+        defer { trimmer.cancel() }
         let backend = try startBackend(settings, logger: logger)
         let workspace = try Workspace(outputs: settings.outputsDirectory, inputs: settings.inputsDirectory)
         let client = OpenAI(configuration: backend.configuration, logger: try common.logger(label: "batch-openai.client"))
