@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "OutputParser", dependencies: ["JSON", "SystemIO", "BatchCore", logging], swiftSettings: swiftSettings),
         .target(
             name: "BatchService",
-            dependencies: ["JSON", "SystemIO", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser", "Gzip", logging],
+            dependencies: ["SystemIO", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser", "Gzip", logging],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "batch-openai",
             dependencies: [
-                "JSON", "SystemIO", "HTTPServer", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser",
+                "CLinux", "JSON", "SystemIO", "HTTPServer", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser",
                 "BatchService", "OpenAISimulator", "BatchAPI", "Gzip", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

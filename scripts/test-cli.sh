@@ -93,6 +93,9 @@ check "second parse skips everything" 0 "$bin" parse batch_cli --json
 grep -q '"processed":0' out.txt && grep -q '"skipped":6' out.txt || { echo "FAIL second run"; cat out.txt; failures=$((failures + 1)); }
 check "force with only" 0 "$bin" parse batch_cli --force --only request-1 --json
 grep -q '"processed":1' out.txt || { echo "FAIL --only"; cat out.txt; failures=$((failures + 1)); }
+[ "$(grep -c '"status" : ' outputs/batch_cli/index.json)" = 7 ] || { echo "FAIL --only keeps the other entries"; cat outputs/batch_cli/index.json; failures=$((failures + 1)); }
+check "an unknown --only id exits 1" 1 "$bin" parse batch_cli --only request-1 --only no-such-id
+grep -q "unknown custom_id in only: 'no-such-id'" err.txt || { echo "FAIL unknown --only message"; cat err.txt; failures=$((failures + 1)); }
 check "unknown batch exits 1" 1 "$bin" parse batch_missing
 grep -q '^Error: no output.jsonl or errors.jsonl .*: batch-openai download batch_missing$' err.txt || { echo "FAIL missing batch message"; cat err.txt; failures=$((failures + 1)); }
 check "parse --log-level debug keeps stdout for --json" 0 "$bin" parse batch_cli --json --log-level debug

@@ -14,8 +14,9 @@ struct DocumentNamer {
     }
 
     private let fileNames = FileNameSanitizer(maxBytes: 160)
-    // Directories never end like a document, so `docs/a.md/` cannot sit where `docs/a.md` must.
-    private let directoryNames = FileNameSanitizer(maxBytes: 100, reservedSuffixes: [".md", ".puml", ".tmp"])
+    // Directories never end like a document or a data file, so `docs/a.md/` cannot sit where `docs/a.md`
+    // must, nor `docs/embeddings.jsonl/` where the data file goes.
+    private let directoryNames = FileNameSanitizer(maxBytes: 100, reservedSuffixes: [".md", ".puml", ".tmp", ".jsonl"])
     private var taken: Set<String> = []
 
     /// The file for `id`, unique within this namer.

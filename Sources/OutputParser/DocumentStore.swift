@@ -82,6 +82,26 @@ final class DocumentStore {
         }
     }
 
+    /// A file to stream to `relativePath` (a data file too large for one array), written under a temporary
+    /// name; `commit(_:)` renames it into place, without fsync (the run's one `syncfs` covers it).
+    func makeFile(_ relativePath: String) throws(ParseError) -> DurableFile {
+        let path = (staging ?? root) + "/" + relativePath
+        do {
+            return try DurableFile(path: path)
+        } catch {
+            throw ParseError(error, file: root + "/" + relativePath)
+        }
+    }
+
+    /// Puts a file of `makeFile(_:)` in place.
+    func commit(_ file: DurableFile) throws(ParseError) {
+        do {
+            try file.commit(.deferred)
+        } catch {
+            throw ParseError(error, file: file.path)
+        }
+    }
+
     /// Reads a whole file, or `nil` when it does not exist (segments, when assembling `final.md`).
     func read(_ relativePath: String) throws(ParseError) -> [UInt8]? {
         let fd = openat(directory, relativePath, O_RDONLY | O_CLOEXEC)

@@ -8,6 +8,7 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         case noResults(batchDirectory: String)
         case system(call: String, path: String, errno: Int32)
         case lineTooLong(file: String, line: Int, limit: Int)
+        case unknownIDs([String])
     }
 
     private let kind: Kind
@@ -29,6 +30,17 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         ParseError(.lineTooLong(file: file, line: line, limit: limit))
     }
 
+    /// Ids given in `only` that the batch does not have (in neither its input nor its result files).
+    public static func unknownIDs(_ ids: [String]) -> ParseError {
+        ParseError(.unknownIDs(ids))
+    }
+
+    /// For `unknownIDs`: the ids, sorted; nil for other errors.
+    public var unknownIDs: [String]? {
+        if case let .unknownIDs(ids) = kind { return ids }
+        return nil
+    }
+
     /// True when the batch has no result files (the service maps it to 404).
     public var isMissingResults: Bool {
         if case .noResults = kind { return true }
@@ -44,6 +56,10 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(call) \(path) failed: \(String(cString: strerror(code))) (errno \(code))"
         case let .lineTooLong(file, line, limit):
             return "\(file) line \(line) is longer than \(limit) bytes"
+        case let .unknownIDs(ids):
+            let shown = ids.prefix(10).map { "'\($0)'" }.joined(separator: ", ")
+            let more = ids.count > 10 ? " and \(ids.count - 10) more" : ""
+            return "unknown custom_id in only: \(shown)\(more) (neither input.jsonl, output.jsonl nor errors.jsonl has \(ids.count == 1 ? "it" : "them"))"
         }
     }
 }

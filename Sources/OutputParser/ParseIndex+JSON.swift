@@ -31,6 +31,7 @@ extension ParseIndex {
             if out.count >= 1 << 16 { try sink(&out) }
         }
         append(items.isEmpty ? "],\n" : "\n  ],\n")
+        append("  \"missing\" : \(missing),\n")
         append("  \"processed\" : \(processed),\n  \"skipped\" : \(skipped)\n}\n")
         try sink(&out)
     }

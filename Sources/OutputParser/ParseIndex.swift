@@ -1,4 +1,6 @@
-/// The content of `index.json`: what one parse run did with each result.
+/// The content of `index.json`: every request of the batch (each result line, and each input `custom_id`
+/// that no result file lists) and what became of it. The counters say what the last run did; the items
+/// describe the whole batch, so a run limited by `only` keeps the other entries as the earlier run left them.
 public struct ParseIndex: Codable, Sendable, Hashable {
     /// What happened to one result line.
     public enum Status: String, Codable, Sendable, Hashable {
@@ -8,6 +10,13 @@ public struct ParseIndex: Codable, Sendable, Hashable {
         case skipped
         /// The request failed (or its line was unreadable): no document.
         case error
+        /// A data result (an embedding, a moderation) recorded in its data file (`embeddings.jsonl`,
+        /// `moderations.jsonl` under `docs/`), not a document.
+        case ok
+        /// An input `custom_id` that neither `output.jsonl` nor `errors.jsonl` lists: the request never ran.
+        case missing
+        /// A result outside `only` that no run has written yet.
+        case pending
     }
 
     /// A request's failure, as the result file told it.
@@ -28,7 +37,7 @@ public struct ParseIndex: Codable, Sendable, Hashable {
     public struct Item: Codable, Sendable, Hashable {
         /// The line's `custom_id`; `nil` only when the line could not be read.
         public var customID: String?
-        /// The document's path relative to `docs/`; `nil` for failures.
+        /// The document's (or data file's) path relative to `docs/`; `nil` for failures and missing requests.
         public var file: String?
         /// What happened.
         public var status: Status
@@ -71,24 +80,28 @@ public struct ParseIndex: Codable, Sendable, Hashable {
     public var skipped: Int
     /// Failed requests and unreadable lines.
     public var failed: Int
+    /// Input `custom_id`s with no result line (items with status `missing`).
+    public var missing: Int
     /// `final.md` files (relative to `docs/`) written in this run.
     public var finals: [String]
-    /// Every result line considered, in file order (`output.jsonl`, then `errors.jsonl`).
+    /// Every result line, in file order (`output.jsonl`, then `errors.jsonl`), then the missing requests
+    /// in input order.
     public var items: [Item]
 
     /// Creates an index.
     public init(batchID: String, docsDirectory: String, processed: Int = 0, skipped: Int = 0, failed: Int = 0,
-                finals: [String] = [], items: [Item] = []) {
+                missing: Int = 0, finals: [String] = [], items: [Item] = []) {
         self.batchID = batchID
         self.docsDirectory = docsDirectory
         self.processed = processed
         self.skipped = skipped
         self.failed = failed
+        self.missing = missing
         self.finals = finals
         self.items = items
     }
 
     enum CodingKeys: String, CodingKey {
-        case batchID = "batch_id", docsDirectory = "docs_dir", processed, skipped, failed, finals, items
+        case batchID = "batch_id", docsDirectory = "docs_dir", processed, skipped, failed, missing, finals, items
     }
 }

@@ -6,8 +6,10 @@ struct ResultLine {
     enum Outcome {
         /// The model's text.
         case content(String)
-        /// The request failed, or succeeded without text.
+        /// The request failed.
         case failure(code: String, message: String)
+        /// The request succeeded with a body that has no text: data (embeddings, moderations) or nothing usable.
+        case noText
     }
 
     /// The line's `custom_id`.
@@ -61,7 +63,7 @@ struct ResultLine {
             return .failure(code: "no_content", message: "the response body is not a JSON object")
         }
         if let content = content(of: body) { return .content(content) }
-        return .failure(code: "no_content", message: "the response has no text content")
+        return .noText
     }
 
     /// Chat completions, then the Responses API, then completions.

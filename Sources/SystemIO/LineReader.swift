@@ -5,8 +5,11 @@ import Glibc
 /// (callers that skip them still count them in `lineNumber`).
 ///
 /// A file is read with `read(2)` into one reusable buffer that grows only for a longer line, so
-/// memory stays bounded by the longest line, not the file (result files reach 200 MB). A line whose
-/// pending bytes fill a buffer already larger than `maxLineBytes` throws `lineTooLong`.
+/// memory stays bounded by the longest line, not the file (result files reach 200 MB). The buffer
+/// grows with `realloc`, which moves a large block by remapping its pages (a copy would hold the old
+/// and the new buffer at once: 96 MB resident for a 50 MB line), and shrinks back to its first size
+/// once the long line is behind, so one long line does not pin its memory for the rest of the file.
+/// A line whose pending bytes fill a buffer already larger than `maxLineBytes` throws `lineTooLong`.
 public final class LineReader {
     private let fd: Int32
     private let path: String
@@ -14,6 +17,8 @@ public final class LineReader {
     /// The file's buffer, or the mapping (never grown or freed then).
     private var buffer: UnsafeMutableRawBufferPointer
     private let ownsBuffer: Bool
+    /// The size an owned buffer starts with and shrinks back to.
+    private let initialCapacity: Int
     /// Bytes `[start, end)` of `buffer` are read and not yet handed out.
     private var start = 0
     private var end = 0
@@ -23,12 +28,18 @@ public final class LineReader {
 
     /// Opens `path` for reading; a missing file throws `open` with `ENOENT`.
     public init(path: String, maxLineBytes: Int = .max, initialCapacity: Int = 1 << 20) throws(SystemError) {
-        fd = try SystemCall.call("open", path: path) { open(path, O_RDONLY | O_CLOEXEC) }
         self.path = path
         self.maxLineBytes = maxLineBytes
         let limit = maxLineBytes == .max ? maxLineBytes : maxLineBytes + 1
-        buffer = .allocate(byteCount: max(4096, min(initialCapacity, limit)), alignment: 1)
+        self.initialCapacity = max(4096, min(initialCapacity, limit))
+        buffer = try Self.resized(nil, to: self.initialCapacity, path: path)
         ownsBuffer = true
+        do {
+            fd = try SystemCall.call("open", path: path) { open(path, O_RDONLY | O_CLOEXEC) }
+        } catch {
+            free(buffer.baseAddress)
+            throw error
+        }
     }
 
     /// Reads the lines of `bytes` (e.g. a memory-mapped file) in place; the caller keeps them
@@ -39,12 +50,13 @@ public final class LineReader {
         self.maxLineBytes = maxLineBytes
         buffer = UnsafeMutableRawBufferPointer(mutating: bytes)
         ownsBuffer = false
+        initialCapacity = bytes.count
         end = bytes.count
         atEOF = true
     }
 
     deinit {
-        if ownsBuffer { buffer.deallocate() }
+        if ownsBuffer { free(buffer.baseAddress) }
         if fd >= 0 { close(fd) }
     }
 
@@ -89,6 +101,12 @@ public final class LineReader {
         return base.distance(to: found)
     }
 
+    /// `realloc` of an owned buffer (`malloc` when `base` is nil).
+    private static func resized(_ base: UnsafeMutableRawPointer?, to size: Int, path: String) throws(SystemError) -> UnsafeMutableRawBufferPointer {
+        guard let grown = realloc(base, size) else { throw .call("realloc", path: path, errno: ENOMEM) }
+        return UnsafeMutableRawBufferPointer(start: grown, count: size)
+    }
+
     /// Moves the pending bytes to the front, grows the buffer if a line fills it, and reads more.
     private func fill() throws(SystemError) {
         if start > 0 {
@@ -103,10 +121,10 @@ public final class LineReader {
             guard buffer.count <= maxLineBytes else {
                 throw .lineTooLong(path: path, line: lineNumber + 1, limit: maxLineBytes)
             }
-            let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 1)
-            grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<end]))
-            buffer.deallocate()
-            buffer = grown
+            buffer = try Self.resized(buffer.baseAddress, to: buffer.count * 2, path: path)
+        } else if buffer.count > initialCapacity, end < initialCapacity / 2 {
+            // The long line is handed out and what is left fits the first size: give the rest back.
+            buffer = try Self.resized(buffer.baseAddress, to: initialCapacity, path: path)
         }
         let count = try SystemCall.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]), path: path)
         if count == 0 { atEOF = true } else { end += count }

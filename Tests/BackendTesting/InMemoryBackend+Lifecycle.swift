@@ -28,7 +28,8 @@ extension InMemoryBackend {
         }
     }
 
-    /// Ends a batch as `status` with the result files the test supplies (nil: no such file) and these counts.
+    /// Ends a batch as `status` with the result files the test supplies (nil: no such file; empty bytes: an
+    /// empty file) and these counts.
     package func finish(_ id: String, as status: BatchStatus, output: [UInt8]?, errors: [UInt8]?, counts: BatchRequestCounts) {
         state.withLock { state in
             state.end(id, as: status, files: (output, errors))
@@ -91,12 +92,14 @@ extension InMemoryBackend.State {
             let answered = answers(batch, outcome: batches[id]!.outcome ?? outcome)
             produced = (answered.output, answered.errors, answered.counts)
         }
-        if let output = produced.output, !output.isEmpty {
+        // Files the test supplies are stored even when empty (a backend may answer an empty error file).
+        let keepsEmpty = files != nil
+        if let output = produced.output, keepsEmpty || !output.isEmpty {
             let fileID = "file-mem\(take())"
             self.files[fileID] = (FileObject(id: fileID, bytes: output.count, createdAt: now, filename: "\(id)_output.jsonl", purpose: "batch_output"), output)
             batch.outputFileID = fileID
         }
-        if let errors = produced.errors, !errors.isEmpty {
+        if let errors = produced.errors, keepsEmpty || !errors.isEmpty {
             let fileID = "file-mem\(take())"
             self.files[fileID] = (FileObject(id: fileID, bytes: errors.count, createdAt: now, filename: "\(id)_error.jsonl", purpose: "batch_output"), errors)
             batch.errorFileID = fileID

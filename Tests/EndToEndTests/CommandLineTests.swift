@@ -152,4 +152,21 @@ struct ParseCommandEnvironmentTests {
         #expect(FileManager.default.fileExists(atPath: batch + "/docs/Billing.total.m3type_business.business.md"))
         #expect(FileManager.default.fileExists(atPath: batch + "/index.json"))
     }
+
+    @Test func anUnknownOnlyIDExitsNonZeroAndNamesIt() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let batch = directory.path + "/outputs/batch_only1"
+        try FileManager.default.createDirectory(atPath: batch, withIntermediateDirectories: true)
+        let line = ##"{"id":"r1","custom_id":"known","response":{"status_code":200,"request_id":"q","body":{"choices":[{"message":{"role":"assistant","content":"# Known"}}]}},"error":null}"##
+        try (line + "\n").write(toFile: batch + "/output.jsonl", atomically: true, encoding: .utf8)
+        let result = try await ChildProcess.run(
+            ChildProcess.batchOpenAIBinary, ["parse", "batch_only1", "--only", "known", "--only", "typo"], directory: directory.path,
+            removingEnvironment: ["BATCH_OPENAI_OUTPUTS"]
+        )
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("'typo'") && !result.stderr.contains("'known'"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: batch + "/docs"))
+        #expect(!FileManager.default.fileExists(atPath: batch + "/index.json"))
+    }
 }

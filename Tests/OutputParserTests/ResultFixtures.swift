@@ -40,6 +40,28 @@ enum ResultFixtures {
               ]]])
     }
 
+    /// An `input.jsonl` of chat requests with these ids.
+    static func inputLines(_ ids: [String]) -> String {
+        ids.map { id in
+            json(["custom_id": id, "method": "POST", "url": "/v1/chat/completions",
+                  "body": ["model": "gpt-4o-mini", "messages": [["role": "user", "content": "Hello"]]]]) + "\n"
+        }.joined()
+    }
+
+    /// An embeddings result line, written by hand so the numbers' exact digits are known; `vectors` are
+    /// the JSON texts of the `data` items' `embedding`, in `data` order with their `index`.
+    static func embedding(_ id: String, _ vectors: [(index: Int, text: String)], stringBody: Bool = false) -> String {
+        let data = vectors.map { #"{"object":"embedding","index":\#($0.index),"embedding":\#($0.text)}"# }.joined(separator: ",")
+        let body = #"{"object":"list","data":[\#(data)],"model":"text-embedding-3-small","usage":{"prompt_tokens":2,"total_tokens":2}}"#
+        let bodyJSON = stringBody ? json([body]).dropFirst().dropLast().description : body
+        return #"{"id":"batch_req_e","custom_id":\#(json([id]).dropFirst().dropLast()),"response":{"status_code":200,"request_id":"req_e","body":\#(bodyJSON)},"error":null}"#
+    }
+
+    /// A moderations result line; `results` is the JSON text of the body's `results`.
+    static func moderation(_ id: String, results: String) -> String {
+        #"{"id":"batch_req_m","custom_id":"\#(id)","response":{"status_code":200,"request_id":"req_m","body":{"id":"modr-1","model":"omni-moderation-latest","results":\#(results)}},"error":null}"#
+    }
+
     /// An expired request (error file, no response).
     static func expired(_ id: String) -> String {
         json(["id": "batch_req_4", "custom_id": id, "response": NSNull(),

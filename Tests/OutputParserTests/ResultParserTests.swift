@@ -101,7 +101,9 @@ struct ResultParserTests {
         try batch.parse(ParseOptions(only: ["b"]))
         #expect(batch.files() == ["b.md"])
         let onlyA = try batch.parse(ParseOptions(only: ["a"]))
-        #expect(onlyA.items.map(\.customID) == ["a"])
+        // The index still lists both: `only` updates a's entry, b's stays.
+        #expect(onlyA.items.map(\.customID) == ["a", "b"])
+        #expect(onlyA.items.map(\.status) == [.processed, .processed])
         #expect(onlyA.processed == 1)
         let before = batch.snapshot()
         let forced = try batch.parse(ParseOptions(force: true, only: ["b"]))

@@ -47,6 +47,18 @@ import Testing
         #expect(try lines(of: "a\n\(long)\nb", initialCapacity: 4096) == ["a", long, "b"])
     }
 
+    @Test func shortLinesAfterLongOnesReadTheSameOnceTheBufferShrinks() throws {
+        // Long lines grow the buffer; the short ones after each make it shrink back: every line survives both.
+        var expected: [String] = []
+        for round in 0..<6 {
+            expected.append(String(repeating: Character(UnicodeScalar(UInt8(97 + round))), count: 30_000 + round * 7_001))
+            for index in 0..<300 { expected.append("short \(round)-\(index)") }
+        }
+        let text = expected.joined(separator: "\n")
+        #expect(try lines(of: text, initialCapacity: 4096) == expected)
+        #expect(try lines(of: text, maxLineBytes: 70_000, initialCapacity: 4096) == expected)
+    }
+
     @Test func aLineOverTheLimitIsAnError() throws {
         let long = String(repeating: "x", count: 20_000)
         do {

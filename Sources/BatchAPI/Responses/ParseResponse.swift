@@ -1,13 +1,13 @@
 import BatchService
 
 /// The answer of `POST /batches/{batch_id}/parse`, with the seed's fields: `docs_dir`, `processed`,
-/// `skipped`, `index_file` (plus `failed` and the `final.md` files written).
+/// `skipped`, `index_file` (plus `failed`, `missing` and the `final.md` files written).
 struct ParseResponse: Encodable, Sendable {
     let index: ParseIndex
     let indexFile: String
 
     enum CodingKeys: String, CodingKey {
-        case batchID = "batch_id", docsDir = "docs_dir", processed, skipped, failed, finals, indexFile = "index_file"
+        case batchID = "batch_id", docsDir = "docs_dir", processed, skipped, failed, missing, finals, indexFile = "index_file"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -17,6 +17,7 @@ struct ParseResponse: Encodable, Sendable {
         try c.encode(index.processed, forKey: .processed)
         try c.encode(index.skipped, forKey: .skipped)
         try c.encode(index.failed, forKey: .failed)
+        try c.encode(index.missing, forKey: .missing)
         try c.encode(index.finals, forKey: .finals)
         try c.encode(indexFile, forKey: .indexFile)
     }

@@ -52,9 +52,7 @@ public struct InputValidator: Sendable {
                 check(UnsafeBufferPointer(rebasing: bytes[start..<newline]))
             } else {
                 pending.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<newline]))
-                let line = pending
-                pending.removeAll(keepingCapacity: true)
-                line.withUnsafeBufferPointer { check($0) }
+                checkPending()
             }
             start = newline + 1
         }
@@ -86,11 +84,7 @@ public struct InputValidator: Sendable {
 
     /// Ends the file (a last line without a newline counts) and returns the verdict.
     public mutating func finish() -> InputValidationReport {
-        if !pending.isEmpty {
-            let line = pending
-            pending = []
-            line.withUnsafeBufferPointer { check($0) }
-        }
+        if !pending.isEmpty { checkPending() }
         if requestCount == 0, issueCount == 0 {
             record(ValidationIssue(code: "empty_file", message: "The input file has no requests.", param: "input_file_id"))
         }
@@ -103,6 +97,19 @@ public struct InputValidator: Sendable {
             issues: issues,
             issueCount: issueCount
         )
+    }
+
+    /// Checks the line gathered in `pending` and empties it. The buffer is moved out, not copied (a
+    /// copy of a 50 MB line doubled its memory), and a buffer grown past 1 MiB for a long line is freed
+    /// rather than kept for the short lines after it.
+    private mutating func checkPending() {
+        var line: [UInt8] = []
+        swap(&line, &pending)
+        line.withUnsafeBufferPointer { check($0) }
+        if line.capacity <= 1 << 20 {
+            line.removeAll(keepingCapacity: true)
+            pending = line
+        }
     }
 
     // MARK: - One line

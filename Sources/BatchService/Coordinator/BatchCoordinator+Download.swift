@@ -5,7 +5,9 @@ import SystemIO
 
 extension BatchCoordinator {
     /// Writes `output.jsonl` and `errors.jsonl` for a batch that has result files (completed, or expired /
-    /// cancelled with partial results); `conflict` before that. Accounts for every input `custom_id`.
+    /// cancelled with partial results); `conflict` before that. Accounts for every input `custom_id` (the
+    /// input fetched from the backend when it is not here: a batch made elsewhere). An empty error file
+    /// writes no `errors.jsonl`.
     ///
     /// Each file streams to disk through the backend (temporary name, length checked, renamed), so a
     /// download that breaks leaves the earlier state; downloading again rewrites the same bytes.
@@ -32,10 +34,16 @@ extension BatchCoordinator {
             let path = folder.file(BatchFolder.errorsFile)
             let bytes = try await backendCall("download the error file \(fileID)") { try await backend.downloadFileContent(id: fileID, to: path) }
             logger.debug("downloaded error file", metadata: ["batch_id": "\(id)", "bytes": "\(bytes)"])
-            errorsFile = path
+            if bytes == 0 {
+                // An empty error file says nothing failed: `errors.jsonl` exists only when there are failures.
+                await BlockingThread.run("unlink") { _ = unlink(path) }
+            } else {
+                errorsFile = path
+            }
         }
         let written = [outputFile.map { _ in BatchFolder.outputFile }, errorsFile.map { _ in BatchFolder.errorsFile }].compactMap { $0 }
         try await stored { () async throws(WorkspaceError) in try await artifactStore.persist(written, of: batchID) }
+        await ensureInput(of: batch, batchID, in: folder)
         let accounting = try await account(folder)
         report(accounting, batch)
         return DownloadResult(batch: batch, outputFile: outputFile, errorsFile: errorsFile, missingCustomIDs: accounting.missing)

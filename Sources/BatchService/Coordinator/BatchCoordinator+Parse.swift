@@ -14,6 +14,8 @@ extension BatchCoordinator {
         }
         // The parser reads results and writes documents in a local folder.
         let local = try await stored { () async throws(WorkspaceError) in try await artifactStore.materialise(batchID) }
+        // Results downloaded before the input was fetched (or when fetching failed): one more try.
+        if let batch = await stateStore.batch(batchID) { await ensureInput(of: batch, batchID, in: BatchFolder(path: local)) }
         let parser = ResultParser(logger: logger)
         let result: Result<ParseIndex, ParseError> = await parseGate.withKey(batchID.rawValue) { [self] in
             await BlockingThread.run("parse") { [self] in
@@ -29,6 +31,9 @@ extension BatchCoordinator {
         switch result {
         case .success(let index):
             return index
+        case .failure(let error) where error.unknownIDs != nil:
+            let ids = (error.unknownIDs ?? []).map { "'\($0)'" }.joined(separator: ", ")
+            throw BatchServiceError(.badRequest, "'only' names custom_ids that batch \(id) does not have: \(ids).")
         case .failure(let error) where error.isMissingResults:
             throw BatchServiceError(.conflict, "Batch \(id) has no downloaded results yet; download them first (POST /batches/\(id)/download).")
         case .failure(let error):

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import BatchCore
 import SystemIO
 
 /// Accounts for every `custom_id` of `input.jsonl`: found in `output.jsonl`, in `errors.jsonl`, or missing

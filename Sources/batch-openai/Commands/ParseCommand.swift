@@ -27,10 +27,19 @@ struct ParseCommand: AsyncParsableCommand {
         Markdown documents start with YAML front matter (custom_id, batch_id, \
         type, class_path, method). Segments become .puml when their template \
         says `format: puml` (read from --prompts) or the answer is a PlantUML \
-        block. Failed requests are listed in index.json with their error.
+        block. Embeddings and moderations results are data, not documents: \
+        they go to docs/embeddings.jsonl and docs/moderations.jsonl, one line \
+        per result in input order.
+
+        index.json lists every request of the batch: processed, skipped, error \
+        (with the API's error), ok (in a data file), missing (an input \
+        custom_id no result file lists: the request never ran) or pending \
+        (outside --only, never parsed).
 
         Existing documents are skipped, so a second parse changes nothing; \
-        --force rewrites them, --only limits the run to some custom_ids.
+        --force rewrites them, --only limits the run to some custom_ids (the \
+        other entries of index.json stay as they were). An --only id the \
+        batch does not have is an error.
 
         Examples:
           batch-openai parse batch_abc123
@@ -38,7 +47,7 @@ struct ParseCommand: AsyncParsableCommand {
           batch-openai parse batch_abc123 --json | jq .processed
 
         Exit status: 0 success; 1 failure (results not downloaded: see \
-        download; docs/ not writable); 2 usage.
+        download; an --only id the batch does not have; docs/ not writable); 2 usage.
         """
     )
 
@@ -81,22 +90,24 @@ struct ParseCommand: AsyncParsableCommand {
                 batchDirectory: batchDirectory, batchID: batchID, options: options
             )
             let indexFile = batchDirectory + "/index.json"
-            let found = Set(index.items.compactMap(\.customID))
-            for id in only where !found.contains(id) {
-                Console.error("Warning: --only \(id) matched no result line")
+            let missing = Set(index.items.filter { $0.status == .missing }.compactMap(\.customID))
+            for id in only where missing.contains(id) {
+                Console.error("Warning: --only \(id) has no result line (missing: the request never ran)")
             }
             if json {
                 let report: JSONValue = [
                     "batch_id": .string(index.batchID), "docs_dir": .string(index.docsDirectory),
                     "index_file": .string(indexFile), "processed": .number(Double(index.processed)),
                     "skipped": .number(Double(index.skipped)), "failed": .number(Double(index.failed)),
+                    "missing": .number(Double(index.missing)),
                     "finals": .array(index.finals.map(JSONValue.string)),
                 ]
                 var writer = JSONWriter()
                 writer.write(report)
                 print(String(decoding: writer.bytes, as: UTF8.self))
             } else {
-                print("\(index.batchID): \(index.processed) written, \(index.skipped) skipped (already there), \(index.failed) failed")
+                let missing = index.missing > 0 ? ", \(index.missing) missing (never ran)" : ""
+                print("\(index.batchID): \(index.processed) written, \(index.skipped) skipped (already there), \(index.failed) failed\(missing)")
                 if !index.finals.isEmpty { print("final documents: \(index.finals.joined(separator: ", "))") }
                 print("documents: \(index.docsDirectory)")
                 print("index:     \(indexFile)")

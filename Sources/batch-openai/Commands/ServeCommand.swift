@@ -48,6 +48,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try common.settings()
         let logger = try common.logger(label: "batch-openai.serve")
+        if !ServerMemory.configure() { logger.warning("glibc refused the allocator settings; memory may stay high after runs") }
+        let trimmer = Task { await ServerMemory.trimPeriodically() }
+        defer { trimmer.cancel() }
         let backend = try startBackend(settings, logger: logger)
         let workspace = try Workspace(outputs: settings.outputsDirectory, inputs: settings.inputsDirectory)
         // Held until the process ends: scripts/clean.sh refuses to empty the folder meanwhile.

@@ -193,6 +193,10 @@ struct StepRouteTests {
         #expect(try downloaded.object()["missing_custom_ids"] as? [String] == [])
         let parsed = try await fixture.post("/batches/\(id)/parse", json: #"{"force":false}"#)
         #expect(try parsed.object()["processed"] as? Int == 3)
+        #expect(try parsed.object()["missing"] as? Int == 0)
+        // An id the batch does not have is the client's mistake, named in the problem.
+        let unknown = try RouteFixture.problem(try await fixture.post("/batches/\(id)/parse", json: #"{"only":["request-1","nope"]}"#), 400)
+        #expect((unknown["detail"] as? String)?.contains("'nope'") == true)
 
         // Artifacts come back as files: the bytes the backend holds, and the documents.
         let output = try await fixture.get("/batches/\(id)/files/output.jsonl")

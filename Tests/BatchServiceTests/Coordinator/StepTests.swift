@@ -165,7 +165,10 @@ struct StepTests {
         let again = try await coordinator.parse(id: id, force: false, only: nil)
         #expect(again.skipped == 4 && again.processed == 0)
         let one = try await coordinator.parse(id: id, force: true, only: ["request-2"])
-        #expect(one.processed == 1 && one.items.first?.customID == "request-2")
+        // …and the index still lists all four: request-2's entry is rewritten, the others stay.
+        #expect(one.processed == 1)
+        #expect(one.items.map { "\($0.customID ?? "")=\($0.status.rawValue)" }
+            == ["request-1=skipped", "request-2=processed", "request-3=skipped", "request-4=skipped"])
     }
 
     @Test func parsesOfOneBatchAtOnceDoNotTrampleEachOther() async throws {

@@ -8,9 +8,9 @@ import JSON
 /// over the values before the id (checking them), and stops at the id: `custom_id` comes first or second
 /// on the lines the API and our builder write, so the prompt or answer after it is never looked at.
 /// Anything it cannot follow answers `nil`.
-enum CustomIDReader {
+public enum CustomIDReader {
     /// The `custom_id` string of the line's top-level object, or nil.
-    static func customID(in line: UnsafeRawBufferPointer) -> String? {
+    public static func customID(in line: UnsafeRawBufferPointer) -> String? {
         var scanner = JSONScanner(line.bindMemory(to: UInt8.self))
         return try? customID(&scanner)
     }
