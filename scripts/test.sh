@@ -11,4 +11,8 @@ swift build --build-tests
 scripts/test-cli.sh "$(swift build --show-bin-path)/batch-openai"
 scripts/sdk-check.sh "$(swift build --show-bin-path)/batch-openai"
 scripts/openapi-check.sh "$(swift build --show-bin-path)/batch-openai"
+# Swift Testing starts every test at once on the 2-thread cooperative pool; tests that build large inputs
+# synchronously then hold both threads long enough for socket tests' deadlines to pass. A bounded width
+# keeps the suite parallel without queueing them all at once (docs/ARCHITECTURE.md § Tests).
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-8}"
 swift test --skip-build
