@@ -1,15 +1,20 @@
 import BatchService
 
 /// The answer of `POST /batches/{batch_id}/download`: which files were written and what is unaccounted for.
-struct DownloadResponse: Encodable, Sendable {
+/// `batch-openai download --json` prints the same document.
+public struct DownloadResponse: Encodable, Sendable {
     let result: DownloadResult
+
+    public init(result: DownloadResult) {
+        self.result = result
+    }
 
     enum CodingKeys: String, CodingKey {
         case batchID = "batch_id", status, requestCounts = "request_counts", outputFile = "output_file"
         case errorsFile = "errors_file", missingCustomIDs = "missing_custom_ids"
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(result.batch.id, forKey: .batchID)
         try c.encode(result.batch.status, forKey: .status)

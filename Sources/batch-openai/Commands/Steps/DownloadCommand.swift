@@ -1,6 +1,6 @@
 import ArgumentParser
+import BatchAPI
 import BatchService
-import OpenAIClient
 
 /// `batch-openai download ID`: `POST /batches/{id}/download` in the terminal: the result files on disk.
 struct DownloadCommand: AsyncParsableCommand {
@@ -43,7 +43,7 @@ struct DownloadCommand: AsyncParsableCommand {
         let steps = try StepCoordinator.make(common: common, outputs: outputs, label: "batch-openai.download")
         let result = try await steps.step("download batch \(id)") { try await $0.download(id: id) }
         if json {
-            try JSONOutput.print(Report(result: result))
+            try JSONOutput.print(DownloadResponse(result: result))
             return
         }
         let summary = BatchSummary(style: .forStandardOutput)
@@ -56,25 +56,5 @@ struct DownloadCommand: AsyncParsableCommand {
             Console.out("  missing: \(missing.count) custom_id\(missing.count == 1 ? "" : "s") without a result (\(shown))")
         }
         Console.out(summary.heading("➡️", "Next: batch-openai parse \(result.batch.id)"))
-    }
-
-    /// The `--json` document: the fields of `POST /batches/{id}/download`'s answer.
-    struct Report: Encodable {
-        let result: DownloadResult
-
-        enum CodingKeys: String, CodingKey {
-            case batchID = "batch_id", status, requestCounts = "request_counts", outputFile = "output_file"
-            case errorsFile = "errors_file", missingCustomIDs = "missing_custom_ids"
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(result.batch.id, forKey: .batchID)
-            try container.encode(result.batch.status, forKey: .status)
-            try container.encode(result.batch.requestCounts ?? BatchRequestCounts(), forKey: .requestCounts)
-            try container.encode(result.outputFile, forKey: .outputFile)
-            try container.encode(result.errorsFile, forKey: .errorsFile)
-            try container.encode(result.missingCustomIDs, forKey: .missingCustomIDs)
-        }
     }
 }
