@@ -81,8 +81,8 @@ struct SubmitTests {
     @Test func theBatchAPILimitOf50000RequestsHolds() async throws {
         let fixture = try ServiceFixture.start()
         defer { Task { try await fixture.stop() } }
-        let line = #"{"custom_id":"r%d","method":"POST","url":"/v1/embeddings","body":{"model":"m","input":"x"}}"#
-        let text = (1...50_001).map { String(format: line, $0) }.joined(separator: "\n") + "\n"
+        let text = (1...50_001).map { #"{"custom_id":"r\#($0)","method":"POST","url":"/v1/embeddings","body":{"model":"m","input":"x"}}"# }
+            .joined(separator: "\n") + "\n"
         let path = try fixture.writeInput(text)
         let error = try #require(await serviceError { try await fixture.coordinator().submit(SubmitRequest(input: .path(path))) })
         #expect(error.kind == .tooLarge)
