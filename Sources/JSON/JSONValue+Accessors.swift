@@ -1,4 +1,16 @@
 extension JSONValue {
+    /// The JSON type's name as OpenAI's messages and ours say it (`a string`, `an object`, `null` …).
+    public var kindName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
     /// The member `key` of an object, or `nil` for anything else.
     public subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members[key] }

@@ -158,25 +158,13 @@ extension Simulator {
         case .object(let pairs):
             for (key, value) in pairs.sorted(by: { $0.key < $1.key }) {
                 guard case .string = value else {
-                    throw APIError.invalid("Invalid type for 'metadata.\(key.prefix(64))': expected a string, but got \(Self.jsonType(value)) instead.",
+                    throw APIError.invalid("Invalid type for 'metadata.\(key.prefix(64))': expected a string, but got \(value.kindName) instead.",
                                            param: "metadata.\(key.prefix(64))", code: "invalid_type")
                 }
             }
         default:
-            throw APIError.invalid("Invalid type for 'metadata': expected an object, but got \(Self.jsonType(metadata)) instead.",
+            throw APIError.invalid("Invalid type for 'metadata': expected an object, but got \(metadata.kindName) instead.",
                                    param: "metadata", code: "invalid_type")
-        }
-    }
-
-    /// How the API names a JSON value's type in its messages.
-    static func jsonType(_ value: JSONValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
         }
     }
 
