@@ -5,23 +5,14 @@
 # Usage: scripts/openapi-check.sh [path/to/batch-openai]   (default: the debug build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/serve-sim.sh
 
 binary="$(realpath "${1:-$(swift build --show-bin-path)/batch-openai}")"
 python3 -c "import openapi_spec_validator" 2>/dev/null \
   || python3 -m pip install -q --disable-pip-version-check openapi-spec-validator >/dev/null
 
 work="$(mktemp -d)"
-(cd "$work" && exec env -u BATCH_OPENAI_TOKEN -u BATCH_OPENAI_OUTPUTS -u BATCH_OPENAI_INPUTS "$binary" serve --sim --port 0 >stdout.log 2>stderr.log) &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-url=""
-for _ in $(seq 1 100); do
-  url="$(grep -o 'http://[^ ]*' "$work/stdout.log" | head -n 1 || true)"
-  [ -n "$url" ] && break
-  kill -0 "$pid" 2>/dev/null || { cat "$work/stderr.log"; echo "openapi-check: the server did not start" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$work/stderr.log"; echo "openapi-check: no address from the server" >&2; exit 1; }
+start_serve_sim openapi-check "$binary" "$work"
 
 curl -sS --fail "$url/openapi.json" -o "$work/openapi.json"
 python3 -m openapi_spec_validator "$work/openapi.json"

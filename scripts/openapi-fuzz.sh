@@ -16,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+. scripts/lib/serve-sim.sh
 
 binary=""
 examples=20
@@ -56,18 +57,7 @@ positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409",
 include-operation-id = "runBatchFile"
 checks.positive_data_acceptance.enabled = false
 TOML
-(cd "$work" && exec env -u BATCH_OPENAI_TOKEN -u BATCH_OPENAI_OUTPUTS -u BATCH_OPENAI_INPUTS "$binary" serve --sim --port 0 \
-  --sim-validation-delay 0 --sim-finalizing-delay 0 --log-level warning >stdout.log 2>stderr.log) &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-url=""
-for _ in $(seq 1 100); do
-  url="$(grep -o 'http://[^ ]*' "$work/stdout.log" | head -n 1 || true)"
-  [ -n "$url" ] && break
-  kill -0 "$pid" 2>/dev/null || { cat "$work/stderr.log"; echo "openapi-fuzz: the server did not start" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "openapi-fuzz: no address from the server" >&2; exit 1; }
+start_serve_sim openapi-fuzz "$binary" "$work" --sim-validation-delay 0 --sim-finalizing-delay 0 --log-level warning
 
 status=0
 (cd "$work" && timeout $((max_time + 120)) "$venv/bin/st" --config-file "$work/schemathesis.toml" run "$url/openapi.json" \
