@@ -33,7 +33,7 @@ extension BatchCoordinator {
             return index
         case .failure(let error) where error.unknownIDs != nil:
             let ids = (error.unknownIDs ?? []).map { "'\($0)'" }.joined(separator: ", ")
-            throw BatchServiceError(.badRequest, "'only' names custom_ids that batch \(id) does not have: \(ids).")
+            throw BatchServiceError(.invalidInput, "'only' names custom_ids that batch \(id) does not have: \(ids).")
         case .failure(let error) where error.isMissingResults:
             throw BatchServiceError(.conflict, "Batch \(id) has no downloaded results yet; download them first (POST /batches/\(id)/download).")
         case .failure(let error):

@@ -195,7 +195,7 @@ struct StepRouteTests {
         #expect(try parsed.object()["processed"] as? Int == 3)
         #expect(try parsed.object()["missing"] as? Int == 0)
         // An id the batch does not have is the client's mistake, named in the problem.
-        let unknown = try RouteFixture.problem(try await fixture.post("/batches/\(id)/parse", json: #"{"only":["request-1","nope"]}"#), 400)
+        let unknown = try RouteFixture.problem(try await fixture.post("/batches/\(id)/parse", json: #"{"only":["request-1","nope"]}"#), 422)
         #expect((unknown["detail"] as? String)?.contains("'nope'") == true)
 
         // Artifacts come back as files: the bytes the backend holds, and the documents.

@@ -75,7 +75,7 @@ struct MemoryResultFilesTests {
         #expect(!artifacts.files.contains("errors.jsonl"))
     }
 
-    @Test func anUnknownOnlyIDIsABadRequestNamingIt() async throws {
+    @Test func anUnknownOnlyIDIsInvalidInputNamingIt() async throws {
         let fixture = try MemoryFixture.make(progression: .manual)
         defer { fixture.remove() }
         let coordinator = fixture.coordinator()
@@ -85,7 +85,7 @@ struct MemoryResultFilesTests {
 
         let error = try #require(await serviceError { try await coordinator.parse(id: id, force: false, only: ["request-1", "nope"]) })
 
-        #expect(error.kind == .badRequest && error.kind.status == 400)
+        #expect(error.kind == .invalidInput && error.kind.status == 422)
         #expect(error.message.contains("'nope'") && !error.message.contains("'request-1'"))
     }
 }
