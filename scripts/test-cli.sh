@@ -183,7 +183,8 @@ sim_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 
 (cd served && exec "$bin" serve --sim --port 0 --sim-port "$sim_port" --sim-api-key sk-sim-check --sim-fault '503x1@GET /v1/batches' \
     --sim-validation-delay 0 --log-level info > ../serve.txt 2> ../serve.err) &
 serve_pid=$!
-for _ in $(seq 1 100); do grep -q 'serving on' serve.txt && break; sleep 0.1; done
+# The log reaches stderr from its own thread, a little after stdout's announcement: wait for both.
+for _ in $(seq 1 100); do grep -q 'serving on' serve.txt && grep -q 'simulator on' serve.err && break; sleep 0.1; done
 sim_at=$(grep -o 'simulator on http://[^ ]*/v1' serve.err | head -n 1 | sed 's/^simulator on //')
 if [ -z "$sim_at" ]; then
     echo "FAIL serve --sim did not start"; cat serve.txt serve.err; failures=$((failures + 1))
