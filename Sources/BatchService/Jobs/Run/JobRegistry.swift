@@ -28,6 +28,6 @@ final class JobRegistry: Sendable {
 struct ActiveJob: Sendable {
     /// The driver; it ends with the job's final state.
     var task: Task<JobRun, Never>
-    /// The latest state (as written to the store).
-    var run: JobRun
+    /// Where its state changes go.
+    var recorder: JobRecorder
 }
