@@ -24,6 +24,9 @@ actor EnqueuedTokenLedger {
     /// The tokens held now, per model (`""` for batches without one).
     var snapshot: [String: Int] { held }
 
+    /// How many reservations are waiting.
+    var waiting: Int { waiters.count }
+
     /// Takes `tokens` of `model`'s budget, waiting until they fit under `limit` (none: at once), or until
     /// `deadline` passes or the task is cancelled (then false, nothing taken).
     func reserve(_ tokens: Int, model: String?, limit: Int?, deadline: ContinuousClock.Instant) async -> Bool {
