@@ -132,11 +132,12 @@ extension BatchCoordinator {
         }
     }
 
-    /// Stops driving jobs (a shutdown) without recording anything more; they resume at the next start.
-    func stopJobs() async {
+    /// Stops driving jobs (a shutdown) without recording anything more; they resume at the next start. Returns
+    /// their tasks to await once the batches' runs they follow are stopped too.
+    func cancelJobs() -> [Task<JobRun, Never>] {
         let tasks = jobs.active.withLock { $0.values.map(\.task) }
         for task in tasks { task.cancel() }
-        for task in tasks { _ = await task.value }
+        return tasks
     }
 
     /// Follows the run of a job's batch to its end: the run driven here, or, when none is (its run had
@@ -166,7 +167,6 @@ extension BatchCoordinator {
             let task = Task { [self] in
                 let ended = await driver.drive()
                 jobs.active.withLock { $0[run.jobID] = nil }
-                _ = self
                 return ended
             }
             active[run.jobID] = ActiveJob(task: task, recorder: recorder)

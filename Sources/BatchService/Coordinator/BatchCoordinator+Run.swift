@@ -71,10 +71,11 @@ extension BatchCoordinator {
     /// more, so `resumeRuns()` at the next start goes on from the last state on disk. Returns once all stopped.
     public func stopRuns() async {
         // Jobs first: a job would take its batches' stopped runs for failed ones.
-        await stopJobs()
+        let jobTasks = cancelJobs()
         let tasks = state.withLock { Array($0.drivers.values) }
         for task in tasks { task.cancel() }
         for task in tasks { _ = await task.value }
+        for task in jobTasks { _ = await task.value }
     }
 
     // MARK: - Launch

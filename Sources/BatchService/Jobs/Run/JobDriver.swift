@@ -104,6 +104,10 @@ struct JobDriver: Sendable {
             }
             let batchID = try await startBatch(batch)
             try await recorded(.submitted(slot: slot, batchID: batchID))
+            if recorder.current.phase != .running {
+                // The job was cancelled while this create was out: its batch goes too.
+                _ = try? await coordinator.cancel(id: batchID)
+            }
             coordinator.logger.info("job batch submitted", metadata: [
                 "job_id": "\(jobID)", "part": "\(batch.part)", "attempt": "\(batch.attempt)", "batch_id": "\(batchID)",
                 "requests": "\(batch.requestCount)", "input_tokens": "\(batch.inputTokens)",
@@ -125,14 +129,21 @@ struct JobDriver: Sendable {
             unlink(link)
             guard Glibc.link(source, link) == 0 else { throw BatchServiceError(WorkspaceError.system("link", source, errno: errno)) }
         }
-        defer { unlink(link) }
         let submission = SubmitRequest(
             input: .uploadedFile(path: link, filename: "\(jobID)-part\(batch.part)-attempt\(batch.attempt).jsonl"),
             jobName: Self.submissionName(run, batch), endpoint: run.plan.endpoint,
             metadata: ["job_id": jobID, "job_part": String(batch.part), "job_attempt": String(batch.attempt)]
         )
         let request = RunRequest(submission: submission, pollInterval: policy.pollInterval, timeout: nil, doParse: false)
-        return try await coordinator.startRun(request).batch.id
+        let result: Result<String, BatchServiceError>
+        do {
+            result = .success(try await coordinator.startRun(request).batch.id)
+        } catch {
+            result = .failure(error)
+        }
+        // Gone when submission moved it; left when it refused before.
+        await BlockingThread.run("unlink") { _ = unlink(link) }
+        return try result.get()
     }
 
     /// The submission key's job name of a slot: the job, its generation, the part and the attempt.
@@ -173,7 +184,7 @@ struct JobDriver: Sendable {
             ])
             try await recorded(.tokenLimited(slot: slot, notBefore: notBefore))
             if Double(notBefore) > Double(recorder.current.lastProgressAt) + policy.queueTimeout {
-                try await timeOutUnlessRunning("batches were refused with token_limit_exceeded for \(Int(policy.queueTimeout)) s")
+                _ = try await timeOutUnlessRunning("batches were refused with token_limit_exceeded for \(Int(policy.queueTimeout)) s")
             }
             return
         }

@@ -139,7 +139,7 @@ struct JobIndexWriter {
             do { file = try DurableFile(path: jobDocs + "/" + name) } catch { throw WorkspaceError(error) }
             for source in sources {
                 try FileChunkReader(path: source).forEachChunk { chunk throws(WorkspaceError) in
-                    do { try file.append(chunk) } catch { throw WorkspaceError(error) }
+                    do throws(SystemError) { try file.append(chunk) } catch { throw WorkspaceError(error) }
                     return true
                 }
             }

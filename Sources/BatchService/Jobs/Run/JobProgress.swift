@@ -15,6 +15,15 @@ public struct JobProgress: Sendable {
         public var missing: Int
         /// Lines not settled yet: queued, running or being retried.
         public var pending: Int
+
+        /// Creates totals.
+        public init(requests: Int, succeeded: Int, failed: Int, missing: Int, pending: Int) {
+            self.requests = requests
+            self.succeeded = succeeded
+            self.failed = failed
+            self.missing = missing
+            self.pending = pending
+        }
     }
 
     /// One slot (a part's attempt) and its batch.

@@ -27,8 +27,8 @@ final class JobRecorder: Sendable {
     @discardableResult
     func update(_ change: @escaping @Sendable (inout JobRun) -> Bool) async throws(WorkspaceError) -> Bool {
         let store = registry.store
-        return try await registry.recordGate.withKey(jobID) { [state] () async throws(WorkspaceError) -> Bool in
-            let (changed, snapshot) = state.withLock { run in (change(&run), run) }
+        return try await registry.recordGate.withKey(jobID) { [self] () async throws(WorkspaceError) -> Bool in
+            let (changed, snapshot) = self.state.withLock { run in (change(&run), run) }
             guard changed else { return false }
             try await store.putJob(snapshot)
             return true

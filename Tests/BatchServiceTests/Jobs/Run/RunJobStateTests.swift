@@ -21,13 +21,18 @@ struct RunJobStateTests {
 
     @Test func aSlotGoesFromQueuedToMergedAndItsFailuresBecomeTheNextAttempt() throws {
         var run = JobRun(plan: try plan(parts: 1), maxAttempts: 2, now: 100)
-        #expect(run.apply(.submitting(slot: 0)))
-        #expect(!run.apply(.downloaded(slot: 0)))  // not running yet: ignored
-        #expect(run.apply(.submitted(slot: 0, batchID: "batch_1")))
+        let applied1 = run.apply(.submitting(slot: 0))
+        #expect(applied1)
+        let applied2 = run.apply(.downloaded(slot: 0))  // not running yet: ignored
+        #expect(!applied2)
+        let applied3 = run.apply(.submitted(slot: 0, batchID: "batch_1"))
+        #expect(applied3)
         #expect(run.runningSlots == [0])
-        #expect(run.apply(.downloaded(slot: 0)))
+        let applied4 = run.apply(.downloaded(slot: 0))
+        #expect(applied4)
         let retry = JobRun.RetryPart(part: 0, file: "retries/0000-attempt2.jsonl", requestCount: 1, inputTokens: 10)
-        #expect(run.apply(.merged(slot: 0, counts: .init(succeeded: 2, failed: 1), retry: retry, now: 150, notBefore: 160)))
+        let applied5 = run.apply(.merged(slot: 0, counts: .init(succeeded: 2, failed: 1), retry: retry, now: 150, notBefore: 160))
+        #expect(applied5)
         #expect(run.batches.count == 2)
         #expect(run.batches[1].attempt == 2 && run.batches[1].state == .queued && run.batches[1].notBefore == 160)
         #expect(run.batches[0].counts?.retried == 1)
@@ -39,7 +44,8 @@ struct RunJobStateTests {
         run.apply(.downloaded(slot: 1))
         run.apply(.merged(slot: 1, counts: .init(failed: 1), retry: retry, now: 170, notBefore: 180))
         #expect(run.batches.count == 2 && run.isSettled)
-        #expect(run.apply(.finished))
+        let applied6 = run.apply(.finished)
+        #expect(applied6)
         #expect(run.phase == .completed)
     }
 
@@ -47,7 +53,8 @@ struct RunJobStateTests {
         var run = JobRun(plan: try plan(parts: 1), maxAttempts: 3, now: 100)
         run.apply(.submitting(slot: 0))
         run.apply(.submitted(slot: 0, batchID: "batch_refused"))
-        #expect(run.apply(.tokenLimited(slot: 0, notBefore: 130)))
+        let applied7 = run.apply(.tokenLimited(slot: 0, notBefore: 130))
+        #expect(applied7)
         let slot = run.batches[0]
         #expect(slot.state == .queued && slot.batchID == nil && slot.refusedBatchIDs == ["batch_refused"])
         #expect(slot.tokenLimited == 1 && slot.notBefore == 130 && slot.attempt == 1)
@@ -58,14 +65,17 @@ struct RunJobStateTests {
         var run = JobRun(plan: try plan(parts: 2), maxAttempts: 3, now: 100)
         run.apply(.submitting(slot: 0))
         run.apply(.submitted(slot: 0, batchID: "batch_1"))
-        #expect(run.apply(.cancel))
+        let applied8 = run.apply(.cancel)
+        #expect(applied8)
         #expect(run.phase == .cancelling && run.batches[1].state == .cancelled)
-        #expect(!run.apply(.submitting(slot: 1)))
+        let applied9 = run.apply(.submitting(slot: 1))
+        #expect(!applied9)
         run.apply(.downloaded(slot: 0))
         let retry = JobRun.RetryPart(part: 0, file: "x", requestCount: 2, inputTokens: 20)
         run.apply(.merged(slot: 0, counts: .init(succeeded: 1, missing: 2), retry: retry, now: 120, notBefore: 130))
         #expect(run.batches.count == 2)  // no attempt 2 after a cancel
-        #expect(run.apply(.finished) && run.phase == .cancelled)
+        let applied10 = run.apply(.finished)
+        #expect(applied10 && run.phase == .cancelled)
     }
 
     @Test func noProgressForTheQueueTimeoutFailsTheJobAndKeepsWhatFinished() throws {
@@ -74,22 +84,26 @@ struct RunJobStateTests {
         run.apply(.submitted(slot: 0, batchID: "batch_1"))
         run.apply(.downloaded(slot: 0))
         run.apply(.merged(slot: 0, counts: .init(succeeded: 3), retry: nil, now: 110, notBefore: 110))
-        #expect(run.apply(.timedOut(reason: "no progress")))
+        let applied11 = run.apply(.timedOut(reason: "no progress"))
+        #expect(applied11)
         #expect(run.phase == .failed && run.failure == "no progress")
         #expect(run.batches[0].state == .merged && run.batches[1].state == .failed)
         #expect(run.isSettled)
-        #expect(!run.apply(.finished))  // already ended
+        let applied12 = run.apply(.finished)  // already ended
+        #expect(!applied12)
     }
 
     @Test func aFailedSlotFailsTheJobOnceEverythingSettled() throws {
         var run = JobRun(plan: try plan(parts: 2), maxAttempts: 3, now: 100)
         run.apply(.slotFailed(slot: 1, reason: "batch failed"))
-        #expect(!run.apply(.finished))  // slot 0 still queued
+        let applied13 = run.apply(.finished)  // slot 0 still queued
+        #expect(!applied13)
         run.apply(.submitting(slot: 0))
         run.apply(.submitted(slot: 0, batchID: "b"))
         run.apply(.downloaded(slot: 0))
         run.apply(.merged(slot: 0, counts: .init(succeeded: 3), retry: nil, now: 110, notBefore: 110))
-        #expect(run.apply(.finished))
+        let applied14 = run.apply(.finished)
+        #expect(applied14)
         #expect(run.phase == .failed && run.failure?.contains("part 1") == true)
     }
 
@@ -101,7 +115,8 @@ struct RunJobStateTests {
         run.apply(.merged(slot: 0, counts: .init(succeeded: 2, failed: 1), retry: nil, now: 110, notBefore: 110))
         run.apply(.finished)
         let retry = JobRun.RetryPart(part: 0, file: "retries/0000-attempt2.jsonl", requestCount: 1, inputTokens: 10)
-        #expect(run.apply(.retry([retry], now: 200)))
+        let applied15 = run.apply(.retry([retry], now: 200))
+        #expect(applied15)
         #expect(run.phase == .running && run.batches.last?.attempt == 2 && run.batches.last?.state == .queued)
     }
 
