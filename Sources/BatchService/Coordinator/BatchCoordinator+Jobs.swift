@@ -118,6 +118,15 @@ extension BatchCoordinator {
         return await progress(of: updated)
     }
 
+    /// A file of a job by relative path (`index.json`, `docs/billing/final.md`, `job.json`): a file or a folder to
+    /// list; `notFound` for an unknown job or path, `badRequest` for a path that leaves the job's folder.
+    public func jobFile(id: String, path: String) async throws(BatchServiceError) -> ArtifactContent {
+        let jobID = try checkedID(id)
+        guard await jobs.store.job(jobID) != nil else { throw BatchServiceError(.notFound, "No job \(id) here.") }
+        // A job's folder is laid out like a batch's: the artifact store reads it by the same rules.
+        return try await stored { () async throws(WorkspaceError) in try await artifactStore.read(path, of: jobID) }
+    }
+
     /// Goes on with every job that did not end (called by `resumeRuns()`, after the batches' runs resumed).
     func resumeJobs() async {
         for run in await jobs.store.jobs() where !run.phase.isTerminal {

@@ -153,7 +153,7 @@ struct JobDriver: Sendable {
     }
 
     /// Follows the slot's batch until its run ends: results downloaded → merge; `token_limit_exceeded` →
-    /// queued again after a back-off; expired or cancelled without results → merged as all missing.
+    /// queued again after a back-off; ended without a result file → merged as all missing.
     private func follow(_ slot: Int, _ batch: JobBatch) async throws(BatchServiceError) {
         guard let batchID = batch.batchID else {
             await release(batch)
@@ -168,8 +168,9 @@ struct JobDriver: Sendable {
             try await recorded(.downloaded(slot: slot))
             return
         }
-        guard let upstream, upstream.status.isTerminal else {
-            // The run gave up on a step (the backend down past the retries): the batch goes on upstream.
+        guard let upstream, upstream.status.isTerminal, !BatchCoordinator.hasResults(upstream) else {
+            // The run gave up on a step (the backend down past the retries): the batch goes on upstream, or its
+            // results wait to be downloaded. Followed again after a back-off.
             var error = BatchServiceError(.backendFailed, "following batch \(batchID) stopped: \(ended?.failure ?? "unknown run")")
             error.isTransient = true
             throw error
@@ -188,7 +189,8 @@ struct JobDriver: Sendable {
             }
             return
         }
-        if upstream.status == .expired || upstream.status == .cancelled {
+        if upstream.status != .failed {
+            // Ended (completed, expired, cancelled) without a result file: every line is missing.
             try await recorded(.downloaded(slot: slot))
             return
         }

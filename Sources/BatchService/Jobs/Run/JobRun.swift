@@ -189,6 +189,10 @@ public struct JobRun: Codable, Sendable, Equatable {
             failure = nil
             lastProgressAt = now
             for retry in parts {
+                // The lines handed over are the new attempt's to report.
+                if let latest = batches.indices.last(where: { batches[$0].part == retry.part && batches[$0].state == .merged }) {
+                    batches[latest].counts?.retried = retry.requestCount
+                }
                 let attempt = (batches.filter { $0.part == retry.part }.map(\.attempt).max() ?? 0) + 1
                 let model = plan.parts.first { $0.index == retry.part }?.model
                 batches.append(JobBatch(part: retry.part, attempt: attempt, file: retry.file, requestCount: retry.requestCount,

@@ -44,6 +44,11 @@ struct RunJobMemoryTests {
         }
         let index = try RunJobPlans.index(ended.outputDirectory)
         #expect(index["requests"] as? Int == 7 && index["succeeded"] as? Int == 7)
+        // Its files are served like a batch's, never outside its folder.
+        let coordinator = coordinator(fixture)
+        #expect(try await coordinator.jobFile(id: plan.jobID, path: "index.json") == .file(ended.outputDirectory + "/index.json"))
+        await #expect(throws: BatchServiceError.self) { try await coordinator.jobFile(id: plan.jobID, path: "../x") }
+        await #expect(throws: BatchServiceError.self) { try await coordinator.jobFile(id: "job_unknown", path: "index.json") }
         // The parts were moved into the job's folder, and job.json records every batch.
         #expect(FileManager.default.fileExists(atPath: ended.outputDirectory + "/parts/0002.jsonl"))
         let stored = try #require(await FileJobStore(outputsDirectory: fixture.workspace.outputsDirectory).job(BatchID(plan.jobID)))
