@@ -89,7 +89,7 @@ struct JobIndexWriter {
             }
             if out.bytes.count >= 1 << 20 { try file.append(out.take()) }
         }
-        guard let base = merged.first, let baseIndex = index(of: base) else {
+        guard let base = merged.first, let baseItems = try items(of: base) else {
             // Never ran to results: every line of the part, failed with its slot's reason or missing.
             let failed = slots.last { $0.state == .failed }
             let error = failed.map { ParseIndex.ItemError(code: "batch_failed", message: $0.failure ?? "the batch failed") }
@@ -104,13 +104,13 @@ struct JobIndexWriter {
         // Later attempts ran some lines again: the last one to run a line has its say.
         var later: [String: (item: ParseIndex.Item, slot: JobBatch)] = [:]
         for slot in merged.dropFirst() {
-            guard let index = index(of: slot) else { continue }
-            for item in index.items {
+            guard let slotItems = try items(of: slot) else { continue }
+            for item in slotItems {
                 guard let id = item.customID, item.status != .pending else { continue }
                 later[id] = (item, slot)
             }
         }
-        for item in baseIndex.items {
+        for item in baseItems {
             if let id = item.customID, let replaced = later[id] {
                 try emit(id, replaced.slot, replaced.item.status.rawValue, file: replaced.item.file, error: replaced.item.error, source: replaced.item.source)
             } else {
@@ -119,9 +119,18 @@ struct JobIndexWriter {
         }
     }
 
-    private func index(of slot: JobBatch) -> ParseIndex? {
+    /// A merged slot's items: its batch's index, or, for a batch that ended without any result file (never
+    /// parsed), every line of the slot's file as missing.
+    private func items(of slot: JobBatch) throws(SystemError) -> [ParseIndex.Item]? {
         guard let id = slot.batchID, let folder = batchFolders[id] else { return nil }
-        return BatchFolder.readJSON(ParseIndex.self, from: folder + "/" + BatchFolder.indexFile)
+        if let index = BatchFolder.readJSON(ParseIndex.self, from: folder + "/" + BatchFolder.indexFile) { return index.items }
+        let reader = try LineReader(path: jobFolder + "/" + slot.file)
+        var items: [ParseIndex.Item] = []
+        while let line = try reader.next() {
+            guard let id = CustomIDReader.customID(in: line) else { continue }
+            items.append(ParseIndex.Item(customID: id, file: nil, status: .missing))
+        }
+        return items
     }
 
     /// Each data file of the job's `docs/`: the batches' in part then attempt order.
