@@ -30,7 +30,7 @@ struct JobRoutesTests {
         }
         let coordinator = harness.coordinator()
         let (server, task, address) = try serve(coordinator)
-        let (plan, folder) = try harness.plan(parts: JobSimulatorHarness.ids(10, perPart: 5))
+        let (plan, folder) = try harness.plan(parts: JobSimulatorHarness.ids(20, perPart: 10))
         _ = try await coordinator.runJob(plan, partsFolder: folder)
 
         let list = try await RawClient.connect(to: address).request("GET", "/jobs")
@@ -40,13 +40,13 @@ struct JobRoutesTests {
 
         let shown = try await RawClient.connect(to: address).request("GET", "/jobs/\(plan.jobID)")
         let job = try json(shown)
-        #expect(shown.status == 200 && job["phase"] as? String == "completed" && job["requests"] as? Int == 10)
+        #expect(shown.status == 200 && job["phase"] as? String == "completed" && job["requests"] as? Int == 20)
         let failed = try #require(job["failed"] as? Int)
         #expect(failed > 0 && (job["batches"] as? [[String: Any]])?.count == 2)
 
         let index = try await RawClient.connect(to: address).request("GET", "/jobs/\(plan.jobID)/files/index.json")
         let indexItems = try json(index)["items"] as? [Any]
-        #expect(index.status == 200 && indexItems?.count == 10)
+        #expect(index.status == 200 && indexItems?.count == 20)
         let outside = try await RawClient.connect(to: address).request("GET", "/jobs/\(plan.jobID)/files/..%2F..%2Fetc%2Fpasswd")
         #expect([400, 403, 404].contains(outside.status))
         #expect(try await RawClient.connect(to: address).request("GET", "/jobs/job_nothere").status == 404)
