@@ -96,6 +96,26 @@ struct JobRunTests {
         #expect(items.values.contains { ($0["attempt"] as? Int ?? 0) > 1 })
     }
 
+    @Test func aJobWithoutProgressForTheQueueTimeoutFailsAndKeepsWhatFinished() async throws {
+        // The simulator's limit takes the one-line part 0 but never the 20-line part 1.
+        let probe = try await JobSimulatorHarness()
+        let small = try probe.plan(parts: [["a-1"]]).plan.parts[0].inputTokens
+        await probe.stop()
+        let harness = try await JobSimulatorHarness { $0.enqueuedTokenLimit = small * 2 }
+        defer { Task { await harness.stop() } }
+        let (plan, folder) = try harness.plan(parts: [["a-1"]] + JobSimulatorHarness.ids(20, perPart: 20))
+        let ended = try await harness.coordinator(queueTimeout: 1).runJob(plan, partsFolder: folder)
+
+        #expect(ended.job.phase == .failed)
+        #expect(ended.job.failure?.contains("no progress") == true, "\(ended.job.failure ?? "")")
+        #expect(ended.job.batches.first { $0.part == 1 }?.tokenLimited ?? 0 >= 1)
+        let items = try JobSimulatorHarness.items(ended.outputDirectory)
+        #expect(items["a-1"]?["status"] as? String == "processed")
+        let file = try #require(items["a-1"]?["file"] as? String)
+        #expect(FileManager.default.fileExists(atPath: ended.outputDirectory + "/docs/" + file))
+        #expect(items["r-1"]?["status"] as? String == "error" && items.count == 21)
+    }
+
     @Test func aRestartMidJobResumesWithNoBatchCreatedTwice() async throws {
         let harness = try await JobSimulatorHarness { $0.requestLatency = .milliseconds(20) }
         defer { Task { await harness.stop() } }
