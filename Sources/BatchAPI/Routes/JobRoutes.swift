@@ -6,17 +6,17 @@ import HTTPServer
 extension BatchRoutes {
     func jobs(_ request: Request) async throws -> Response {
         let jobs = await coordinator.listJobs()
-        return try Response.json(JobListResponse(data: jobs.map(JobResponse.init)))
+        return try Response.json(JobListResponse(data: jobs))
     }
 
     func job(_ request: Request) async throws -> Response {
-        try Response.json(JobResponse(try await coordinator.job(id: try jobID(request).rawValue)))
+        try Response.json(try await coordinator.job(id: try jobID(request).rawValue))
     }
 
     func jobCancel(_ request: Request) async throws -> Response {
         let id = try jobID(request).rawValue
         try await noMembers(request)
-        return try Response.json(JobResponse(try await coordinator.cancelJob(id: id)))
+        return try Response.json(try await coordinator.cancelJob(id: id))
     }
 
     func jobRetry(_ request: Request) async throws -> Response {
@@ -25,7 +25,7 @@ extension BatchRoutes {
         let fields = try await fields(request, expected: expected, emptyIsObject: true)
         try fields.rejectUnknown(["all"], expected: expected)
         let all = try fields.bool("all") ?? false
-        return try Response.json(JobResponse(try await coordinator.retryJob(id: id, all: all)), status: .accepted)
+        return try Response.json(try await coordinator.retryJob(id: id, all: all), status: .accepted)
     }
 
     func jobFile(_ request: Request) async throws -> Response {

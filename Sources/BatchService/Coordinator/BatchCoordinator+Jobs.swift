@@ -72,18 +72,26 @@ extension BatchCoordinator {
     }
 
     /// Cancels a running job: nothing more is submitted and no line is retried; its batches upstream are
-    /// cancelled, and what they finished is merged. `conflict` for a job that already ended.
+    /// cancelled, and what they finished is merged (by the process driving it; a job driven by none ends
+    /// cancelled at the next start). `conflict` for a job that already ended.
     public func cancelJob(id: String) async throws(BatchServiceError) -> JobProgress {
         let current = try await job(id: id)
         guard !current.job.phase.isTerminal else {
             throw BatchServiceError(.conflict, "Job \(id) already ended \(current.job.phase.rawValue).")
         }
-        guard let recorder = jobs.active.withLock({ $0[id]?.recorder }) else {
-            throw BatchServiceError(.conflict, "Job \(id) is not running in this process; it resumes at the next start.")
+        var cancelled: JobRun
+        if let recorder = jobs.active.withLock({ $0[id]?.recorder }) {
+            _ = try await stored { () async throws(WorkspaceError) in try await recorder.apply(.cancel) }
+            cancelled = recorder.current
+        } else {
+            // Driven by another process (the command line beside `serve`), or by none until the next start:
+            // the cancel is recorded, and its batches upstream are cancelled, which ends them either way.
+            cancelled = current.job
+            cancelled.apply(.cancel)
+            try await stored { () async throws(WorkspaceError) in try await jobs.store.putJob(cancelled) }
         }
-        _ = try await stored { () async throws(WorkspaceError) in try await recorder.apply(.cancel) }
-        for slot in recorder.current.runningSlots {
-            guard let batchID = recorder.current.batches[slot].batchID else { continue }
+        for slot in cancelled.runningSlots {
+            guard let batchID = cancelled.batches[slot].batchID else { continue }
             do {
                 _ = try await cancel(id: batchID)
             } catch {
@@ -91,7 +99,7 @@ extension BatchCoordinator {
             }
         }
         logger.notice("job cancelled", metadata: ["job_id": "\(id)"])
-        return await progress(of: recorder.current)
+        return await progress(of: jobs.active.withLock({ $0[id]?.recorder.current }) ?? cancelled)
     }
 
     /// Submits again, now, the failed and missing lines of a job that ended: the retryable ones, or every
