@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import OpenAIClient
+import OutputParser
 import SystemIO
 
 // Jobs: one input driven to one set of documents through as many batches as the limits need
@@ -204,10 +205,15 @@ extension BatchCoordinator {
         let file = "retries/\(String(format: "%04d", part.index))-attempt\(attempt).jsonl"
         return try await stored { () async throws(WorkspaceError) in
             try await BlockingThread.run("retry lines") { () throws(WorkspaceError) -> JobRun.RetryPart? in
-                guard let index = BatchFolder.readJSON(ParseIndex.self, from: folder + "/" + BatchFolder.indexFile) else {
+                var failed: [ParseIndex.Item] = []
+                let indexed = ParseIndex.forEachItem(inIndexAt: folder + "/" + BatchFolder.indexFile) { item in
+                    if item.status == .missing || item.status == .error { failed.append(item) }
+                }
+                guard indexed else {
+                    // Never parsed (it ended without results): all of its lines.
                     return JobRun.RetryPart(part: part.index, file: latest.file, requestCount: latest.requestCount, inputTokens: latest.inputTokens)
                 }
-                let ids = try RetrySelection.ids(errorsFile: folder + "/" + BatchFolder.errorsFile, index: index, all: all)
+                let ids = try RetrySelection.ids(errorsFile: folder + "/" + BatchFolder.errorsFile, items: failed, all: all)
                 guard !ids.isEmpty else { return nil }
                 try JobMerge.makeDirectory(jobFolder + "/retries")
                 let count = try RetrySelection.extract(ids, from: folder + "/" + BatchFolder.inputFile, to: jobFolder + "/" + file)

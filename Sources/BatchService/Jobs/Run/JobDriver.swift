@@ -219,7 +219,7 @@ struct JobDriver: Sendable {
                 try await BlockingThread.run("merge") { () throws(WorkspaceError) -> (JobBatch.Counts, JobRun.RetryPart?) in
                     let counts = try JobMerge.merge(index, batchDocs: folder + "/" + BatchFolder.docsFolder, jobDocs: jobFolder + "/" + BatchFolder.docsFolder, label: label)
                     guard wantsRetry else { return (counts, nil) }
-                    let ids = try RetrySelection.ids(errorsFile: folder + "/" + BatchFolder.errorsFile, index: index, all: false)
+                    let ids = try RetrySelection.ids(errorsFile: folder + "/" + BatchFolder.errorsFile, items: index.items, all: false)
                     guard !ids.isEmpty else { return (counts, nil) }
                     try JobMerge.makeDirectory(jobFolder + "/retries")
                     let count = try RetrySelection.extract(ids, from: folder + "/" + BatchFolder.inputFile, to: jobFolder + "/" + retryFile)

@@ -5,7 +5,7 @@ import SystemIO
 
 /// Writes a job's `index.json`: every `custom_id` of the input with the batch and attempt that last ran it, its
 /// status, and its document or error (docs/ARCHITECTURE.md § Jobs), then the totals. It streams: one part at a
-/// time, the items of the part's first attempt read from that batch's `index.json`, each replaced by the entry
+/// time, the items of the part's first attempt read from that batch's `index.json` with the scanner, each replaced by the entry
 /// of a later attempt that ran it again (those, smaller, are held by id), written out a megabyte at a time.
 /// Memory stays at one batch's index whatever the job's size. Also concatenates the batches' data files
 /// (`embeddings.jsonl`, `moderations.jsonl`) into the job's `docs/`, in part then attempt order.
@@ -123,9 +123,10 @@ struct JobIndexWriter {
     /// parsed), every line of the slot's file as missing.
     private func items(of slot: JobBatch) throws(SystemError) -> [ParseIndex.Item]? {
         guard let id = slot.batchID, let folder = batchFolders[id] else { return nil }
-        if let index = BatchFolder.readJSON(ParseIndex.self, from: folder + "/" + BatchFolder.indexFile) { return index.items }
-        let reader = try LineReader(path: jobFolder + "/" + slot.file)
         var items: [ParseIndex.Item] = []
+        if ParseIndex.forEachItem(inIndexAt: folder + "/" + BatchFolder.indexFile, { items.append($0) }) { return items }
+        items.removeAll()
+        let reader = try LineReader(path: jobFolder + "/" + slot.file)
         while let line = try reader.next() {
             guard let id = CustomIDReader.customID(in: line) else { continue }
             items.append(ParseIndex.Item(customID: id, file: nil, status: .missing))

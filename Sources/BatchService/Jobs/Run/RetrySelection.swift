@@ -22,10 +22,10 @@ enum RetrySelection {
     }
 
     /// The ids to submit again: the retryable lines of `errors.jsonl` (every failed line with `all`) and the
-    /// missing ones of the batch's index.
-    static func ids(errorsFile: String, index: ParseIndex, all: Bool) throws(WorkspaceError) -> Set<String> {
+    /// missing ones of the batch's index items.
+    static func ids(errorsFile: String, items: [ParseIndex.Item], all: Bool) throws(WorkspaceError) -> Set<String> {
         var ids: Set<String> = []
-        for item in index.items {
+        for item in items {
             guard let id = item.customID else { continue }
             if item.status == .missing || (all && item.status == .error) { ids.insert(id) }
         }
