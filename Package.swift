@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "OutputParser", dependencies: ["JSON", "SystemIO", "BatchCore", logging], swiftSettings: swiftSettings),
         .target(
             name: "BatchService",
-            dependencies: ["SystemIO", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser", "Gzip", logging],
+            dependencies: ["JSON", "SystemIO", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser", "Gzip", logging],
             swiftSettings: swiftSettings
         ),
         .target(

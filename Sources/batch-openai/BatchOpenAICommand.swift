@@ -25,6 +25,8 @@ struct BatchOpenAICommand: AsyncParsableCommand {
             ValidateCommand.self,
             BuildInputCommand.self,
             ParseCommand.self,
+            JobsCommand.self,
+            RetryCommand.self,
             ConfigCommand.self,
             BenchServerCommand.self,
             BenchTransferCommand.self,

@@ -56,6 +56,11 @@ public struct BatchRoutes: Sendable {
         case .run: try await run(request)
         case .runFile: try await runFile(request)
         case .file: try await file(request)
+        case .jobs: try await jobs(request)
+        case .job: try await job(request)
+        case .jobCancel: try await jobCancel(request)
+        case .jobRetry: try await jobRetry(request)
+        case .jobFile: try await jobFile(request)
         case .openAPI: Response.bytes(OpenAPIDocument.bytes, contentType: "application/json")
         // The seed's service had Swagger UI on /docs and ReDoc on /redoc: both names lead to the one page.
         case .docs, .redoc: Response.bytes(DocsPage.bytes, contentType: "text/html; charset=utf-8")

@@ -5,6 +5,7 @@ import HTTPServer
 /// document is checked against it, so the two cannot drift apart.
 public enum Endpoint: String, CaseIterable, Sendable {
     case submit, list, batch, status, wait, cancel, download, parse, run, runFile, file
+    case jobs, job, jobCancel, jobRetry, jobFile
     case openAPI, docs, redoc, health, metrics
 
     /// The method.
@@ -12,6 +13,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
         switch self {
         case .list, .batch, .status, .file, .openAPI, .docs, .redoc, .health, .metrics: .get
         case .submit, .wait, .cancel, .download, .parse, .run, .runFile: .post
+        case .jobs, .job, .jobFile: .get
+        case .jobCancel, .jobRetry: .post
         }
     }
 
@@ -28,6 +31,11 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .run: "/batches/run"
         case .runFile: "/batches/run-file"
         case .file: "/batches/{batch_id}/files/{path...}"
+        case .jobs: "/jobs"
+        case .job: "/jobs/{job_id}"
+        case .jobCancel: "/jobs/{job_id}/cancel"
+        case .jobRetry: "/jobs/{job_id}/retry"
+        case .jobFile: "/jobs/{job_id}/files/{path...}"
         case .openAPI: "/openapi.json"
         case .docs: "/docs"
         case .redoc: "/redoc"
@@ -51,6 +59,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .submit, .wait, .cancel, .download, .parse, .run: .json
         case .runFile: .upload
         case .list, .batch, .status, .file, .openAPI, .docs, .redoc, .health, .metrics: .none
+        case .jobCancel, .jobRetry: .json
+        case .jobs, .job, .jobFile: .none
         }
     }
 }

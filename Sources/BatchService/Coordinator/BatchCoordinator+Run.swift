@@ -53,6 +53,8 @@ extension BatchCoordinator {
             logger.notice("resuming run", metadata: ["batch_id": "\(run.batchID)", "phase": "\(run.phase.rawValue)"])
             _ = startDriver(run, timeout: nil)
         }
+        // After the batches' runs: a job follows its batches through them.
+        await resumeJobs()
     }
 
     /// Tidies what crashed processes left in `outputs/` while submitting (a staging folder is published when
@@ -68,9 +70,12 @@ extension BatchCoordinator {
     /// Stops driving runs (a graceful shutdown): each stops at its next step without recording anything
     /// more, so `resumeRuns()` at the next start goes on from the last state on disk. Returns once all stopped.
     public func stopRuns() async {
+        // Jobs first: a job would take its batches' stopped runs for failed ones.
+        let jobTasks = cancelJobs()
         let tasks = state.withLock { Array($0.drivers.values) }
         for task in tasks { task.cancel() }
         for task in tasks { _ = await task.value }
+        for task in jobTasks { _ = await task.value }
     }
 
     // MARK: - Launch
@@ -104,7 +109,7 @@ extension BatchCoordinator {
     }
 
     /// The driver of `run`'s batch: the one already going here, or a new one.
-    private func startDriver(_ run: PipelineRun, timeout: Double?) -> RunTask {
+    func startDriver(_ run: PipelineRun, timeout: Double?) -> RunTask {
         state.withLock { state in
             if let active = state.drivers[run.batchID] { return active }
             let task = RunTask { [self] in

@@ -35,12 +35,15 @@ public final class BatchCoordinator: Sendable {
     let submissionGate = KeyedGate<SubmissionKey>()
     /// One parse at a time per batch: two parsers of one folder would share (and remove) its staged `docs/`.
     let parseGate = KeyedGate<String>()
+    /// Jobs: their store, policy, the enqueued-token ledger every job shares, and the drivers running now.
+    let jobs: JobRegistry
 
     /// Creates a coordinator over a backend and a workspace; the stores default to the files of
-    /// `outputs/<batch_id>/` (docs/ARCHITECTURE.md § Storage layout).
+    /// `outputs/<batch_id>/` (docs/ARCHITECTURE.md § Storage layout); jobs' state to `outputs/<job_id>/job.json`.
     public init(backend: any BatchBackend, workspace: Workspace, logger: Logger, promptsDirectory: String? = nil,
                 policy: RunPolicy = RunPolicy(), limits: BatchLimits = .openAI,
-                stateStore: (any BatchStateStore)? = nil, artifactStore: (any ArtifactStore)? = nil) {
+                stateStore: (any BatchStateStore)? = nil, artifactStore: (any ArtifactStore)? = nil,
+                jobStore: (any JobStateStore)? = nil, jobPolicy: JobRunPolicy = JobRunPolicy()) {
         self.backend = backend
         self.workspace = workspace
         self.stateStore = stateStore ?? FileStateStore(outputsDirectory: workspace.outputsDirectory)
@@ -49,7 +52,11 @@ public final class BatchCoordinator: Sendable {
         self.promptsDirectory = promptsDirectory
         self.policy = policy
         self.limits = limits
+        jobs = JobRegistry(store: jobStore ?? FileJobStore(outputsDirectory: workspace.outputsDirectory), policy: jobPolicy)
     }
+
+    /// How jobs retry and wait.
+    public var jobPolicy: JobRunPolicy { jobs.policy }
 
     /// The one owner of uploaded request files (`outputs/.uploads`): spooling, inflating, clean-up.
     public var uploads: UploadSpool {
