@@ -34,7 +34,8 @@ extension EnqueuedTokenBudget {
     private static func number(_ text: String, in whole: String, expected: String) throws(ParseError) -> Int {
         let digits = text.replacingOccurrences(of: "_", with: "")
         guard !digits.isEmpty, digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let value = Int(digits), value >= 1 else {
-            throw ParseError(description: "'\(text)' in '\(whole)' is not a token count: \(expected)")
+            let place = text == whole.trimmingCharacters(in: .whitespaces) ? "" : " in '\(whole)'"
+            throw ParseError(description: "'\(text)'\(place) is not a token count: \(expected)")
         }
         return value
     }
