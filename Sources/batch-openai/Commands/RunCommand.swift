@@ -48,7 +48,7 @@ struct RunCommand: AsyncParsableCommand {
         --max-batch-lines, --max-batch-bytes and its model's \
         --enqueued-tokens limit (a line is never cut; custom_ids must be \
         unique in the whole file). Every bad line is listed with its \
-        number. Nothing is uploaded, no file is written and the backend is \
+        number. Nothing is uploaded, nothing is kept and the backend is \
         not called, so it needs no key and no network.
 
         Against the local simulator (no key needed, no cost):
