@@ -5,13 +5,13 @@ import BatchService
 struct RunBody: Sendable {
     /// The members a JSON run body may have, for messages.
     static let expected = "'input_path' (a .jsonl or .jsonl.gz file under inputs/), 'requests' or 'spec' (optional 'model'); "
-        + "optional 'job_name', 'completion_window', 'poll_interval', 'timeout', 'do_parse', 'force', 'metadata', 'endpoint'"
+        + "optional 'job_name', 'completion_window', 'poll_interval', 'timeout', 'do_parse', 'force', 'metadata', 'endpoint', 'dry_run'"
     /// The fields a run-file form may have besides its `file` part, for messages.
     static let expectedForm = "a 'file' part (.jsonl or .jsonl.gz); optional fields 'job_name', 'completion_window', "
-        + "'poll_interval', 'timeout', 'do_parse', 'force', 'endpoint'"
+        + "'poll_interval', 'timeout', 'do_parse', 'force', 'endpoint', 'dry_run'"
 
     /// The members that say how to follow the batch.
-    static let runMembers: Set<String> = ["poll_interval", "timeout", "do_parse"]
+    static let runMembers: Set<String> = ["poll_interval", "timeout", "do_parse", "dry_run"]
     /// The text fields of a run-file form (metadata, an object, has no form spelling).
     static let formMembers: Set<String> = SubmitBody.creationMembers.subtracting(["metadata"]).union(runMembers)
 
@@ -19,6 +19,8 @@ struct RunBody: Sendable {
     static let defaultPollInterval = 5.0
 
     let request: RunRequest
+    /// `dry_run`: answer with the plan of the job, submit nothing.
+    let dryRun: Bool
 
     /// A JSON run: the requests come from the body (`input_path`, or `requests` / `spec` as for submit).
     init(_ fields: FieldReader, defaultModel: String) throws(APIProblem) {
@@ -44,5 +46,6 @@ struct RunBody: Sendable {
             timeout: try WaitBody.timeout(fields),
             doParse: try fields.bool("do_parse") ?? true
         )
+        dryRun = try fields.bool("dry_run") ?? false
     }
 }

@@ -9,6 +9,7 @@ extension BatchRoutes {
 
     func run(_ request: Request) async throws -> Response {
         let body = try RunBody(try await fields(request, expected: RunBody.expected, emptyIsObject: false), defaultModel: configuration.defaultModel)
+        if body.dryRun { return try await plan(body.request) }
         return try await start(body.request, request)
     }
 
@@ -32,8 +33,18 @@ extension BatchRoutes {
             // The fields may follow the file.
             try await form.readToEnd()
             let body = try RunBody(upload: .upload(upload), form: FieldReader(form: form.fields))
+            if body.dryRun { return try await plan(body.request) }
             return try await start(body.request, request)
         }
+    }
+
+    /// `"dry_run": true`: the plan of the job (batches, tokens, totals per model) under the configured limits;
+    /// nothing is written, uploaded or created, and the backend is not called.
+    private func plan(_ run: RunRequest) async throws -> Response {
+        let submission = run.submission
+        let plan = try await coordinator.dryRunPlan(submission.input, jobName: submission.jobName, endpoint: submission.endpoint,
+                                                    limits: configuration.jobLimits)
+        return try Response.json(PlanSummary(plan))
     }
 
     /// Runs to the end (the default, as the seed does) or, with `Prefer: respond-async`, answers 202 once

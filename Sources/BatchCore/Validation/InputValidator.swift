@@ -10,19 +10,33 @@ import Glibc
 /// one `url` for the whole file, a supported endpoint, equal to the batch's endpoint when one is given;
 /// a `body` object with a `model` (one model per file), and no `"stream": true`; at most 50,000 lines and
 /// 200 MB; not empty. Every bad line is reported with its 1-based number (up to `maxIssues`).
+///
+/// A job's input (`Scope.job`) is checked by the same rules except one model per file: its lines are
+/// grouped by model into batches later, and the file limits are the caller's to set (unbounded limits let
+/// a job's input of any size through; its batches are cut within the real ones).
 public struct InputValidator: Sendable {
+    /// What the input becomes: one batch, or a job of one batch per model and size.
+    public enum Scope: Sendable {
+        /// One batch file: one model for all its lines.
+        case batch
+        /// A job's input: lines of several models may mix.
+        case job
+    }
+
     /// The limits in force.
     public let limits: BatchLimits
     /// The endpoint every line must target, when the batch names one.
     public let expectedEndpoint: String?
     /// How many issues are kept; the rest are counted.
     public let maxIssues: Int
+    /// One batch or a job's input.
+    public let scope: Scope
 
     private var pending: [UInt8] = []
     private var lineNumber = 0
     private var requestCount = 0
     private var byteCount: Int64 = 0
-    private var customIDs = Set<String>()
+    private var customIDs = CustomIDSet()
     private var endpoint: String?
     private var model: String?
     private var issues: [ValidationIssue] = []
@@ -31,10 +45,11 @@ public struct InputValidator: Sendable {
     private var tooLargeReported = false
 
     /// Creates a validator; `expectedEndpoint` is the batch's `endpoint`, when known.
-    public init(expectedEndpoint: String? = nil, limits: BatchLimits = .openAI, maxIssues: Int = 1000) {
+    public init(expectedEndpoint: String? = nil, limits: BatchLimits = .openAI, maxIssues: Int = 1000, scope: Scope = .batch) {
         self.expectedEndpoint = expectedEndpoint
         self.limits = limits
         self.maxIssues = maxIssues
+        self.scope = scope
     }
 
     /// Checks the next bytes of the file.
@@ -60,10 +75,32 @@ public struct InputValidator: Sendable {
 
     /// Takes the next line of the file, scanned already (maybe on another core): `byteCount` is its
     /// size in the file, its newline included. Lines go in file order; don't mix with `consume`.
-    public mutating func accept(_ line: ScannedRequestLine, byteCount: Int) {
+    /// Returns whether the line passed every rule.
+    @discardableResult
+    public mutating func accept(_ line: ScannedRequestLine, byteCount: Int) -> Bool {
+        let before = issueCount
         count(bytes: byteCount)
         accept(line)
+        return issueCount == before
     }
+
+    /// Counts a line that was refused before it could be scanned (`issue` says why, with its number):
+    /// the caller's own rule, such as a job's line too large for any batch.
+    public mutating func reject(lineOf byteCount: Int, _ issue: ValidationIssue) {
+        count(bytes: byteCount)
+        lineNumber += 1
+        requestCount += 1
+        record(issue)
+    }
+
+    /// Records an issue of the caller's own rule about a line already accepted (a job's line over its
+    /// model's token budget): the verdict then lists it among the others, in line order.
+    public mutating func flag(_ issue: ValidationIssue) {
+        record(issue)
+    }
+
+    /// The number the next line will have (1-based).
+    public var nextLineNumber: Int { lineNumber + 1 }
 
     private mutating func count(bytes: Int) {
         byteCount += Int64(bytes)
@@ -178,7 +215,7 @@ public struct InputValidator: Sendable {
         let line = lineNumber
         switch field {
         case .string(let id) where !id.isEmpty:
-            if !customIDs.insert(id).inserted {
+            if !customIDs.insert(id) {
                 record(ValidationIssue(
                     code: "duplicate_custom_id",
                     message: "The custom_id '\(Self.clip(id))' appears more than once in the file.",
@@ -263,7 +300,7 @@ public struct InputValidator: Sendable {
         let line = lineNumber
         switch field {
         case .string(let name) where !name.isEmpty:
-            if let model, model != name {
+            if scope == .batch, let model, model != name {
                 record(ValidationIssue(
                     code: "model_mismatch",
                     message: "body.model '\(Self.clip(name))' differs from '\(Self.clip(model))' of earlier lines; a batch uses one model.",

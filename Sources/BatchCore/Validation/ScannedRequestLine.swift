@@ -36,6 +36,12 @@ public struct ScannedRequestLine: Sendable {
         return id
     }
 
+    /// `body.model`, when the line is an object whose body names one as a string.
+    public var model: String? {
+        guard case .fields(let fields) = outcome, case .string(let model) = fields.model, !model.isEmpty else { return nil }
+        return model
+    }
+
     /// The chat messages of the body as spans of the line, when they are plain enough to be read
     /// from the line's bytes as they are: `body.messages` an array of objects, each with a string
     /// `content` and at most a string `role`, no member given twice, and no `\u` escape anywhere on

@@ -41,6 +41,15 @@ struct RunCommand: AsyncParsableCommand {
           batch-openai run big.jsonl --no-parse --outputs /data/outputs
           batch-openai run inputs/requests.jsonl.gz --job-name nightly
           batch-openai run inputs/sample_input.jsonl --json | jq .docs_dir
+          batch-openai run big.jsonl --dry-run --max-batch-lines 1000
+
+        --dry-run reads the whole file once and prints how it would be cut \
+        into batches: one model per batch, in input order, each within \
+        --max-batch-lines, --max-batch-bytes and its model's \
+        --enqueued-tokens limit (a line is never cut; custom_ids must be \
+        unique in the whole file). Every bad line is listed with its \
+        number. Nothing is uploaded, nothing is kept and the backend is \
+        not called, so it needs no key and no network.
 
         Against the local simulator (no key needed, no cost):
           batch-openai sim --port 8100 &
@@ -83,9 +92,22 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print the result (batch, output_dir, docs_dir, counts) as JSON; progress goes to stderr.")
     var json = false
 
+    @Flag(help: "Print the plan (batches with their requests, bytes, model, input tokens and output-token ceiling; totals per model) and stop: nothing is uploaded and the backend is never called.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("Most requests in one batch, 1 to 50000 (default: BATCH_OPENAI_MAX_BATCH_LINES, else 50000).", valueName: "n"))
+    var maxBatchLines: Int?
+
+    @Option(help: ArgumentHelp("Largest batch file in bytes, 1 to 209715200 (default: BATCH_OPENAI_MAX_BATCH_BYTES, else 200 MB).", valueName: "bytes"))
+    var maxBatchBytes: Int64?
+
+    @Option(help: ArgumentHelp("Enqueued-token limit per model: model=N,... and/or one N for every model (default: BATCH_OPENAI_ENQUEUED_TOKENS).", valueName: "spec"))
+    var enqueuedTokens: String?
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
+        try validatePlanOptions()
         guard pollInterval.isFinite, pollInterval >= 0.05, pollInterval <= 3600 else {
             throw ValidationError("--poll-interval \(pollInterval): expected seconds between 0.05 and 3600")
         }
@@ -102,6 +124,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if dryRun { return try await printPlan() }
         let started = ContinuousClock.now
         let elapsed = { () -> Double in (ContinuousClock.now - started).inSeconds }
         let connection = try BackendConnection.make(common: common, label: "batch-openai.run")

@@ -81,7 +81,10 @@ struct ServeCommand: AsyncParsableCommand {
     private func makeServer(_ settings: Settings, coordinator: BatchCoordinator, logger: Logger) throws -> Server {
         let application = try APIApplication(
             coordinator: coordinator,
-            configuration: APIConfiguration(maxJSONBytes: settings.maxJSONBytes, maxUploadBytes: settings.maxUploadBytes, defaultModel: settings.defaultModel),
+            configuration: APIConfiguration(
+                maxJSONBytes: settings.maxJSONBytes, maxUploadBytes: settings.maxUploadBytes, defaultModel: settings.defaultModel,
+                jobLimits: settings.jobLimits
+            ),
             token: settings.token
         )
         return application.makeServer(Server.Configuration(host: host ?? settings.host, port: port ?? settings.port), logger: logger)

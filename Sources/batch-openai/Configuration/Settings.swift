@@ -1,3 +1,5 @@
+import BatchService
+
 /// The settings of docs/ARCHITECTURE.md § Configuration, read from the merged environment.
 struct Settings: Sendable, CustomStringConvertible {
     var openAIAPIKey: String?
@@ -13,6 +15,9 @@ struct Settings: Sendable, CustomStringConvertible {
     var maxJSONBytes: Int
     /// The model of an inline spec that names none, for `create` and REST alike.
     var defaultModel: String
+    /// What a job's batches are cut under (`BATCH_OPENAI_MAX_BATCH_LINES`, `_MAX_BATCH_BYTES`, `_MAX_JOB_BYTES`,
+    /// `_ENQUEUED_TOKENS`): the API's limits unless lowered.
+    var jobLimits: JobLimits
 
     /// A malformed value names the variable and what was expected.
     struct Invalid: Error, CustomStringConvertible {
@@ -43,6 +48,22 @@ struct Settings: Sendable, CustomStringConvertible {
         maxUploadBytes = try integer("BATCH_OPENAI_MAX_UPLOAD_BYTES", default: 256 << 20, range: 1...(1 << 40))
         maxJSONBytes = try integer("BATCH_OPENAI_MAX_JSON_BYTES", default: 1 << 20, range: 1...(1 << 30))
         defaultModel = value("BATCH_OPENAI_MODEL") ?? "gpt-4o-mini"
+        let standard = JobLimits()
+        jobLimits = JobLimits(
+            maxBatchLines: try integer("BATCH_OPENAI_MAX_BATCH_LINES", default: standard.maxBatchLines, range: JobLimits.apiLines),
+            maxBatchBytes: Int64(try integer(
+                "BATCH_OPENAI_MAX_BATCH_BYTES", default: Int(standard.maxBatchBytes),
+                range: Int(JobLimits.apiBytes.lowerBound)...Int(JobLimits.apiBytes.upperBound)
+            )),
+            maxJobBytes: Int64(try integer("BATCH_OPENAI_MAX_JOB_BYTES", default: Int(standard.maxJobBytes), range: 1...(1 << 50)))
+        )
+        if let text = value("BATCH_OPENAI_ENQUEUED_TOKENS") {
+            do {
+                jobLimits.enqueuedTokens = try EnqueuedTokenBudget(parsing: text)
+            } catch {
+                throw Invalid(description: "BATCH_OPENAI_ENQUEUED_TOKENS=\(error.description)")
+            }
+        }
     }
 
     /// Secrets are shown only as set or not set.
@@ -61,6 +82,10 @@ struct Settings: Sendable, CustomStringConvertible {
         BATCH_OPENAI_MAX_UPLOAD_BYTES=\(maxUploadBytes)
         BATCH_OPENAI_MAX_JSON_BYTES=\(maxJSONBytes)
         BATCH_OPENAI_MODEL=\(defaultModel)
+        BATCH_OPENAI_MAX_BATCH_LINES=\(jobLimits.maxBatchLines)
+        BATCH_OPENAI_MAX_BATCH_BYTES=\(jobLimits.maxBatchBytes)
+        BATCH_OPENAI_MAX_JOB_BYTES=\(jobLimits.maxJobBytes)
+        BATCH_OPENAI_ENQUEUED_TOKENS=\(jobLimits.enqueuedTokens.text.isEmpty ? "(not set)" : jobLimits.enqueuedTokens.text)
         """
     }
 }
