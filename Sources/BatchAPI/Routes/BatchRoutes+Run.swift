@@ -48,27 +48,39 @@ extension BatchRoutes {
     }
 
     /// Runs to the end (the default, as the seed does) or, with `Prefer: respond-async`, answers 202 once
-    /// the batch exists. Either way the run itself is not tied to this request: a client that goes away
-    /// does not stop it.
+    /// the batch (or the job, for an input of more than one batch) exists. Either way the run itself is not
+    /// tied to this request: a client that goes away does not stop it.
     private func start(_ run: RunRequest, _ request: Request) async throws -> Response {
-        let coordinator = coordinator
+        let coordinator = coordinator, limits = configuration.jobLimits
         if Preference.respondAsync(request.headers) {
-            let result = try await coordinator.startRun(run)
-            if !result.reused { metrics.addTransfer(uploaded: Self.fileSize(result.outputDirectory + "/input.jsonl")) }
-            let statusURL = "/batches/\(result.batch.id)/status"
-            var response = try Response.json(SubmitResponse(result: result, statusURL: statusURL), status: .accepted)
+            let statusURL: String
+            var response: Response
+            switch try await coordinator.startRunOrJob(run, limits: limits) {
+            case .batch(let result):
+                if !result.reused { metrics.addTransfer(uploaded: Self.fileSize(result.outputDirectory + "/input.jsonl")) }
+                statusURL = "/batches/\(result.batch.id)/status"
+                response = try Response.json(SubmitResponse(result: result, statusURL: statusURL), status: .accepted)
+            case .job(let progress):
+                statusURL = "/jobs/\(progress.job.jobID)"
+                response = try Response.json(progress, status: .accepted)
+            }
             response.headers.add(name: "Location", value: statusURL)
             response.headers.add(name: "Preference-Applied", value: "respond-async")
             return response
         }
         let metrics = metrics
         // An unstructured task: cancelling this handler (the client left) does not cancel the run.
-        let task = Task {
-            let result = try await coordinator.run(run)
-            if !result.reused { metrics.addTransfer(uploaded: Self.fileSize(result.outputDirectory + "/input.jsonl")) }
-            metrics.addTransfer(downloaded: Self.fileSize(result.download?.outputFile) + Self.fileSize(result.download?.errorsFile))
-            return result
+        let task = Task { () async throws -> FinishedRun in
+            let finished = try await coordinator.runOrJob(run, limits: limits)
+            if case .batch(let result) = finished {
+                if !result.reused { metrics.addTransfer(uploaded: Self.fileSize(result.outputDirectory + "/input.jsonl")) }
+                metrics.addTransfer(downloaded: Self.fileSize(result.download?.outputFile) + Self.fileSize(result.download?.errorsFile))
+            }
+            return finished
         }
-        return try Response.json(RunResponse(result: try await task.value))
+        switch try await task.value {
+        case .batch(let result): return try Response.json(RunResponse(result: result))
+        case .job(let progress): return try Response.json(progress)
+        }
     }
 }

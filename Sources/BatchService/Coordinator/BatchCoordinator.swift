@@ -37,13 +37,16 @@ public final class BatchCoordinator: Sendable {
     let parseGate = KeyedGate<String>()
     /// Jobs: their store, policy, the enqueued-token ledger every job shares, and the drivers running now.
     let jobs: JobRegistry
+    /// Counts the tokens of request lines when a run's input is planned (exact with a loaded vocabulary).
+    public let tokenCounter: any RequestTokenCounting
 
     /// Creates a coordinator over a backend and a workspace; the stores default to the files of
     /// `outputs/<batch_id>/` (docs/ARCHITECTURE.md § Storage layout); jobs' state to `outputs/<job_id>/job.json`.
     public init(backend: any BatchBackend, workspace: Workspace, logger: Logger, promptsDirectory: String? = nil,
                 policy: RunPolicy = RunPolicy(), limits: BatchLimits = .openAI,
                 stateStore: (any BatchStateStore)? = nil, artifactStore: (any ArtifactStore)? = nil,
-                jobStore: (any JobStateStore)? = nil, jobPolicy: JobRunPolicy = JobRunPolicy()) {
+                jobStore: (any JobStateStore)? = nil, jobPolicy: JobRunPolicy = JobRunPolicy(),
+                tokenCounter: (any RequestTokenCounting)? = nil) {
         self.backend = backend
         self.workspace = workspace
         self.stateStore = stateStore ?? FileStateStore(outputsDirectory: workspace.outputsDirectory)
@@ -53,6 +56,7 @@ public final class BatchCoordinator: Sendable {
         self.policy = policy
         self.limits = limits
         jobs = JobRegistry(store: jobStore ?? FileJobStore(outputsDirectory: workspace.outputsDirectory), policy: jobPolicy)
+        self.tokenCounter = tokenCounter ?? Self.defaultTokenCounter
     }
 
     /// How jobs retry and wait.

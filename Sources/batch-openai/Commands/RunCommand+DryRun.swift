@@ -21,10 +21,6 @@ extension RunCommand {
                 throw ValidationError("--enqueued-tokens \(error.description)")
             }
         }
-        // Until runs are cut into jobs, the limits shape only the plan a dry run shows.
-        if !dryRun, maxBatchLines != nil || maxBatchBytes != nil || enqueuedTokens != nil {
-            throw ValidationError("--max-batch-lines, --max-batch-bytes and --enqueued-tokens apply to --dry-run")
-        }
     }
 
     /// The settings' job limits with this command's options over them.

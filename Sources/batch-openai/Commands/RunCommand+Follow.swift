@@ -38,9 +38,9 @@ extension RunCommand {
     }
 
     /// A coordinator error as the message the user reads; invalid lines are listed with their numbers.
-    static func failure(_ error: BatchServiceError, action: String) -> CommandFailure {
+    static func failure(_ error: BatchServiceError, action: String, file: String = "input") -> CommandFailure {
         if error.kind == .invalidInput, !error.issues.isEmpty {
-            for line in InputFileCheck.issueLines(error.issues, total: error.issueCount, file: "input") { Console.error(line) }
+            for line in InputFileCheck.issueLines(error.issues, total: error.issueCount, file: file) { Console.error(line) }
         }
         return CommandFailure("\(action) failed: \(error.message)")
     }

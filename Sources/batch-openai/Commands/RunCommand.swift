@@ -134,16 +134,20 @@ struct RunCommand: AsyncParsableCommand {
 
         // What an earlier run killed mid-submission left (its staging folder, its copies) goes first.
         await coordinator.sweepStaging()
-        let (staged, requestCount) = try await checkAndStage(coordinator.workspace)
+        let staged = try await RunInput.stage(input, workspace: coordinator.workspace)
         defer { staged.cleanUp() }
-        let inflated = staged.inflated != nil ? ", inflated" : ""
-        say("Submitting \(input)\(requestCount.map { " (\($0) request\($0 == 1 ? "" : "s")\(inflated))" } ?? "") to \(BackendFailure.redacted(connection.settings.openAIBaseURL)) …")
-        let submitted = try await start(staged, coordinator: coordinator)
+        let inflated = staged.inflated != nil ? " (inflated)" : ""
+        say("Checking and submitting \(input)\(inflated) to \(BackendFailure.redacted(connection.settings.openAIBaseURL)) …")
+        let submitted: SubmitResult
+        switch try await start(staged, coordinator: coordinator, limits: try jobLimits(connection.settings)) {
+        case .batch(let result): submitted = result
+        case .job(let job): return try await followJob(job, coordinator: coordinator, progress: progress, elapsed: elapsed)
+        }
         let id = submitted.batch.id
         if submitted.reused {
             say("Following batch \(id), made earlier from the same input and job name (--force submits anew).")
         } else {
-            say("Batch \(id) created (input file \(submitted.batch.inputFileID)); results go to \(submitted.outputDirectory)")
+            say("Batch \(id) created (input file \(submitted.batch.inputFileID), \(submitted.requestCount) request\(submitted.requestCount == 1 ? "" : "s")); results go to \(submitted.outputDirectory)")
         }
 
         let notice = InterruptNotice(message: "Stopped following batch \(id); it goes on on the server. "
@@ -178,36 +182,19 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// Checks every line before anything is copied or uploaded (a .gz once it is inflated: line numbers are
-    /// those of the JSONL inside), then stages the input; returns it with its request count when known.
-    private func checkAndStage(_ workspace: Workspace) async throws -> (RunInput, Int?) {
-        var verdict = GzipInput.isGzipped(input) ? nil : try InputFileCheck.validate(path: input)
-        if let verdict, !verdict.isValid { throw InputFileCheck.rejection(verdict, file: input) }
-        let staged = try await RunInput.stage(input, workspace: workspace)
-        if let inflated = staged.inflated {
-            let checked = try InputFileCheck.validate(path: inflated)
-            guard checked.isValid else {
-                staged.cleanUp()
-                throw InputFileCheck.rejection(checked, file: input)
-            }
-            verdict = checked
-        }
-        return (staged, verdict?.requestCount)
-    }
-
     /// Starts a durable run: the coordinator drives submit → wait → download → parse and records each step in
     /// outputs/<batch_id>/run.json, so a run cut short (Ctrl-C, --timeout, a crash) is picked up again by
     /// `serve` or by this same command. This process only watches it.
-    private func start(_ staged: RunInput, coordinator: BatchCoordinator) async throws -> SubmitResult {
+    private func start(_ staged: RunInput, coordinator: BatchCoordinator, limits: JobLimits) async throws -> StartedRun {
         let submission = SubmitRequest(
             input: staged.submission, jobName: jobName, completionWindow: completionWindow,
             metadata: try MetadataOption.parse(metadata) ?? [:], force: force
         )
         let request = RunRequest(submission: submission, pollInterval: pollInterval, timeout: nil, doParse: !noParse)
         do {
-            return try await coordinator.startRun(request)
+            return try await coordinator.startRunOrJob(request, limits: limits)
         } catch {
-            throw Self.failure(error, action: "submitting \(input)")
+            throw Self.failure(error, action: "submitting \(input)", file: input)
         }
     }
 

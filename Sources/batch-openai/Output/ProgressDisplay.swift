@@ -1,3 +1,4 @@
+import BatchService
 import OpenAIClient
 
 /// The live view of a batch while `run` waits: on a terminal one line redrawn in place with a bar
@@ -30,6 +31,28 @@ final class ProgressDisplay {
             let tally = counts.total > 0
                 ? ": \(done)/\(counts.total) done (ok=\(counts.completed), fail=\(counts.failed))" : ""
             let state = "\(batch.id) \(batch.status.rawValue)\(tally)"
+            guard state != lastPlain else { return }
+            lastPlain = state
+            emit("[\(Self.clock(elapsed))] \(state)")
+        }
+    }
+
+    /// Shows a job: every batch's requests added up, and how many batches ended.
+    func update(job: JobProgress, elapsed: Double) {
+        let totals = job.totals
+        let done = totals.succeeded + totals.failed + totals.missing
+        let ended = job.batches.filter(\.state.isSettled).count
+        let batches = "\(ended)/\(job.batches.count) batches"
+        if interactive {
+            let bar = Self.bar(done: done, total: totals.requests, width: 28)
+            let icon = job.job.phase == .completed ? "✅" : job.job.phase.isTerminal ? "❌" : "⏳"
+            let line = "\(icon) \(job.job.phase.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) [\(bar)] "
+                + "\(done)/\(totals.requests) ok=\(totals.succeeded) fail=\(totals.failed) \(batches) \(Self.clock(elapsed))"
+            Console.write("\r\u{1B}[2K" + line, toStandardError: toStandardError)
+            drawn = true
+        } else {
+            let state = "\(job.job.jobID) \(job.job.phase.rawValue): \(done)/\(totals.requests) done (ok=\(totals.succeeded), "
+                + "fail=\(totals.failed), missing=\(totals.missing)), \(batches)"
             guard state != lastPlain else { return }
             lastPlain = state
             emit("[\(Self.clock(elapsed))] \(state)")
