@@ -14,7 +14,7 @@ extension BatchCoordinator {
     /// The same plan id (the same input and job name) again returns the same job (`reused`), started again
     /// if it was stopped, unless `force`: then the job starts over with new batches (the earlier batches'
     /// folders stay).
-    public func startJob(_ plan: JobPlan, partsFolder: String, force: Bool = false) async throws(BatchServiceError) -> JobProgress {
+    public func startJob(_ plan: JobPlan, partsFolder: String, force: Bool = false, pollInterval: Double? = nil) async throws(BatchServiceError) -> JobProgress {
         let id = try checkedID(plan.jobID)
         let earlier = await jobs.store.job(id)
         if let earlier, !force {
@@ -31,7 +31,8 @@ extension BatchCoordinator {
                 try Self.stageParts(plan, from: partsFolder, into: folder, restarting: earlier != nil)
             }
         }
-        let run = JobRun(plan: plan, maxAttempts: jobs.policy.maxAttempts, now: Self.unixNow(), generation: (earlier?.generation ?? 0) + 1)
+        var run = JobRun(plan: plan, maxAttempts: jobs.policy.maxAttempts, now: Self.unixNow(), generation: (earlier?.generation ?? 0) + 1)
+        run.pollInterval = pollInterval
         try await stored { () async throws(WorkspaceError) in try await jobs.store.putJob(run) }
         logger.info("job started", metadata: [
             "job_id": "\(plan.jobID)", "parts": "\(plan.parts.count)", "requests": "\(plan.requestCount)", "generation": "\(run.generation)",

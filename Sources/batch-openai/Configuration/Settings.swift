@@ -18,6 +18,8 @@ struct Settings: Sendable, CustomStringConvertible {
     /// What a job's batches are cut under (`BATCH_OPENAI_MAX_BATCH_LINES`, `_MAX_BATCH_BYTES`, `_MAX_JOB_BYTES`,
     /// `_ENQUEUED_TOKENS`): the API's limits unless lowered.
     var jobLimits: JobLimits
+    /// How jobs retry and wait (`BATCH_OPENAI_MAX_ATTEMPTS`, `BATCH_OPENAI_QUEUE_TIMEOUT`).
+    var jobPolicy: JobRunPolicy
 
     /// A malformed value names the variable and what was expected.
     struct Invalid: Error, CustomStringConvertible {
@@ -57,6 +59,14 @@ struct Settings: Sendable, CustomStringConvertible {
             )),
             maxJobBytes: Int64(try integer("BATCH_OPENAI_MAX_JOB_BYTES", default: Int(standard.maxJobBytes), range: 1...(1 << 50)))
         )
+        jobPolicy = JobRunPolicy()
+        jobPolicy.maxAttempts = try integer("BATCH_OPENAI_MAX_ATTEMPTS", default: jobPolicy.maxAttempts, range: 1...20)
+        if let text = value("BATCH_OPENAI_QUEUE_TIMEOUT") {
+            guard let seconds = Self.duration(text), seconds > 0 else {
+                throw Invalid(description: "BATCH_OPENAI_QUEUE_TIMEOUT=\(text): expected a duration such as 86400, 90m or 24h")
+            }
+            jobPolicy.queueTimeout = seconds
+        }
         if let text = value("BATCH_OPENAI_ENQUEUED_TOKENS") {
             do {
                 jobLimits.enqueuedTokens = try EnqueuedTokenBudget(parsing: text)
@@ -64,6 +74,14 @@ struct Settings: Sendable, CustomStringConvertible {
                 throw Invalid(description: "BATCH_OPENAI_ENQUEUED_TOKENS=\(error.description)")
             }
         }
+    }
+
+    /// Seconds from `86400`, `90s`, `90m` or `24h`; nil when it is none of those.
+    static func duration(_ text: String) -> Double? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        if let unit = text.last, let scale = units[unit], let number = Double(text.dropLast()), number.isFinite { return number * scale }
+        guard let number = Double(text), number.isFinite else { return nil }
+        return number
     }
 
     /// Secrets are shown only as set or not set.
@@ -86,6 +104,8 @@ struct Settings: Sendable, CustomStringConvertible {
         BATCH_OPENAI_MAX_BATCH_BYTES=\(jobLimits.maxBatchBytes)
         BATCH_OPENAI_MAX_JOB_BYTES=\(jobLimits.maxJobBytes)
         BATCH_OPENAI_ENQUEUED_TOKENS=\(jobLimits.enqueuedTokens.text.isEmpty ? "(not set)" : jobLimits.enqueuedTokens.text)
+        BATCH_OPENAI_MAX_ATTEMPTS=\(jobPolicy.maxAttempts)
+        BATCH_OPENAI_QUEUE_TIMEOUT=\(Int(jobPolicy.queueTimeout))s
         """
     }
 }

@@ -20,6 +20,8 @@ struct JobDriver: Sendable {
     private var registry: JobRegistry { coordinator.jobs }
     private var policy: JobRunPolicy { registry.policy }
     private var jobID: String { recorder.jobID }
+    /// The job's own poll interval, else the policy's.
+    private var pollInterval: Double { recorder.current.pollInterval ?? policy.pollInterval }
 
     /// Runs the job to its end and returns its final state (or the state it stopped in, when cancelled).
     func drive() async -> JobRun {
@@ -92,7 +94,7 @@ struct JobDriver: Sendable {
             try stopIfCancelled()
             let timedOut = try await timeOutUnlessRunning("waited \(Int(policy.queueTimeout)) s for room in the enqueued-token budget of \(batch.model ?? "its model")")
             // Another batch of the job still runs and may make room: look again after a while.
-            if !timedOut { try await BatchCoordinator.pause(.seconds(policy.pollInterval)) }
+            if !timedOut { try await BatchCoordinator.pause(.seconds(pollInterval)) }
             return
         }
         do throws(BatchServiceError) {
@@ -134,7 +136,7 @@ struct JobDriver: Sendable {
             jobName: Self.submissionName(run, batch), endpoint: run.plan.endpoint,
             metadata: ["job_id": jobID, "job_part": String(batch.part), "job_attempt": String(batch.attempt)]
         )
-        let request = RunRequest(submission: submission, pollInterval: policy.pollInterval, timeout: nil, doParse: false)
+        let request = RunRequest(submission: submission, pollInterval: pollInterval, timeout: nil, doParse: false)
         let result: Result<String, BatchServiceError>
         do {
             result = .success(try await coordinator.startRun(request).batch.id)
@@ -160,7 +162,7 @@ struct JobDriver: Sendable {
             try await recorded(.slotFailed(slot: slot, reason: "no batch id was recorded"))
             return
         }
-        let ended = await coordinator.followRun(batchID, pollInterval: policy.pollInterval)
+        let ended = await coordinator.followRun(batchID, pollInterval: pollInterval)
         try stopIfCancelled()
         let upstream = await coordinator.stateStore.batch(try coordinator.checkedID(batchID))
         if ended?.phase == .completed {

@@ -89,10 +89,12 @@ public struct JobRun: Codable, Sendable, Equatable {
     public private(set) var lastProgressAt: Int
     /// Why the job failed.
     public private(set) var failure: String?
+    /// Seconds between polls of its batches, when the run that started it asked (else the policy's).
+    public var pollInterval: Double?
 
     enum CodingKeys: String, CodingKey {
         case plan, generation, phase, batches, maxAttempts = "max_attempts", createdAt = "created_at"
-        case lastProgressAt = "last_progress_at", failure
+        case lastProgressAt = "last_progress_at", failure, pollInterval = "poll_interval"
     }
 
     /// A job about to start: attempt 1 of every part, queued.

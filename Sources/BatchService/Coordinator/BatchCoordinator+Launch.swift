@@ -1,0 +1,98 @@
+import BatchCore
+import OpenAIClient
+
+/// How a run was started: as one batch (an input that fits one, exactly as before jobs existed) or as a job
+/// of several batches.
+public enum StartedRun: Sendable {
+    /// One batch: its submission.
+    case batch(SubmitResult)
+    /// A job of more than one batch, as it stands once started.
+    case job(JobProgress)
+}
+
+/// How a run ended: one batch's run, or a job's.
+public enum FinishedRun: Sendable {
+    /// One batch's run.
+    case batch(RunResult)
+    /// A job of more than one batch.
+    case job(JobProgress)
+}
+
+extension BatchCoordinator {
+    /// Plans the run's input under `limits` and starts it: an input that fits one batch is submitted as that
+    /// batch (its part is the batch's `input.jsonl`), a bigger one starts a job (docs/ARCHITECTURE.md § Jobs).
+    /// Returns once the batch or the job exists; either goes on in the background.
+    public func startRunOrJob(_ request: RunRequest, limits: JobLimits) async throws(BatchServiceError) -> StartedRun {
+        let staged = try await plan(request.submission.input, jobName: request.submission.jobName,
+                                    endpoint: request.submission.endpoint, limits: limits, counter: tokenCounter)
+        guard staged.plan.parts.count > 1 else {
+            let single = singleBatchRequest(request, staged)
+            do {
+                let result = try await startRun(single)
+                await discardPlan(staged)
+                return .batch(result)
+            } catch {
+                await discardPlan(staged)
+                throw error
+            }
+        }
+        do {
+            let progress = try await startJob(staged.plan, partsFolder: staged.folder, force: request.submission.force,
+                                              pollInterval: request.pollInterval)
+            await discardPlan(staged)
+            return .job(progress)
+        } catch {
+            await discardPlan(staged)
+            throw error
+        }
+    }
+
+    /// `startRunOrJob`, then follows the batch's run or the job to its end.
+    public func runOrJob(_ request: RunRequest, limits: JobLimits) async throws(BatchServiceError) -> FinishedRun {
+        let staged = try await plan(request.submission.input, jobName: request.submission.jobName,
+                                    endpoint: request.submission.endpoint, limits: limits, counter: tokenCounter)
+        guard staged.plan.parts.count > 1 else {
+            let single = singleBatchRequest(request, staged)
+            do {
+                let result = try await run(single)
+                await discardPlan(staged)
+                return .batch(result)
+            } catch {
+                await discardPlan(staged)
+                throw error
+            }
+        }
+        let progress: JobProgress
+        do {
+            progress = try await startJob(staged.plan, partsFolder: staged.folder, force: request.submission.force,
+                                              pollInterval: request.pollInterval)
+        } catch {
+            await discardPlan(staged)
+            throw error
+        }
+        await discardPlan(staged)
+        guard var ended = await waitForJob(id: progress.job.jobID) else { return .job(progress) }
+        ended.reused = progress.reused
+        return .job(ended)
+    }
+
+    /// The run of the only part of a plan: the part's file (already checked, and written in the staging
+    /// folder of `outputs/`) becomes the batch's input, moved rather than copied.
+    private func singleBatchRequest(_ request: RunRequest, _ staged: StagedPlan) -> RunRequest {
+        var single = request
+        if let part = staged.plan.parts.first {
+            single.submission.input = .uploadedFile(path: staged.path(of: part), filename: Self.filename(of: request.submission.input))
+        }
+        return single
+    }
+
+    /// The name the client gave its input, for the upload's label.
+    private static func filename(of input: SubmissionInput) -> String {
+        switch input {
+        case .path(let path): return path
+        case .upload(let upload): return upload.filename
+        case .uploadedFile(_, let filename): return filename
+        case .lines, .spec: return "input.jsonl"
+        }
+    }
+}
