@@ -57,7 +57,7 @@ struct CLIDryRunTests {
         (["--dry-run", "--max-batch-lines", "0"], "--max-batch-lines 0: expected 1 to 50000"),
         (["--dry-run", "--max-batch-bytes", "209715201"], "--max-batch-bytes 209715201: expected 1 to 209715200"),
         (["--dry-run", "--enqueued-tokens", "gpt-4o="], "--enqueued-tokens"),
-        (["--max-batch-lines", "10"], "apply to --dry-run"),
+        (["--max-batch-lines", "0"], "--max-batch-lines 0: expected 1 to 50000"),
     ])
     func planOptionsOutOfRangeAreUsageErrors(arguments: [String], message: String) async throws {
         let result = try await CLI.run(["run", "big.jsonl"] + arguments)

@@ -40,7 +40,8 @@ struct CLIGzipInputTests {
             environment: environment, directory: directory.path
         )
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
-        #expect(result.stdout.contains("Submitting inputs/jobs.jsonl.gz (3 requests, inflated)"), "\(result.stdout)")
+        #expect(result.stdout.contains("Checking and submitting inputs/jobs.jsonl.gz (inflated)"), "\(result.stdout)")
+        #expect(result.stdout.contains(", 3 requests); results go to"), "\(result.stdout)")
         #expect(result.stdout.contains("Documents: 3 written"), "\(result.stdout)")
         let id = try #require(result.stdout.firstMatch(of: /Batch (batch_\S+) created/)).1
         let folder = directory.path + "/outputs/\(id)"

@@ -22,7 +22,8 @@ struct CLIRunCommandTests {
             environment: sim.environment, directory: directory.path
         )
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
-        #expect(result.stdout.contains("Submitting inputs/jobs.jsonl (3 requests)"))
+        #expect(result.stdout.contains("Checking and submitting inputs/jobs.jsonl to "))
+        #expect(result.stdout.contains(", 3 requests); results go to"), "\(result.stdout)")
         let id = try #require(result.stdout.firstMatch(of: /Batch (batch_\S+) created/)).1
         // One plain line per change (no bar, no escape codes) ending in completed.
         #expect(result.stdout.contains("] \(id) completed: 3/3 done (ok=3, fail=0)"), "\(result.stdout)")
@@ -53,6 +54,42 @@ struct CLIRunCommandTests {
         #expect(try FileManager.default.attributesOfItem(atPath: document)[.modificationDate] as? Date == written)
         let run = try #require(FileManager.default.contents(atPath: folder + "/run.json"))
         #expect(String(decoding: run, as: UTF8.self).contains("completed"))
+        try await sim.stop()
+    }
+
+    @Test func anInputOverTheBatchLimitRunsAsOneJobWithOneDocsFolder() async throws {
+        let sim = try await CLISimulator()
+        let ids = ["Billing.total.m3type_business", "billing/overview/seg-001", "billing/overview/seg-002", "plain-a", "plain-b"]
+        let directory = try project(ids.map { CLI.line($0) })
+        defer { directory.remove() }
+        let result = try await CLI.run(
+            ["run", "inputs/jobs.jsonl", "--max-batch-lines", "2", "--poll-interval", "0.1", "--outputs", "out"],
+            environment: sim.environment, directory: directory.path
+        )
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let id = try #require(result.stdout.firstMatch(of: /Job (job_[0-9a-f]+): 5 requests in 3 batches/)).1
+        #expect(result.stdout.contains("completed: 5/5 done (ok=5, fail=0, missing=0), 3/3 batches"), "\(result.stdout)")
+        let folder = directory.path + "/out/\(id)"
+        // The segments of one process were cut across two batches; its final.md joins both.
+        let final = try String(contentsOfFile: folder + "/docs/billing/final.md", encoding: .utf8)
+        #expect(final.contains("segments: 2"), "\(final)")
+        for file in ["job.json", "index.json", "docs/Billing.total.m3type_business.business.md", "docs/billing/overview/seg-001.md",
+                     "docs/billing/overview/seg-002.md", "docs/plain-a.md", "docs/plain-b.md"] {
+            #expect(FileManager.default.fileExists(atPath: folder + "/" + file), "\(file)")
+        }
+        let batches = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/out").filter { $0.hasPrefix("batch_") }
+        #expect(batches.count == 3)
+
+        // The same input again is the same job: nothing new is created.
+        let again = try await CLI.run(
+            ["run", "inputs/jobs.jsonl", "--max-batch-lines", "2", "--poll-interval", "0.1", "--outputs", "out", "--json"],
+            environment: sim.environment, directory: directory.path
+        )
+        #expect(again.status == 0, "\(again.stderr)")
+        let report = try CLI.object(again)
+        #expect(report["job_id"] as? String == String(id))
+        #expect(report["reused"] as? Bool == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/out").filter { $0.hasPrefix("batch_") }.count == 3)
         try await sim.stop()
     }
 

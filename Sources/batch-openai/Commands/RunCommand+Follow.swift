@@ -41,6 +41,8 @@ extension RunCommand {
     static func failure(_ error: BatchServiceError, action: String, file: String = "input") -> CommandFailure {
         if error.kind == .invalidInput, !error.issues.isEmpty {
             for line in InputFileCheck.issueLines(error.issues, total: error.issueCount, file: file) { Console.error(line) }
+            let problems = error.issueCount == 1 ? "1 problem" : "\(error.issueCount) problems"
+            return CommandFailure("\(file) is not a valid batch input (\(problems), listed above); nothing was uploaded")
         }
         return CommandFailure("\(action) failed: \(error.message)")
     }
