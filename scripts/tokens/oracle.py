@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The token-count oracle: bpe-openai's exact tokenizer over a generated corpus and over inputs/.
 
-  oracle.py corpus OUT.jsonl [--scale N]   writes the corpus: one line per text,
+  oracle.py corpus OUT.jsonl [--scale N] [--seed S]   writes the corpus: one line per text,
       {"kind": ..., "text": ..., "o200k_base": n, "cl100k_base": n}
       kinds: english, portuguese, code, cjk, emoji, edge (the patterns' corner cases), inputs (every
       message content, input, prompt and instructions string of inputs/*.jsonl)
@@ -144,8 +144,8 @@ def request_texts(path):
     return texts
 
 
-def corpus(scale):
-    rng = random.Random(12)
+def corpus(scale, seed=12):
+    rng = random.Random(seed)
     items = [("edge", text) for text in EDGE]
     for _ in range(60 * scale):
         items.append(("english", english(rng, ENGLISH)))
@@ -164,10 +164,10 @@ def tokenizers():
     return {name: _bindings.tokenizer_for_encoding(name) for name in ENCODINGS}
 
 
-def write_corpus(out, scale):
+def write_corpus(out, scale, seed):
     counters = tokenizers()
     with open(out, "w", encoding="utf-8") as handle:
-        for kind, text in corpus(scale):
+        for kind, text in corpus(scale, seed):
             record = {"kind": kind, "text": text}
             for name, tokenizer in counters.items():
                 record[name] = tokenizer.count(text)
@@ -233,7 +233,8 @@ def write_requests(out, paths):
 def main(argv):
     if len(argv) >= 2 and argv[0] == "corpus":
         scale = int(argv[argv.index("--scale") + 1]) if "--scale" in argv else 1
-        write_corpus(argv[1], scale)
+        seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv else 12
+        write_corpus(argv[1], scale, seed)
     elif len(argv) >= 3 and argv[0] == "requests":
         write_requests(argv[1], argv[2:])
     elif argv == ["tokenizer-dir"]:

@@ -17,7 +17,7 @@ public struct BPEEncoding: Sendable {
     /// Which encoding this is.
     public let name: Name
     private let ranks: TokenRankTable
-    private let preTokenizer: PreTokenizer
+    let preTokenizer: PreTokenizer
 
     /// Reads the vocabulary from the bytes of a `.tiktoken` file (not gzipped).
     public init(name: Name, tiktoken bytes: UnsafeRawBufferPointer) throws(BPEEncodingError) {
@@ -50,8 +50,9 @@ public struct BPEEncoding: Sendable {
         guard !text.isEmpty else { return 0 }
         return ClassifiedText.with(text) { classified in
             var total = 0
-            preTokenizer.forEachPiece(classified) { start, end in
-                total += pieceTokens(text.baseAddress! + start, end - start)
+            preTokenizer.forEachPiece(classified) { first, end in
+                let start = Int(classified.offsets[first])
+                total += pieceTokens(text.baseAddress! + start, Int(classified.offsets[end]) - start)
             }
             return total
         }
@@ -63,8 +64,9 @@ public struct BPEEncoding: Sendable {
         return text.withUTF8 { bytes in
             ClassifiedText.with(bytes) { classified in
                 var pieces: [String] = []
-                preTokenizer.forEachPiece(classified) { start, end in
-                    pieces.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                preTokenizer.forEachPiece(classified) { first, end in
+                    let range = Int(classified.offsets[first])..<Int(classified.offsets[end])
+                    pieces.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
                 }
                 return pieces
             }

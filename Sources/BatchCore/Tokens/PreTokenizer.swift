@@ -10,13 +10,13 @@ enum PreTokenizer: Sendable {
     /// `cl100k_base`: contractions apart; letters with one leading non-letter; digits by three.
     case cl100k
 
-    /// Calls `piece` with the byte range of every piece of `text`, in order.
+    /// Calls `piece` with the scalar range of every piece of `text`, in order (`text.offsets` gives bytes).
     @inline(__always)
     func forEachPiece(_ text: ClassifiedText, _ piece: (Int, Int) -> Void) {
         var start = 0
         while start < text.count {
             let end = self == .o200k ? Self.o200kPieceEnd(text, at: start) : Self.cl100kPieceEnd(text, at: start)
-            piece(Int(text.offsets[start]), Int(text.offsets[end]))
+            piece(start, end)
             start = end
         }
     }
