@@ -8,6 +8,9 @@
   oracle.py requests OUT.jsonl FILE.jsonl...   writes {"line": request line, "o200k_base": n, "cl100k_base": n}
       with the request-level rule of RequestTokenCounter (docs/ARCHITECTURE.md § Jobs) computed here from
       bpe-openai's counts: a check of the rule's implementation, not of OpenAI's billing.
+  oracle.py sample-requests OUT.jsonl        writes request lines of every shape the counter reads (chat with
+      names and parts, responses items, embeddings strings and token arrays, completions, moderations),
+      their texts drawn from the corpus, for `requests`
   oracle.py tokenizer-dir                  prints the folder holding bpe-openai's *.tiktoken.gz
 
 The corpus is generated from a fixed seed, so every run writes the same file.
@@ -230,6 +233,41 @@ def write_requests(out, paths):
                     handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
+def write_sample_requests(out):
+    rng = random.Random(7)
+    texts = [text for _, text in corpus(1)]
+    lines = []
+    for index in range(300):
+        pick = lambda: rng.choice(texts)
+        model = rng.choice(["gpt-4o-mini", "gpt-4.1", "gpt-5-nano", "o3-mini", "gpt-4-turbo", "gpt-3.5-turbo"])
+        shape = index % 6
+        if shape == 0:
+            messages = [{"role": "system", "content": pick()}, {"role": "user", "content": pick()}]
+            if rng.random() < 0.3:
+                messages.append({"role": "user", "name": "ana", "content": [{"type": "text", "text": pick()},
+                                 {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}]})
+            line = {"url": "/v1/chat/completions", "body": {"model": model, "messages": messages, "max_tokens": 256}}
+        elif shape == 1:
+            line = {"url": "/v1/responses", "body": {"model": model, "instructions": pick(), "input": [
+                {"role": "user", "content": [{"type": "input_text", "text": pick()}]},
+                {"type": "message", "role": "assistant", "content": pick()}], "max_output_tokens": 100}}
+        elif shape == 2:
+            line = {"url": "/v1/responses", "body": {"model": model, "input": pick()}}
+        elif shape == 3:
+            embedding = rng.choice(["text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002"])
+            value = rng.choice([pick(), [pick(), pick()], [rng.randrange(100000) for _ in range(rng.randint(1, 9))],
+                                [[1, 2, 3], [4, 5]]])
+            line = {"url": "/v1/embeddings", "body": {"model": embedding, "input": value}}
+        elif shape == 4:
+            line = {"url": "/v1/completions", "body": {"model": "gpt-3.5-turbo-instruct", "prompt": pick(), "max_tokens": 16}}
+        else:
+            line = {"url": "/v1/moderations", "body": {"model": "gpt-4o-mini", "input": [{"type": "text", "text": pick()}]}}
+        line = {"custom_id": f"sample-{index}", "method": "POST", **line}
+        lines.append(json.dumps(line, ensure_ascii=rng.random() < 0.5))
+    with open(out, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "corpus":
         scale = int(argv[argv.index("--scale") + 1]) if "--scale" in argv else 1
@@ -237,6 +275,8 @@ def main(argv):
         write_corpus(argv[1], scale, seed)
     elif len(argv) >= 3 and argv[0] == "requests":
         write_requests(argv[1], argv[2:])
+    elif len(argv) == 2 and argv[0] == "sample-requests":
+        write_sample_requests(argv[1])
     elif argv == ["tokenizer-dir"]:
         import bpe_openai.data
         print(os.path.dirname(bpe_openai.data.__file__))
