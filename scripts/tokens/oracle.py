@@ -3,7 +3,8 @@
 
   oracle.py corpus OUT.jsonl [--scale N] [--seed S]   writes the corpus: one line per text,
       {"kind": ..., "text": ..., "o200k_base": n, "cl100k_base": n}
-      kinds: english, portuguese, code, cjk, emoji, edge (the patterns' corner cases), inputs (every
+      kinds: english, portuguese, code, cjk, emoji, edge (the patterns' corner cases), docs (the paragraphs
+      of the repository's README, docs/ and prompts/), inputs (every
       message content, input, prompt and instructions string of inputs/*.jsonl)
   oracle.py requests OUT.jsonl FILE.jsonl...   writes {"line": request line, "o200k_base": n, "cl100k_base": n}
       with the request-level rule of RequestTokenCounter (docs/ARCHITECTURE.md § Jobs) computed here from
@@ -150,12 +151,23 @@ def request_texts(path):
 def corpus(scale, seed=12):
     rng = random.Random(seed)
     items = [("edge", text) for text in EDGE]
+    # Long pieces (merged through the heap): a run of one letter, a DNA-like sequence, a base64-like blob.
+    items.append(("edge", "x" * 5000))
+    items.append(("edge", "".join(rng.choice("ACGTacgt") for _ in range(5000))))
+    items.append(("edge", "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") for _ in range(4000))))
     for _ in range(60 * scale):
         items.append(("english", english(rng, ENGLISH)))
         items.append(("portuguese", english(rng, PORTUGUESE)))
         items.append(("code", code(rng)))
         items.append(("cjk", cjk(rng)))
         items.append(("emoji", emoji(rng)))
+    # Real prose and code: the repository's own documentation and prompts, a paragraph a text.
+    root = os.path.join(os.path.dirname(__file__), "..", "..")
+    for folder in ("", "docs", "prompts"):
+        for name in sorted(os.listdir(os.path.join(root, folder))):
+            if name.endswith(".md"):
+                with open(os.path.join(root, folder, name), encoding="utf-8") as handle:
+                    items += [("docs", paragraph) for paragraph in handle.read().split("\n\n") if paragraph.strip()]
     inputs = os.path.join(os.path.dirname(__file__), "..", "..", "inputs")
     for name in sorted(os.listdir(inputs)):
         if name.endswith(".jsonl"):

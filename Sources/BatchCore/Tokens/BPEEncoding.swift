@@ -82,8 +82,13 @@ public struct BPEEncoding: Sendable {
         return merge(piece, length)
     }
 
+    /// Pieces longer than this merge through a heap: the scan for the lowest rank is quadratic, and one
+    /// long run of letters (a DNA sequence, a hash, a run of one character) would take seconds.
+    static let longPiece = 128
+
     private func merge(_ piece: UnsafePointer<UInt8>, _ length: Int) -> Int {
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: length + 1) { starts in
+        if length > Self.longPiece { return ranks.mergeLongPiece(piece, length) }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: length + 1) { starts in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: length + 1) { pairRanks in
                 // parts: starts[0..<parts] (+ the end), pairRanks[i]: rank of parts i and i+1 together.
                 var parts = length
