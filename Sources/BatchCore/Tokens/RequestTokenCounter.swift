@@ -76,10 +76,18 @@ public struct RequestTokenCounter: RequestTokenCounting {
         case .cl100kBase: [.cl100k]
         case nil: [.o200k, .cl100k]
         }
-        let milli = estimates.map { estimate in
-            texts.reduce(0) { sum, text in sum + Self.withBytes(text, of: line) { estimate.milliTokens(utf8: $0) } }
-        }.max() ?? 0
+        var features: [TextFeatures] = []
+        features.reserveCapacity(texts.count)
+        for text in texts { features.append(Self.withFeatures(text, of: line)) }
+        let milli = estimates.map { estimate in features.reduce(0) { $0 + estimate.milliTokens($1) } }.max() ?? 0
         return (milli + 999) / 1000
+    }
+
+    private static func withFeatures(_ text: RequestTextReader.Text, of line: UnsafeBufferPointer<UInt8>) -> TextFeatures {
+        switch text {
+        case .span(let range): return TextFeatures(utf8: UnsafeBufferPointer(rebasing: line[range]))
+        case .decoded(var string): return string.withUTF8 { TextFeatures(utf8: $0) }
+        }
     }
 
     @inline(__always)
