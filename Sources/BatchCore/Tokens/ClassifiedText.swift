@@ -38,7 +38,7 @@ struct ClassifiedText {
                 } else {
                     let (value, length) = decodeScalar(bytes, at: index)
                     if let value {
-                        classes[count] = value < ScalarClass.tableSize ? table[Int(value)] : ScalarClass.of(Unicode.Scalar(value)!).rawValue
+                        classes[count] = value < ScalarClass.tableSize ? table[Int(value)] : ScalarClass.ofAbove(value)
                     } else {
                         classes[count] = 0
                     }

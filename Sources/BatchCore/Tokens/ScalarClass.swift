@@ -41,6 +41,16 @@ struct ScalarClass: OptionSet, Sendable {
         return result
     }
 
+    /// The class of a scalar at or above `tableSize`: the CJK ideographs and Hangul syllables (every one
+    /// `Lo`, the bulk of CJK text) without asking the properties.
+    @inline(__always)
+    static func ofAbove(_ value: UInt32) -> UInt8 {
+        if (0x4E00...0x9FFF).contains(value) || (0xAC00...0xD7A3).contains(value) {
+            return ScalarClass([.letter, .upper, .lower]).rawValue
+        }
+        return of(Unicode.Scalar(value)!).rawValue
+    }
+
     /// Classes of the scalars below U+0800 (ASCII and the two-byte alphabets: Latin, Greek, Cyrillic,
     /// Hebrew, Arabic), built once; above, the properties are asked per scalar. A table of the first three
     /// planes took 3 s to build in a debug build, once per test process.
