@@ -73,7 +73,8 @@ struct SimulatorTokenTests {
         let tokens = Self.tokens(of: content, counter).reduce(0, +)
         #expect((content.utf8.count + 3) / 4 > tokens + tokens / 2)
         let harness = try SimulatorHarness.start {
-            $0.requestLatency = .milliseconds(300)
+            // Long enough that the first batch still runs when the second is validated, even on a loaded machine.
+            $0.requestLatency = .seconds(1)
             $0.tokenCounter = counter
             $0.enqueuedTokenLimit = tokens + tokens / 2
         }

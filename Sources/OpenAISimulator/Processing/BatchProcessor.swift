@@ -348,7 +348,7 @@ struct BatchProcessor: Sendable {
 
     /// Whether the responder's usage is the simulator's to give (the template's): it is then billed with
     /// the configured counter. An upstream server's usage is its own.
-    var billsPromptTokens: Bool { responder is TemplateResponder }
+    var billsPromptTokens: Bool { responder.billsWithTokenCounter }
 
     /// The responder's answer, or an injected failure for the configured fraction of lines; a success
     /// billed `promptTokens` when given.

@@ -16,6 +16,9 @@ public struct TemplateResponder: Responder {
     /// `true`: answers are pure functions of the request.
     public var answersAhead: Bool { true }
 
+    /// `true`: its usage is made up; the simulator bills with the service's token counter instead.
+    public var billsWithTokenCounter: Bool { true }
+
     /// Answers as the endpoint would, deterministically.
     public func respond(endpoint: String, body: JSONValue) async -> ResponderResult {
         guard case .object = body else {
