@@ -88,17 +88,6 @@ struct BatchProcessor: Sendable {
 
     /// Moves a validated batch on: to `failed` when the file is bad (or the queue is full), to
     /// `cancelled` when a cancel came while validating, else to `in_progress`. Whether requests run.
-    /// `90000` as OpenAI writes it in the message: `90,000`.
-    static func grouped(_ number: Int) -> String {
-        var text = String(number)
-        var index = text.count - 3
-        while index > 0, text.first != "-" || index > 1 {
-            text.insert(",", at: text.index(text.startIndex, offsetBy: index))
-            index -= 3
-        }
-        return text
-    }
-
     /// `promptTokens` gives the file's prompt tokens (the sum of its lines'); it is asked only when the
     /// model has a cap.
     private func admit(
