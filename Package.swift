@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "OutputParserTests", dependencies: ["OutputParser", "TestSupport", logging], swiftSettings: swiftSettings),
         .testTarget(
             name: "BatchServiceTests",
-            dependencies: ["BatchService", "BatchCore", "OpenAIClient", "OutputParser", "OpenAISimulator", "HTTPServer", "Gzip", "TestSupport", "BackendTesting", logging],
+            dependencies: ["BatchService", "BatchCore", "OpenAIClient", "OutputParser", "OpenAISimulator", "HTTPServer", "Gzip", "JSON", "TestSupport", "BackendTesting", logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -17,4 +17,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+# bpe-openai: the exact tokenizer the token counter is tested and benchmarked against, and the vocabularies it ships.
+python3 -c "import bpe_openai" 2>/dev/null || python3 -m pip install -q bpe-openai
 command -v swift >/dev/null || { echo "setup: swift is not on the PATH (Swift 6.1 or newer is needed)" >&2; exit 1; }

@@ -15,4 +15,13 @@ scripts/openapi-check.sh "$(swift build --show-bin-path)/batch-openai"
 # synchronously then hold both threads long enough for socket tests' deadlines to pass. A bounded width
 # keeps the suite parallel without queueing them all at once (docs/ARCHITECTURE.md § Tests).
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-8}"
+# The token counter's oracle: bpe-openai's exact counts of a generated corpus and of request lines (inputs/ and
+# generated ones), and the vocabularies it ships; TokenOracleTests compares the Swift counter with them.
+oracle_dir="$(mktemp -d)"
+trap 'rm -rf "$oracle_dir"' EXIT
+python3 scripts/tokens/oracle.py corpus "$oracle_dir/corpus.jsonl"
+python3 scripts/tokens/oracle.py sample-requests "$oracle_dir/sample.jsonl"
+python3 scripts/tokens/oracle.py requests "$oracle_dir/requests.jsonl" inputs/*.jsonl "$oracle_dir/sample.jsonl"
+export BATCH_OPENAI_TOKEN_ORACLE="$oracle_dir/corpus.jsonl" BATCH_OPENAI_TOKEN_ORACLE_REQUESTS="$oracle_dir/requests.jsonl"
+export BATCH_OPENAI_TEST_TOKENIZER_DIR="$(python3 scripts/tokens/oracle.py tokenizer-dir)"
 swift test --skip-build

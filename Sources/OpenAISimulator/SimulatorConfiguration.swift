@@ -1,3 +1,5 @@
+import BatchCore
+
 /// Every knob of the simulator: timing, failures, faults on the API itself, authentication, storage.
 public struct SimulatorConfiguration: Sendable {
     /// How long validation of an input file takes.
@@ -24,11 +26,17 @@ public struct SimulatorConfiguration: Sendable {
     /// How many of the next batches fail validation with `token_limit_exceeded` (the organisation's
     /// queue of enqueued tokens is full, reference §6.3): a transient, batch-level failure without a line.
     public var tokenLimitFailures = 0
-    /// The organisation's cap on enqueued prompt tokens per model (reference §6.3), or `nil` for none: a
-    /// validated batch whose estimated tokens, added to those of the model's batches still running
-    /// (`in_progress`, `finalizing`), pass it fails with `token_limit_exceeded`. Tokens are estimated as
-    /// a quarter of the input file's bytes.
+    /// The organisation's cap on enqueued prompt tokens of every model not in `enqueuedTokenLimitPerModel`
+    /// (reference §6.3), or `nil` for none: a validated batch whose prompt tokens (the sum of its lines',
+    /// counted by `tokenCounter`), added to those of the model's batches still running (`in_progress`,
+    /// `finalizing`), pass it fails with `token_limit_exceeded`.
     public var enqueuedTokenLimit: Int?
+    /// The cap of named models (`gpt-4o-mini=2000000,gpt-4o=90000`), over `enqueuedTokenLimit`.
+    public var enqueuedTokenLimitPerModel: [String: Int] = [:]
+    /// How a request line's prompt tokens are counted, for its `usage` (`prompt_tokens`, `input_tokens`)
+    /// and for the enqueued-token cap: the service's own counter, so what the service budgets is what the
+    /// simulator bills. Exact with a tokenizer folder's vocabularies, else the counter's estimate.
+    public var tokenCounter: any RequestTokenCounting = RequestTokenCounter()
     /// Faults on the API's own responses.
     public var faults = FaultConfiguration()
     /// The seed of every random choice (failures, faults): the same seed gives the same run.
@@ -44,6 +52,12 @@ public struct SimulatorConfiguration: Sendable {
     public var maxJSONBytes: Int = 4 * 1024 * 1024
     /// Expiry of `purpose=batch` files and result files when nothing else is asked (30 days).
     public var defaultFileExpirySeconds: Int = 30 * 86_400
+
+    /// The enqueued-token cap of `model`, or `nil` for none.
+    public func enqueuedTokenLimit(for model: String?) -> Int? {
+        if let model, let limit = enqueuedTokenLimitPerModel[model] { return limit }
+        return enqueuedTokenLimit
+    }
 
     /// The defaults: a little latency in every phase, so a poller sees each state.
     public init() {}

@@ -12,6 +12,7 @@ import Testing
     /// The default responder without its permission to answer ahead: the one-by-one path.
     struct OneByOne: Responder {
         let inner = TemplateResponder()
+        var billsWithTokenCounter: Bool { inner.billsWithTokenCounter }
         func respond(endpoint: String, body: JSONValue) async -> ResponderResult {
             await inner.respond(endpoint: endpoint, body: body)
         }

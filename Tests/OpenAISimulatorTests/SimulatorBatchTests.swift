@@ -1,3 +1,4 @@
+import BatchCore
 import Foundation
 import OpenAIClient
 import Testing
@@ -150,7 +151,8 @@ import Testing
     /// model's batches still running, fails without a line; once they end, the same file goes through.
     @Test func enqueuedTokenLimitCountsRunningBatches() async throws {
         let content = SimulatorHarness.chatLines(4)
-        let tokens = (content.utf8.count + 3) / 4
+        // The file's tokens as the simulator counts them (the service's counter, here its estimate).
+        let tokens = content.split(separator: "\n").reduce(0) { $0 + RequestTokenCounter().tokens(ofLine: String($1)).input }
         let harness = try SimulatorHarness.start {
             $0.requestLatency = .milliseconds(300)
             $0.enqueuedTokenLimit = tokens + tokens / 2

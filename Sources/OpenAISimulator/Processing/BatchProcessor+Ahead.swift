@@ -91,7 +91,7 @@ extension BatchProcessor {
                         let text = UnsafeBufferPointer(rebasing: input.bytes[line.offset..<(line.offset + line.length)])
                         let (succeeded, usage) = await self.prepare(
                             text, number: index + 1, endpoint: endpoint, customID: line.customID, chat: line.chatMessages,
-                            model: model, into: &writer
+                            model: model, promptTokens: line.promptTokens, into: &writer
                         )
                         run.lines.append(.init(end: writer.bytes.count, succeeded: succeeded, usage: usage))
                     }

@@ -71,39 +71,35 @@ struct BatchProcessor: Sendable {
             let clock = ContinuousClock()
             let started = clock.now
             let mapped = try MappedFile(path: input.path)
-            let scan = try await InputScan.run(mapped, endpoint: record.endpoint, parts: Self.parts)
+            let scan = try await InputScan.run(mapped, endpoint: record.endpoint, parts: Self.parts, counter: configuration.tokenCounter)
             let scanned = clock.now
-            guard try await admit(id, report: scan.report, errors: scan.errors) else { return }
+            guard try await admit(id, report: scan.report, errors: scan.errors, promptTokens: { scan.promptTokens }) else { return }
             try await runAhead(id, record: record, input: mapped, scan: scan)
             logger.debug("batch \(id): validated in \(scanned - started), answered in \(clock.now - scanned)")
             return
         }
         let (report, errors) = try await InputFileValidation.validate(path: input.path, endpoint: record.endpoint)
-        guard try await admit(id, report: report, errors: errors) else { return }
+        let counter = configuration.tokenCounter
+        guard try await admit(id, report: report, errors: errors, promptTokens: {
+            try await PromptTokens.ofFile(input.path, counter: counter)
+        }) else { return }
         try await runRequests(id, record: record, inputPath: input.path, mode: .run)
     }
 
     /// Moves a validated batch on: to `failed` when the file is bad (or the queue is full), to
     /// `cancelled` when a cancel came while validating, else to `in_progress`. Whether requests run.
-    /// `90000` as OpenAI writes it in the message: `90,000`.
-    static func grouped(_ number: Int) -> String {
-        var text = String(number)
-        var index = text.count - 3
-        while index > 0, text.first != "-" || index > 1 {
-            text.insert(",", at: text.index(text.startIndex, offsetBy: index))
-            index -= 3
-        }
-        return text
-    }
-
-    private func admit(_ id: String, report: InputValidationReport, errors: [BatchError]) async throws -> Bool {
+    /// `promptTokens` gives the file's prompt tokens (the sum of its lines'); it is asked only when the
+    /// model has a cap.
+    private func admit(
+        _ id: String, report: InputValidationReport, errors: [BatchError], promptTokens: () async throws -> Int
+    ) async throws -> Bool {
         guard report.isValid else {
             try await store.apply(.validationFailed(errors), to: id)
             return false
         }
         await store.setModel(id, report.model)
-        let tokens = Int((report.byteCount + 3) / 4)
-        let limit = configuration.enqueuedTokenLimit
+        let limit = configuration.enqueuedTokenLimit(for: report.model)
+        let tokens = limit == nil ? 0 : try await promptTokens()
         var admitted = false
         if !(await store.takeTokenLimitFailure()) {
             admitted = await store.enqueue(id, model: report.model, tokens: tokens, limit: limit)
@@ -154,6 +150,7 @@ struct BatchProcessor: Sendable {
         let reader: LineReader
         do { reader = try LineReader(path: inputPath) } catch { throw FileIOError(error) }
         let decoder = JSONDecoder()
+        let counter = billsPromptTokens ? configuration.tokenCounter : nil
         var stopCode: String?
         if case .stopped(let code) = mode { stopCode = code }
         var unfinished = 0
@@ -181,6 +178,7 @@ struct BatchProcessor: Sendable {
                 try Task.checkCancellation()
                 let request = Self.requestLine(line, decoder: decoder)
                 let customID = request?.customID ?? "line-\(lineIndex)"
+                let promptTokens = counter.map { counter in line.withUnsafeBytes { counter.tokens(ofLine: $0).input } }
                 if stopCode == nil, mode == .run { stopCode = await store.checkpoint(id) }
                 if let code = stopCode {
                     if code == "batch_cancelled", !configuration.listCancelledRequests { continue }
@@ -193,7 +191,7 @@ struct BatchProcessor: Sendable {
                 }
                 if concurrency == 1 {
                     try await pause(configuration.requestLatency)
-                    try await keep(customID, await answer(request, line: lineIndex, endpoint: record.endpoint))
+                    try await keep(customID, await answer(request, line: lineIndex, endpoint: record.endpoint, promptTokens: promptTokens))
                     continue
                 }
                 if inFlight >= concurrency, let (doneID, answer) = try await group.next() {
@@ -204,7 +202,7 @@ struct BatchProcessor: Sendable {
                 let endpoint = record.endpoint
                 group.addTask {
                     try await pause(configuration.requestLatency)
-                    return (customID, await answer(request, line: index, endpoint: endpoint))
+                    return (customID, await answer(request, line: index, endpoint: endpoint, promptTokens: promptTokens))
                 }
                 inFlight += 1
             }
@@ -295,23 +293,24 @@ struct BatchProcessor: Sendable {
     /// Either way the result is the responder's, byte for byte.
     func prepare(
         _ line: UnsafeBufferPointer<UInt8>, number: Int, endpoint: String,
-        customID scannedID: String?, chat: [ChatMessageSpan]?, model: String?, into writer: inout JSONWriter
+        customID scannedID: String?, chat: [ChatMessageSpan]?, model: String?, promptTokens: Int, into writer: inout JSONWriter
     ) async -> (succeeded: Bool, usage: BatchUsage?) {
         defer { writer.newline() }
+        let billed = billsPromptTokens ? promptTokens : nil
         if let chat, !chat.isEmpty, let scannedID, endpoint == "/v1/chat/completions", let model, !model.isEmpty,
            let template = responder as? TemplateResponder, !injectsFailure(line: number) {
             let encoded = ChatSpanText.withHeads(chat, in: line) { heads in
-                template.encodedChat(model: model, heads: heads, lastUser: chat.lastIndex(where: \.isUser))
+                template.encodedChat(model: model, heads: heads, lastUser: chat.lastIndex(where: \.isUser), promptTokens: billed)
             }
             return Self.write(encoded, customID: scannedID, into: &writer)
         }
         let request = Self.requestLine(Array(line), decoder: JSONDecoder())
         let customID = request?.customID ?? "line-\(number)"
         if let request, let template = responder as? TemplateResponder, !injectsFailure(line: number),
-           let encoded = template.encodedChat(endpoint: endpoint, body: request.body) {
+           let encoded = template.encodedChat(endpoint: endpoint, body: request.body, promptTokens: billed) {
             return Self.write(encoded, customID: customID, into: &writer)
         }
-        let answer = await answer(request, line: number, endpoint: endpoint)
+        let answer = await answer(request, line: number, endpoint: endpoint, promptTokens: billed)
         writer.writeResultLine(
             id: Identifiers.batchRequest(), customID: customID,
             response: .init(statusCode: answer.statusCode, requestID: Identifiers.request(), body: answer.body), error: nil
@@ -336,8 +335,13 @@ struct BatchProcessor: Sendable {
         return generator.nextUnit() < configuration.requestFailureRate
     }
 
-    /// The responder's answer, or an injected failure for the configured fraction of lines.
-    func answer(_ request: BatchRequestLine?, line: Int, endpoint: String) async -> ResponderResult {
+    /// Whether the responder's usage is the simulator's to give (the template's): it is then billed with
+    /// the configured counter. An upstream server's usage is its own.
+    var billsPromptTokens: Bool { responder.billsWithTokenCounter }
+
+    /// The responder's answer, or an injected failure for the configured fraction of lines; a success
+    /// billed `promptTokens` when given.
+    func answer(_ request: BatchRequestLine?, line: Int, endpoint: String, promptTokens: Int?) async -> ResponderResult {
         guard let request else {
             return .error(400, message: "This line is not a valid request.", code: "invalid_request")
         }
@@ -349,7 +353,8 @@ struct BatchProcessor: Sendable {
                 return Self.injectedFailure(status)
             }
         }
-        return await responder.respond(endpoint: endpoint, body: request.body)
+        let answer = await responder.respond(endpoint: endpoint, body: request.body)
+        return promptTokens.map { answer.billing(promptTokens: $0) } ?? answer
     }
 
     /// The request on a line: the fast reader first, `JSONDecoder` when it refuses the line.

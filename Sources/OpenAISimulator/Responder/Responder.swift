@@ -10,11 +10,19 @@ public protocol Responder: Sendable {
     /// (a batch cancelled meanwhile): true only for a responder without side effects. A
     /// zero-latency batch is then spread over the cores. `false` unless a responder says so.
     var answersAhead: Bool { get }
+
+    /// Whether the simulator bills this responder's answers with its token counter
+    /// (`SimulatorConfiguration.tokenCounter`): true for a responder that makes its usage up, false for
+    /// one that reports a real model's usage (an upstream server). `false` unless a responder says so.
+    var billsWithTokenCounter: Bool { get }
 }
 
 extension Responder {
     /// `false`: a responder may have side effects (an upstream server is called for each answer).
     public var answersAhead: Bool { false }
+
+    /// `false`: a responder's usage is its own unless it says otherwise.
+    public var billsWithTokenCounter: Bool { false }
 }
 
 /// What a responder answered: the status, the endpoint's response body, and the tokens it used.

@@ -17,8 +17,10 @@ extension TemplateResponder {
     static let textHeadBytes = headBytes + 1
 
     /// `encodedChat(model:texts:lastUser:)` for texts given by their heads: the same bytes.
-    func encodedChat(model: String, heads: [TextHead], lastUser: Int?) -> (usage: BatchUsage, write: (inout JSONWriter) -> Void) {
-        Self.encoded(Self.chatAnswer(heads: heads, lastUser: lastUser, model: model), model: model)
+    func encodedChat(
+        model: String, heads: [TextHead], lastUser: Int?, promptTokens: Int? = nil
+    ) -> (usage: BatchUsage, write: (inout JSONWriter) -> Void) {
+        Self.encoded(Self.chatAnswer(heads: heads, lastUser: lastUser, model: model).billing(promptTokens), model: model)
     }
 
     /// `chatAnswer(texts:lastUser:model:)` for texts given by their heads (at least one).

@@ -16,6 +16,9 @@ public struct TemplateResponder: Responder {
     /// `true`: answers are pure functions of the request.
     public var answersAhead: Bool { true }
 
+    /// `true`: its usage is made up; the simulator bills with the service's token counter instead.
+    public var billsWithTokenCounter: Bool { true }
+
     /// Answers as the endpoint would, deterministically.
     public func respond(endpoint: String, body: JSONValue) async -> ResponderResult {
         guard case .object = body else {
@@ -88,11 +91,12 @@ public struct TemplateResponder: Responder {
     /// A successful chat answer as the bytes `JSONWriter` writes for `respond`'s body (keys
     /// sorted), straight into `writer`: building the body's dictionaries, hashing and sorting their
     /// keys cost as much as the rest of a request. `nil` for anything else, which goes the usual way.
-    func encodedChat(endpoint: String, body: JSONValue) -> (usage: BatchUsage, write: (inout JSONWriter) -> Void)? {
+    /// `promptTokens`, when given, is the usage's `prompt_tokens` (the configured counter's count).
+    func encodedChat(endpoint: String, body: JSONValue, promptTokens: Int? = nil) -> (usage: BatchUsage, write: (inout JSONWriter) -> Void)? {
         guard endpoint == "/v1/chat/completions", case .object = body,
               let model = body["model"]?.stringValue, !model.isEmpty,
               let answer = Self.chatAnswer(body, model: model) else { return nil }
-        return Self.encoded(answer, model: model)
+        return Self.encoded(answer.billing(promptTokens), model: model)
     }
 
     /// `encodedChat(endpoint:body:)` for a chat body already taken apart: the `model` (not empty),

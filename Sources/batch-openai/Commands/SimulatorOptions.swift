@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatchService
 import Foundation
 import Logging
 import OpenAISimulator
@@ -88,8 +89,11 @@ struct SimulatorOptions<Style: SimulatorOptionStyle>: ParsableArguments {
     @Option(name: .customLong(Style.prefix + "token-limit-failures"), help: ArgumentHelp(Style.help("The next N batches fail with token_limit_exceeded (the enqueued-token limit)."), valueName: "n"))
     var tokenLimitFailures = 0
 
-    @Option(name: .customLong(Style.prefix + "enqueued-token-limit"), help: ArgumentHelp(Style.help("Cap on enqueued prompt tokens per model (estimated as input bytes / 4): a batch that would pass it, counted with the model's running batches, fails with token_limit_exceeded (default: none)."), valueName: "tokens"))
-    var enqueuedTokenLimit: Int?
+    @Option(name: .customLong(Style.prefix + "enqueued-token-limit"), help: ArgumentHelp(Style.help("Cap on enqueued prompt tokens, N for every model or model=N,... per model: a batch whose prompt tokens (counted as the service counts them) would pass it, with the model's running batches, fails with token_limit_exceeded (default: none)."), valueName: "tokens"))
+    var enqueuedTokenLimit: String?
+
+    @Option(name: .customLong(Style.prefix + "tokenizer-dir"), help: ArgumentHelp(Style.help("Folder with o200k_base.tiktoken / cl100k_base.tiktoken (or .gz): usage and the token cap count exactly (default: $BATCH_OPENAI_TOKENIZER_DIR; without one, the service's conservative estimate)."), valueName: "path"))
+    var tokenizerDirectory: String?
 
     @Option(name: .customLong(Style.prefix + "fault-429"), help: ArgumentHelp(Style.help("Probability of 429 with Retry-After on any API call."), valueName: "p"))
     var fault429 = 0.0
@@ -182,16 +186,44 @@ struct SimulatorOptions<Style: SimulatorOptionStyle>: ParsableArguments {
         }
         guard tokenLimitFailures >= 0 else { throw ValidationError("\(name("token-limit-failures")) must be zero or more") }
         configuration.tokenLimitFailures = tokenLimitFailures
-        if let enqueuedTokenLimit, enqueuedTokenLimit < 1 {
-            throw ValidationError("\(name("enqueued-token-limit")) must be at least 1")
+        if let enqueuedTokenLimit {
+            guard let limits = Self.enqueuedTokenLimits(enqueuedTokenLimit) else {
+                throw ValidationError("\(name("enqueued-token-limit")): expected N or model=N,... with N at least 1")
+            }
+            configuration.enqueuedTokenLimit = limits.fallback
+            configuration.enqueuedTokenLimitPerModel = limits.perModel
         }
-        configuration.enqueuedTokenLimit = enqueuedTokenLimit
+        let folder = tokenizerDirectory ?? ProcessInfo.processInfo.environment[TokenizerDirectory.environmentVariable]
+        do {
+            configuration.tokenCounter = try TokenizerDirectory(path: folder).loadCounter()
+        } catch {
+            throw ValidationError("\(name("tokenizer-dir")): \(error)")
+        }
         guard upstreamConcurrency >= 1 else { throw ValidationError("\(name("upstream-concurrency")) must be at least 1") }
         if let apiKey, apiKey.isEmpty { throw ValidationError("\(name("api-key")) must not be empty") }
         configuration.seed = seed
         configuration.apiKey = apiKey
         configuration.dataDirectory = dataDirectory
         return configuration
+    }
+
+    /// `N` (every model) or `model=N,...` (a bare `N` among them is every other model's), each N ≥ 1;
+    /// `nil` when the text is neither.
+    static func enqueuedTokenLimits(_ text: String) -> (perModel: [String: Int], fallback: Int?)? {
+        var perModel: [String: Int] = [:]
+        var fallback: Int?
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let parts = item.split(separator: "=", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let limit = Int(parts[parts.count - 1]), limit >= 1, parts.count <= 2 else { return nil }
+            if parts.count == 2 {
+                guard !parts[0].isEmpty, perModel[parts[0]] == nil else { return nil }
+                perModel[parts[0]] = limit
+            } else {
+                guard fallback == nil else { return nil }
+                fallback = limit
+            }
+        }
+        return (perModel, fallback)
     }
 
     /// What answers the batch's requests: the built-in templates, or the `upstream` server.
