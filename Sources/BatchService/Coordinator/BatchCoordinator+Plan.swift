@@ -18,9 +18,8 @@ public struct StagedPlan: Sendable {
 }
 
 extension BatchCoordinator {
-    /// The counter used when a caller gives none: `UncountedTokens` until the service is built with the real
-    /// `RequestTokenCounter` (then this is the one line to change).
-    public static var defaultTokenCounter: any RequestTokenCounting { UncountedTokens() }
+    /// The counter of a coordinator given none: the conservative estimate (no vocabulary loaded).
+    public static var defaultTokenCounter: any RequestTokenCounting { RequestTokenCounter() }
 
     /// Plans a job from `input` and writes its parts into a fresh staging folder (docs/ARCHITECTURE.md § Jobs):
     /// one pass on a thread of its own that validates every line across the whole input, counts tokens with
@@ -37,7 +36,7 @@ extension BatchCoordinator {
         } catch {
             throw BatchServiceError(error)
         }
-        let planner = JobPlanner(workspace: workspace, limits: limits, counter: counter ?? Self.defaultTokenCounter, expectedEndpoint: endpoint)
+        let planner = JobPlanner(workspace: workspace, limits: limits, counter: counter ?? tokenCounter, expectedEndpoint: endpoint)
         do {
             let plan = try await BlockingThread.run("plan") { () throws(BatchServiceError) in
                 try planner.plan(input, jobName: jobName, folder: staging.path)
@@ -57,7 +56,7 @@ extension BatchCoordinator {
     /// with no part files; no file is made and the backend is not called.
     public func dryRunPlan(_ input: SubmissionInput, jobName: String?, endpoint: String? = nil, limits: JobLimits,
                            counter: (any RequestTokenCounting)? = nil) async throws(BatchServiceError) -> JobPlan {
-        let planner = JobPlanner(workspace: workspace, limits: limits, counter: counter ?? Self.defaultTokenCounter, expectedEndpoint: endpoint)
+        let planner = JobPlanner(workspace: workspace, limits: limits, counter: counter ?? tokenCounter, expectedEndpoint: endpoint)
         return try await BlockingThread.run("plan") { () throws(BatchServiceError) in
             try planner.plan(input, jobName: jobName, folder: nil)
         }

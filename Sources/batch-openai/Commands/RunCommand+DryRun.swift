@@ -44,7 +44,7 @@ extension RunCommand {
         }
         // The client is made but never called: planning reads files only.
         let client = OpenAI(configuration: OpenAI.Configuration(baseURL: settings.openAIBaseURL, apiKey: settings.openAIAPIKey), logger: logger)
-        let coordinator = settings.coordinator(backend: client, workspace: workspace, logger: logger)
+        let coordinator = try await settings.coordinator(backend: client, workspace: workspace, logger: logger)
         let limits = try jobLimits(settings)
         let (submission, temporary) = try await planInput(workspace, maxBytes: limits.maxJobBytes)
         defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }

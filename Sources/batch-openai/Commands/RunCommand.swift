@@ -128,7 +128,7 @@ struct RunCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let elapsed = { () -> Double in (ContinuousClock.now - started).inSeconds }
         let connection = try BackendConnection.make(common: common, label: "batch-openai.run")
-        let coordinator = connection.settings.coordinator(backend: connection.backend, workspace: try workspace(connection), logger: connection.logger)
+        let coordinator = try await connection.settings.coordinator(backend: connection.backend, workspace: try workspace(connection), logger: connection.logger)
         let progress = ProgressDisplay(toStandardError: json)
         let say = { (line: String) in if !json { progress.note(line) } }
 

@@ -20,6 +20,8 @@ struct Settings: Sendable, CustomStringConvertible {
     var jobLimits: JobLimits
     /// How jobs retry and wait (`BATCH_OPENAI_MAX_ATTEMPTS`, `BATCH_OPENAI_QUEUE_TIMEOUT`).
     var jobPolicy: JobRunPolicy
+    /// The folder of the BPE vocabularies (`BATCH_OPENAI_TOKENIZER_DIR`): exact token counts; estimates without.
+    var tokenizerDirectory: String?
 
     /// A malformed value names the variable and what was expected.
     struct Invalid: Error, CustomStringConvertible {
@@ -59,6 +61,7 @@ struct Settings: Sendable, CustomStringConvertible {
             )),
             maxJobBytes: Int64(try integer("BATCH_OPENAI_MAX_JOB_BYTES", default: Int(standard.maxJobBytes), range: 1...(1 << 50)))
         )
+        tokenizerDirectory = value(TokenizerDirectory.environmentVariable)
         jobPolicy = JobRunPolicy()
         jobPolicy.maxAttempts = try integer("BATCH_OPENAI_MAX_ATTEMPTS", default: jobPolicy.maxAttempts, range: 1...20)
         if let text = value("BATCH_OPENAI_QUEUE_TIMEOUT") {
@@ -104,6 +107,7 @@ struct Settings: Sendable, CustomStringConvertible {
         BATCH_OPENAI_MAX_BATCH_BYTES=\(jobLimits.maxBatchBytes)
         BATCH_OPENAI_MAX_JOB_BYTES=\(jobLimits.maxJobBytes)
         BATCH_OPENAI_ENQUEUED_TOKENS=\(jobLimits.enqueuedTokens.text.isEmpty ? "(not set)" : jobLimits.enqueuedTokens.text)
+        BATCH_OPENAI_TOKENIZER_DIR=\(tokenizerDirectory ?? "(not set: token counts are estimates)")
         BATCH_OPENAI_MAX_ATTEMPTS=\(jobPolicy.maxAttempts)
         BATCH_OPENAI_QUEUE_TIMEOUT=\(Int(jobPolicy.queueTimeout))s
         """

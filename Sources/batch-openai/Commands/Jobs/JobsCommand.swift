@@ -36,7 +36,7 @@ struct JobsListCommand: AsyncParsableCommand {
     @OptionGroup var options: JobsOptions
 
     func run() async throws {
-        let steps = try StepCoordinator.make(common: options.common, outputs: options.outputs, label: "batch-openai.jobs")
+        let steps = try await StepCoordinator.make(common: options.common, outputs: options.outputs, label: "batch-openai.jobs")
         let jobs = await steps.coordinator.listJobs()
         if options.json {
             try JSONOutput.print(JobListOutput(data: jobs))
@@ -68,7 +68,7 @@ struct JobsGetCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let steps = try StepCoordinator.make(common: options.common, outputs: options.outputs, label: "batch-openai.jobs")
+        let steps = try await StepCoordinator.make(common: options.common, outputs: options.outputs, label: "batch-openai.jobs")
         let job = try await steps.step("get job \(id)") { try await $0.job(id: id) }
         if options.json {
             try JSONOutput.print(job)
@@ -101,7 +101,7 @@ struct JobsCancelCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let steps = try StepCoordinator.make(common: options.common, outputs: options.outputs, label: "batch-openai.jobs")
+        let steps = try await StepCoordinator.make(common: options.common, outputs: options.outputs, label: "batch-openai.jobs")
         let job = try await steps.step("cancel job \(id)") { try await $0.cancelJob(id: id) }
         if options.json {
             try JSONOutput.print(job)

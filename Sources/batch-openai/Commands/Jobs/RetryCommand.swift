@@ -34,7 +34,7 @@ struct RetryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let steps = try StepCoordinator.make(common: options.common, outputs: options.outputs, label: "batch-openai.retry")
+        let steps = try await StepCoordinator.make(common: options.common, outputs: options.outputs, label: "batch-openai.retry")
         let started = try await steps.step("retry job \(id)") { try await $0.retryJob(id: id, all: all) }
         if !options.json {
             Console.out("🔁 Retrying \(started.totals.pending) lines of job \(id) …")

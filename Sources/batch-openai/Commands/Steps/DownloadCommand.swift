@@ -40,7 +40,7 @@ struct DownloadCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let steps = try StepCoordinator.make(common: common, outputs: outputs, label: "batch-openai.download")
+        let steps = try await StepCoordinator.make(common: common, outputs: outputs, label: "batch-openai.download")
         let result = try await steps.step("download batch \(id)") { try await $0.download(id: id) }
         if json {
             try JSONOutput.print(DownloadResponse(result: result))

@@ -7,7 +7,7 @@ struct StepCoordinator {
     let coordinator: BatchCoordinator
 
     /// Connects as the settings say; `outputs` overrides `BATCH_OPENAI_OUTPUTS`.
-    static func make(common: CommonOptions, outputs: String?, label: String) throws -> StepCoordinator {
+    static func make(common: CommonOptions, outputs: String?, label: String) async throws -> StepCoordinator {
         let connection = try BackendConnection.make(common: common, label: label)
         let workspace: Workspace
         do {
@@ -15,7 +15,7 @@ struct StepCoordinator {
         } catch {
             throw CommandFailure("cannot use the outputs/inputs folders: \(error)")
         }
-        return StepCoordinator(connection: connection, coordinator: connection.settings.coordinator(backend: connection.backend, workspace: workspace, logger: connection.logger))
+        return StepCoordinator(connection: connection, coordinator: try await connection.settings.coordinator(backend: connection.backend, workspace: workspace, logger: connection.logger))
     }
 
     /// Runs one step, turning the service's error into a message that names `action`.

@@ -54,7 +54,7 @@ struct WaitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let steps = try StepCoordinator.make(common: common, outputs: outputs, label: "batch-openai.wait")
+        let steps = try await StepCoordinator.make(common: common, outputs: outputs, label: "batch-openai.wait")
         let summary = BatchSummary(style: .forStandardOutput)
         if !json {
             Console.out(summary.heading("⏳", "Waiting for batch \(id) (a check every \(pollInterval) s) …"))
