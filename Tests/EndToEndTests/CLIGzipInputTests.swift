@@ -76,7 +76,10 @@ struct CLIGzipInputTests {
         defer { directory.remove() }
         let environment = sim.environment
 
-        let bombed = try await CLI.run(["run", "inputs/bomb.jsonl.gz"], environment: environment, directory: directory.path)
+        // A run takes inputs up to the job limit; set to one batch's 200 MB, the bomb is stopped at that size.
+        var jobLimited = environment
+        jobLimited["BATCH_OPENAI_MAX_JOB_BYTES"] = "209715200"
+        let bombed = try await CLI.run(["run", "inputs/bomb.jsonl.gz"], environment: jobLimited, directory: directory.path)
         #expect(bombed.status == 1)
         #expect(bombed.stderr.contains("inputs/bomb.jsonl.gz inflates to more than 209715200 bytes"), "\(bombed.stderr)")
         let truncated = try await CLI.run(["run", "inputs/truncated.jsonl.gz"], environment: environment, directory: directory.path)

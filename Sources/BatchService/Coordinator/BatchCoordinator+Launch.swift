@@ -86,13 +86,16 @@ extension BatchCoordinator {
         return single
     }
 
-    /// The name the client gave its input, for the upload's label.
+    /// The name the client gave its input, for the upload's label: the JSONL inside a `.jsonl.gz` (the part
+    /// holds the inflated lines, and the Batch API takes only `.jsonl` names).
     private static func filename(of input: SubmissionInput) -> String {
+        let name: String
         switch input {
-        case .path(let path): return path
-        case .upload(let upload): return upload.filename
-        case .uploadedFile(_, let filename): return filename
-        case .lines, .spec: return "input.jsonl"
+        case .path(let path): name = path
+        case .upload(let upload): name = upload.filename
+        case .uploadedFile(_, let filename): name = filename
+        case .lines, .spec: name = "input.jsonl"
         }
+        return name.lowercased().hasSuffix(".gz") ? String(name.dropLast(3)) : name
     }
 }

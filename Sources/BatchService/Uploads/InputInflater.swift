@@ -28,9 +28,11 @@ enum InputInflater {
     }
 
     /// The service's kind for an inflate failure: a bomb is 413, a broken stream the client's 400, the rest ours.
-    static func problem(_ error: GzipError, maxBytes: Int64, filename: String) -> BatchServiceError {
+    /// `limit` names what sets `maxBytes`: the Batch API's limit for one file, or a job's (`BATCH_OPENAI_MAX_JOB_BYTES`).
+    static func problem(_ error: GzipError, maxBytes: Int64, filename: String,
+                        limit: String = "the Batch API's limit; split it into several batches") -> BatchServiceError {
         if error == .outputLimitExceeded {
-            return BatchServiceError(.tooLarge, "'\(filename)' inflates to more than \(maxBytes) bytes (the Batch API's limit); split it into several batches.")
+            return BatchServiceError(.tooLarge, "'\(filename)' inflates to more than \(maxBytes) bytes (\(limit)).")
         }
         if error == .truncated {
             return BatchServiceError(.badRequest, "'\(filename)' is not a complete gzip file: \(error).")

@@ -134,12 +134,13 @@ struct RunCommand: AsyncParsableCommand {
 
         // What an earlier run killed mid-submission left (its staging folder, its copies) goes first.
         await coordinator.sweepStaging()
-        let staged = try await RunInput.stage(input, workspace: coordinator.workspace)
+        let limits = try jobLimits(connection.settings)
+        let staged = try await RunInput.stage(input, workspace: coordinator.workspace, maxInflatedBytes: limits.maxJobBytes)
         defer { staged.cleanUp() }
         let inflated = staged.inflated != nil ? " (inflated)" : ""
         say("Checking and submitting \(input)\(inflated) to \(BackendFailure.redacted(connection.settings.openAIBaseURL)) …")
         let submitted: SubmitResult
-        switch try await start(staged, coordinator: coordinator, limits: try jobLimits(connection.settings)) {
+        switch try await start(staged, coordinator: coordinator, limits: limits) {
         case .batch(let result): submitted = result
         case .job(let job): return try await followJob(job, coordinator: coordinator, progress: progress, elapsed: elapsed)
         }

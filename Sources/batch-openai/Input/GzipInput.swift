@@ -36,7 +36,7 @@ enum GzipInput {
             }
             return destination
         } catch where error == .outputLimitExceeded {
-            throw CommandFailure("\(path) inflates to more than \(maxBytes) bytes, the Batch API's limit for one file; split it into several batches (nothing was uploaded)")
+            throw CommandFailure("\(path) inflates to more than \(maxBytes) bytes, the most one input may hold (the Batch API's 200 MB for one batch, BATCH_OPENAI_MAX_JOB_BYTES for a run); nothing was uploaded")
         } catch where error.isMalformedInput {
             throw CommandFailure("\(path) is not a readable gzip file (\(error)); nothing was uploaded")
         } catch {

@@ -18,7 +18,7 @@ struct RunInput {
     private let claim: (item: String, outputs: String)?
 
     /// Chooses the way for `path`; a file that does not exist is a failure naming it.
-    static func stage(_ path: String, workspace: Workspace) async throws -> RunInput {
+    static func stage(_ path: String, workspace: Workspace, maxInflatedBytes: Int64) async throws -> RunInput {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw CommandFailure("\(path): no such file (expected a JSONL file of requests)")
@@ -38,7 +38,7 @@ struct RunInput {
         do {
             if GzipInput.isGzipped(path) {
                 // In the outputs folder (hidden), so the coordinator renames it into place instead of copying it.
-                let copy = try await GzipInput.inflateToTemporary(path, in: outputs, prefix: ".inflate-\(StagingOwner.token)-")
+                let copy = try await GzipInput.inflateToTemporary(path, in: outputs, prefix: ".inflate-\(StagingOwner.token)-", maxBytes: Int(maxInflatedBytes))
                 return RunInput(submission: .uploadedFile(path: copy, filename: name), staged: copy, inflated: copy, claim: claim)
             }
             let copy = outputs + "/.run-\(StagingOwner.token)-\(UUID().uuidString)-" + name

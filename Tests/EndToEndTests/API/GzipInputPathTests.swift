@@ -1,4 +1,6 @@
 import Foundation
+import BatchAPI
+import BatchService
 import Gzip
 import TestSupport
 import Testing
@@ -85,7 +87,8 @@ struct GzipInputPathTests {
     }
 
     @Test func aGzipBombIs413AndTheFileStays() async throws {
-        let harness = try await APIHarness()
+        // A run takes inputs up to the job limit (10 GB unless lowered, as here: a debug build plans slowly).
+        let harness = try await APIHarness(apiConfiguration: APIConfiguration(jobLimits: JobLimits(maxJobBytes: 16 * 1024 * 1024)))
         defer { Task { await harness.stop() } }
         // A small file that inflates past the Batch API's 200 MB.
         let bomb = try Self.put(harness, "bomb.jsonl.gz", try GzipCompressor.compress([UInt8](repeating: 0x20, count: 201 * 1024 * 1024), level: 9))

@@ -166,7 +166,7 @@ struct JobPlanner {
                         }
                     }
                 } catch let error as GzipError {
-                    refusal = InputInflater.problem(error, maxBytes: limits.maxJobBytes, filename: filename)
+                    refusal = InputInflater.problem(error, maxBytes: limits.maxJobBytes, filename: filename, limit: "BATCH_OPENAI_MAX_JOB_BYTES, the largest input of a job")
                     return false
                 } catch {
                     return false  // the splitter's refusal, kept above
@@ -177,7 +177,7 @@ struct JobPlanner {
                 do {
                     try decompressor.finish()
                 } catch let error as GzipError {
-                    refusal = InputInflater.problem(error, maxBytes: limits.maxJobBytes, filename: filename)
+                    refusal = InputInflater.problem(error, maxBytes: limits.maxJobBytes, filename: filename, limit: "BATCH_OPENAI_MAX_JOB_BYTES, the largest input of a job")
                 }
             }
         } catch let error as WorkspaceError {
