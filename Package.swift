@@ -36,7 +36,9 @@ let package = Package(
         .target(name: "OutputParser", dependencies: ["JSON", "SystemIO", "BatchCore", logging], swiftSettings: swiftSettings),
         .target(
             name: "BatchService",
-            dependencies: ["SystemIO", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser", "Gzip", logging],
+            dependencies: ["JSON", "SystemIO", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser", "Gzip", logging],
+            // The Batch API price table, compiled into the binary (BATCH_OPENAI_PRICES replaces it at run time).
+            resources: [.embedInCode("Resources/prices.json")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -29,6 +29,8 @@ public final class BatchCoordinator: Sendable {
     public let policy: RunPolicy
     /// The rules submitted files must satisfy.
     public let limits: BatchLimits
+    /// The prices usage is costed with, and who hears of each batch's first tally (docs/ARCHITECTURE.md § Jobs).
+    public let usageLedger: UsageLedger
     let logger: Logger
     let state = Mutex(CoordinatorState())
     /// One submission at a time per key in this process (the state store's create settles it between processes).
@@ -40,7 +42,8 @@ public final class BatchCoordinator: Sendable {
     /// `outputs/<batch_id>/` (docs/ARCHITECTURE.md § Storage layout).
     public init(backend: any BatchBackend, workspace: Workspace, logger: Logger, promptsDirectory: String? = nil,
                 policy: RunPolicy = RunPolicy(), limits: BatchLimits = .openAI,
-                stateStore: (any BatchStateStore)? = nil, artifactStore: (any ArtifactStore)? = nil) {
+                stateStore: (any BatchStateStore)? = nil, artifactStore: (any ArtifactStore)? = nil,
+                prices: PriceTable = .standard) {
         self.backend = backend
         self.workspace = workspace
         self.stateStore = stateStore ?? FileStateStore(outputsDirectory: workspace.outputsDirectory)
@@ -49,6 +52,7 @@ public final class BatchCoordinator: Sendable {
         self.promptsDirectory = promptsDirectory
         self.policy = policy
         self.limits = limits
+        usageLedger = UsageLedger(prices: prices)
     }
 
     /// The one owner of uploaded request files (`outputs/.uploads`): spooling, inflating, clean-up.

@@ -56,7 +56,9 @@ struct ServeCommand: AsyncParsableCommand {
         // Held until the process ends: scripts/clean.sh refuses to empty the folder meanwhile.
         let lock = try OutputsLock(outputs: workspace.outputsDirectory)
         let client = OpenAI(configuration: backend.configuration, logger: try common.logger(label: "batch-openai.client"))
-        let coordinator = BatchCoordinator(backend: client, workspace: workspace, logger: logger, promptsDirectory: Self.promptsDirectory())
+        let coordinator = BatchCoordinator(
+            backend: client, workspace: workspace, logger: logger, promptsDirectory: Self.promptsDirectory(), prices: settings.prices
+        )
         let server = try makeServer(settings, coordinator: coordinator, logger: logger)
         try server.start()
         logger.info("outputs in \(workspace.outputsDirectory), request files from \(workspace.inputsDirectory)")

@@ -1,3 +1,5 @@
+import BatchService
+
 /// The settings of docs/ARCHITECTURE.md § Configuration, read from the merged environment.
 struct Settings: Sendable, CustomStringConvertible {
     var openAIAPIKey: String?
@@ -13,6 +15,10 @@ struct Settings: Sendable, CustomStringConvertible {
     var maxJSONBytes: Int
     /// The model of an inline spec that names none, for `create` and REST alike.
     var defaultModel: String
+    /// `BATCH_OPENAI_PRICES`: a price table replacing the committed one.
+    var pricesFile: String?
+    /// The prices usage is costed with: `pricesFile`'s table, else the committed one.
+    var prices: PriceTable
 
     /// A malformed value names the variable and what was expected.
     struct Invalid: Error, CustomStringConvertible {
@@ -43,6 +49,16 @@ struct Settings: Sendable, CustomStringConvertible {
         maxUploadBytes = try integer("BATCH_OPENAI_MAX_UPLOAD_BYTES", default: 256 << 20, range: 1...(1 << 40))
         maxJSONBytes = try integer("BATCH_OPENAI_MAX_JSON_BYTES", default: 1 << 20, range: 1...(1 << 30))
         defaultModel = value("BATCH_OPENAI_MODEL") ?? "gpt-4o-mini"
+        pricesFile = value("BATCH_OPENAI_PRICES")
+        prices = .standard
+        if let pricesFile {
+            do {
+                prices = try PriceTable.load(path: pricesFile)
+            } catch {
+                // The error names the file and what is wrong with it: the process stops before serving.
+                throw Invalid(description: "BATCH_OPENAI_PRICES=\(error)")
+            }
+        }
     }
 
     /// Secrets are shown only as set or not set.
@@ -61,6 +77,7 @@ struct Settings: Sendable, CustomStringConvertible {
         BATCH_OPENAI_MAX_UPLOAD_BYTES=\(maxUploadBytes)
         BATCH_OPENAI_MAX_JSON_BYTES=\(maxJSONBytes)
         BATCH_OPENAI_MODEL=\(defaultModel)
+        BATCH_OPENAI_PRICES=\(pricesFile ?? "(not set: the committed table, \(prices.asOf))")
         """
     }
 }

@@ -15,7 +15,9 @@ struct StepCoordinator {
         } catch {
             throw CommandFailure("cannot use the outputs/inputs folders: \(error)")
         }
-        return StepCoordinator(connection: connection, coordinator: BatchCoordinator(backend: connection.backend, workspace: workspace, logger: connection.logger))
+        return StepCoordinator(connection: connection, coordinator: BatchCoordinator(
+            backend: connection.backend, workspace: workspace, logger: connection.logger, prices: connection.settings.prices
+        ))
     }
 
     /// Runs one step, turning the service's error into a message that names `action`.
