@@ -133,14 +133,3 @@ public struct CostEstimate: Sendable, Equatable, Codable {
         return (amount < 0 ? "-" : "") + "\(whole).\(fraction)"
     }
 }
-
-extension CostEstimate.ModelEstimate {
-    init(model: String, pricedAs: String?, inputTokens: Int, outputTokenCeiling: Int?, lowUSD: Double? = nil, highUSD: Double? = nil) {
-        self.model = model
-        self.pricedAs = pricedAs
-        self.inputTokens = inputTokens
-        self.outputTokenCeiling = outputTokenCeiling
-        self.lowUSD = lowUSD
-        self.highUSD = highUSD
-    }
-}

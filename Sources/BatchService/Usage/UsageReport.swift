@@ -21,7 +21,7 @@ public struct UsageReport: Sendable, Equatable, Codable {
 
     /// Prices `tally` with `prices`.
     public init(batchIDs: [String], tally: UsageTally, prices table: PriceTable) {
-        batchIDs = batchIDs
+        self.batchIDs = batchIDs
         prices = PriceSource(source: table.source, asOf: table.asOf)
         models = tally.models.sorted { $0.key < $1.key }.map { model, tokens in
             let found = table.price(of: model)

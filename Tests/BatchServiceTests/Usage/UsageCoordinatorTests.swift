@@ -48,9 +48,6 @@ struct UsageCoordinatorTests {
         #expect(again.usage == first.usage)
         let downloaded = try await coordinator.download(id: first.batch.id)
         #expect(downloaded.usage == first.usage)
-        async let one = coordinator.download(id: first.batch.id)
-        async let two = coordinator.download(id: first.batch.id)
-        _ = try await (one, two)
         #expect(try await coordinator.usage(id: first.batch.id) == first.usage)
         #expect(recorder.count == 1)
 
@@ -60,6 +57,22 @@ struct UsageCoordinatorTests {
         restarted.usageLedger.observe(later)
         _ = try await restarted.download(id: first.batch.id)
         #expect(later.count == 0)
+    }
+
+    @Test func twoLooksAtOnceAtABatchNeverTalliedCountItOnce() async throws {
+        let fixture = try MemoryFixture.make()
+        defer { fixture.remove() }
+        let first = try await fixture.coordinator().run(RunRequest(submission: try fixture.submission(3), pollInterval: 0.001))
+        // As after an upgrade: results downloaded before usage.json existed.
+        try FileManager.default.removeItem(atPath: first.outputDirectory + "/usage.json")
+        let coordinator = fixture.coordinator()
+        let recorder = Recorder()
+        coordinator.usageLedger.observe(recorder)
+        async let one = coordinator.usage(id: first.batch.id)
+        async let two = coordinator.usage(id: first.batch.id)
+        let (a, b) = try await (one, two)
+        #expect(a == first.usage && b == first.usage)
+        #expect(recorder.count == 1)
     }
 
     @Test func aBatchNotDownloadedHasNoUsage() async throws {
