@@ -116,9 +116,10 @@ public struct CostEstimate: Sendable, Equatable, Codable {
         return "The upper cost estimate, \(Self.dollars(highUSD)) (low estimate \(Self.dollars(lowUSD))), is over the maximum of \(limit)."
     }
 
-    /// USD as people read it: `$0.0123` (four decimals; more below a cent so a small estimate is not `$0.0000`).
+    /// USD as people read it: `$0.0123` (four decimals; eight below a cent, so the cost of a small batch
+    /// reads `$0.00015428`, not `$0.0002`).
     public static func dollars(_ amount: Double) -> String {
-        let digits = amount != 0 && abs(amount) < 0.0001 ? 8 : 4
+        let digits = amount != 0 && abs(amount) < 0.01 ? 8 : 4
         return "$" + fixed(amount, digits: digits)
     }
 

@@ -77,7 +77,7 @@ struct UsageCostEstimateTests {
         #expect(estimate.lowUSD == 1.075)
     }
 
-    @Test(arguments: [(0.0, "$0.0000"), (0.2250, "$0.2250"), (12.5, "$12.5000"), (0.00000008, "$0.00000008"), (1234.56789, "$1234.5679")])
+    @Test(arguments: [(0.0, "$0.0000"), (0.2250, "$0.2250"), (12.5, "$12.5000"), (0.00000008, "$0.00000008"), (0.00015428, "$0.00015428"), (0.01, "$0.0100"), (1234.56789, "$1234.5679")])
     func dollarsReadAsPeopleWriteThem(amount: Double, text: String) {
         #expect(CostEstimate.dollars(amount) == text)
     }
