@@ -9,7 +9,7 @@ struct SettingsPricesTests {
         let settings = try Settings(environment: [:])
         #expect(settings.pricesFile == nil)
         #expect(settings.prices.source == "https://platform.openai.com/docs/pricing")
-        #expect(settings.description.contains("BATCH_OPENAI_PRICES=(not set: the committed table, \(settings.prices.asOf))"))
+        #expect(settings.description.contains("BATCH_OPENAI_PRICES=(not set)"))
     }
 
     @Test func theVariableReplacesTheTable() throws {

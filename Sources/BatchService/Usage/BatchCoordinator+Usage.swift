@@ -14,6 +14,17 @@ extension BatchCoordinator {
         return await usage(of: batchID, in: folder)
     }
 
+    /// The usage of several batches as one (a job's), tokens summed per model and priced with the ledger's
+    /// table; batches whose results are not downloaded add nothing. Each batch's own `usage.json` is
+    /// written (or read) on the way, so `/metrics` still counts each batch once.
+    public func usage(ofBatches ids: [String]) async throws(BatchServiceError) -> UsageReport {
+        var reports: [UsageReport] = []
+        for id in ids {
+            if let report = try await usage(id: id) { reports.append(report) }
+        }
+        return UsageReport.combining(reports, prices: usageLedger.prices)
+    }
+
     /// The usage of a downloaded batch (see `usage(id:)`); a first tally is written, stored and told to the
     /// ledger's observers. A failure to read or write is logged and gives `nil`: usage never fails a download.
     func usage(of id: BatchID, in folder: BatchFolder) async -> UsageReport? {

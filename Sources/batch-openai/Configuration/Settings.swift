@@ -77,7 +77,7 @@ struct Settings: Sendable, CustomStringConvertible {
         BATCH_OPENAI_MAX_UPLOAD_BYTES=\(maxUploadBytes)
         BATCH_OPENAI_MAX_JSON_BYTES=\(maxJSONBytes)
         BATCH_OPENAI_MODEL=\(defaultModel)
-        BATCH_OPENAI_PRICES=\(pricesFile ?? "(not set: the committed table, \(prices.asOf))")
+        BATCH_OPENAI_PRICES=\(pricesFile ?? "(not set)")
         """
     }
 }

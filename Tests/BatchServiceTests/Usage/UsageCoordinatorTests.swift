@@ -75,6 +75,19 @@ struct UsageCoordinatorTests {
         #expect(recorder.count == 1)
     }
 
+    @Test func theUsageOfSeveralBatchesIsCombinedPerModel() async throws {
+        let fixture = try MemoryFixture.make()
+        defer { fixture.remove() }
+        let coordinator = fixture.coordinator()
+        let one = try await coordinator.run(RunRequest(submission: try fixture.submission(3, name: "a.jsonl"), pollInterval: 0.001))
+        let two = try await coordinator.run(RunRequest(submission: try fixture.submission(2, name: "b.jsonl", jobName: "b"), pollInterval: 0.001))
+        let pending = try await coordinator.submit(try fixture.submission(4, name: "c.jsonl", jobName: "c"))
+        let job = try await coordinator.usage(ofBatches: [one.batch.id, two.batch.id, pending.batch.id])
+        #expect(job.batchIDs == [one.batch.id, two.batch.id])
+        #expect(job.total.tokens == UsageTokens(requests: 5, input: 50, output: 25))
+        #expect(job.models.map(\.model) == ["gpt-4o-mini"])
+    }
+
     @Test func aBatchNotDownloadedHasNoUsage() async throws {
         let fixture = try MemoryFixture.make()
         defer { fixture.remove() }
