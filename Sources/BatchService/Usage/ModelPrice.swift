@@ -28,3 +28,24 @@ public struct ModelPrice: Sendable, Equatable {
         (dollars * 100_000_000).rounded() / 100_000_000
     }
 }
+
+// The table's entry in `usage.json` and the answers (`usd_per_1m_tokens`): `null` rates stay explicit.
+extension ModelPrice: Codable {
+    enum CodingKeys: String, CodingKey {
+        case input, cachedInput = "cached_input", output
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        input = try c.decode(Double.self, forKey: .input)
+        cachedInput = try c.decodeIfPresent(Double.self, forKey: .cachedInput)
+        output = try c.decodeIfPresent(Double.self, forKey: .output)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(input, forKey: .input)
+        try c.encode(cachedInput, forKey: .cachedInput)
+        try c.encode(output, forKey: .output)
+    }
+}

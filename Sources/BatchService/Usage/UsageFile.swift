@@ -59,8 +59,9 @@ enum UsageFile {
         }
     }
 
-    /// The usage of the batch in `folder`: the file's report when it was tallied from the output as it is now
-    /// (priced again, and rewritten, when the price table changed since), else a new tally, written.
+    /// The usage of the batch in `folder`: the file's report when it was tallied from the output as it is now,
+    /// or when the output is gone (priced again, and rewritten, when the price table changed since), else a
+    /// new tally, written.
     /// `firstTally` is true when the folder had no `usage.json` before: the batch's tokens were never counted.
     static func refresh(_ folder: BatchFolder, batchID: String, prices: PriceTable) throws(WorkspaceError) -> (report: UsageReport, firstTally: Bool) {
         let path = folder.file(name)
@@ -68,9 +69,10 @@ enum UsageFile {
         let stamp = Stamp.of(output)
         let existed = Workspace.isRegularFile(path)
         let existing = existed ? BatchFolder.readJSON(Contents.self, from: path) : nil
-        if let existing, existing.talliedFrom == stamp {
+        // An output no longer here (moved away by a store) keeps the tokens tallied from it.
+        if let existing, existing.talliedFrom == stamp || stamp == nil {
             let repriced = existing.report.repriced(with: prices)
-            if repriced != existing.report { try BatchFolder.writeJSON(Contents(report: repriced, talliedFrom: stamp), to: path) }
+            if repriced != existing.report { try BatchFolder.writeJSON(Contents(report: repriced, talliedFrom: existing.talliedFrom), to: path) }
             return (repriced, false)
         }
         var tally = UsageTally()

@@ -137,23 +137,3 @@ public struct UsageReport: Sendable, Equatable, Codable {
         }
     }
 }
-
-extension ModelPrice: Codable {
-    enum CodingKeys: String, CodingKey {
-        case input, cachedInput = "cached_input", output
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        input = try c.decode(Double.self, forKey: .input)
-        cachedInput = try c.decodeIfPresent(Double.self, forKey: .cachedInput)
-        output = try c.decodeIfPresent(Double.self, forKey: .output)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(input, forKey: .input)
-        try c.encode(cachedInput, forKey: .cachedInput)
-        try c.encode(output, forKey: .output)
-    }
-}

@@ -87,22 +87,21 @@ public struct UsageTally: Sendable, Equatable {
         return (model ?? unnamedModel, tokens(of: usage))
     }
 
-    /// The counts of a `usage` object in whichever shape it has; a count that is absent is 0.
+    /// The counts of a `usage` object in whichever shape it has; a count that is absent is 0. (Member by
+    /// member: splitting dotted names per line was a third of the tally's time.)
     static func tokens(of usage: JSONValue) -> UsageTokens {
-        func count(_ names: String...) -> Int {
-            for name in names {
-                var value: JSONValue? = usage
-                for part in name.split(separator: ".") { value = value?[String(part)] }
-                if let number = value?.intValue, number >= 0 { return number }
-            }
-            return 0
+        func count(_ value: JSONValue?) -> Int? {
+            guard let number = value?.intValue, number >= 0 else { return nil }
+            return number
         }
+        let inputDetails = usage["prompt_tokens_details"] ?? usage["input_tokens_details"]
+        let outputDetails = usage["completion_tokens_details"] ?? usage["output_tokens_details"]
         return UsageTokens(
             requests: 1,
-            input: count("prompt_tokens", "input_tokens"),
-            cachedInput: count("prompt_tokens_details.cached_tokens", "input_tokens_details.cached_tokens"),
-            output: count("completion_tokens", "output_tokens"),
-            reasoning: count("completion_tokens_details.reasoning_tokens", "output_tokens_details.reasoning_tokens")
+            input: count(usage["prompt_tokens"]) ?? count(usage["input_tokens"]) ?? 0,
+            cachedInput: count(inputDetails?["cached_tokens"]) ?? 0,
+            output: count(usage["completion_tokens"]) ?? count(usage["output_tokens"]) ?? 0,
+            reasoning: count(outputDetails?["reasoning_tokens"]) ?? 0
         )
     }
 }

@@ -75,6 +75,18 @@ struct UsageReportTests {
         #expect(changed.report.total.tokens.input == 2400)
     }
 
+    @Test func anOutputNoLongerThereKeepsTheTokensTalliedFromIt() throws {
+        let directory = try TemporaryDirectory(prefix: "usage-file")
+        defer { directory.remove() }
+        let folder = BatchFolder(path: directory.path)
+        try UsageResultLines.chat.write(toFile: folder.file(BatchFolder.outputFile), atomically: true, encoding: .utf8)
+        let first = try UsageFile.refresh(folder, batchID: "batch_1", prices: .standard)
+        try FileManager.default.removeItem(atPath: folder.file(BatchFolder.outputFile))
+        let later = try UsageFile.refresh(folder, batchID: "batch_1", prices: .standard)
+        #expect(!later.firstTally)
+        #expect(later.report == first.report)
+    }
+
     @Test func usageJSONIsPricedAgainWhenThePriceTableChanged() throws {
         let directory = try TemporaryDirectory(prefix: "usage-file")
         defer { directory.remove() }
