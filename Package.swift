@@ -37,6 +37,8 @@ let package = Package(
         .target(
             name: "BatchService",
             dependencies: ["JSON", "SystemIO", "BatchCore", "OpenAIClient", "InputBuilder", "OutputParser", "Gzip", logging],
+            // The Batch API price table, compiled into the binary (BATCH_OPENAI_PRICES replaces it at run time).
+            resources: [.embedInCode("Resources/prices.json")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -133,6 +133,7 @@ else
     grep -q "^ 1. id=$batch_id " out.txt || { echo "FAIL list entry"; cat out.txt; failures=$((failures + 1)); }
     check "run to documents" 0 "$bin" run inputs/sample_input.jsonl --poll-interval 0.1 --json
     grep -q '"succeeded":true' out.txt || { echo "FAIL run result"; cat out.txt err.txt; failures=$((failures + 1)); }
+    jq -e '.usage.total.input_tokens > 0 and .usage.models[0].cost_usd > 0' out.txt > /dev/null 2>&1 || { echo "FAIL run --json usage"; cat out.txt; failures=$((failures + 1)); }
     if grep -q 'sk-cli-check' out.txt err.txt; then echo "FAIL the API key was printed"; failures=$((failures + 1)); fi
 
     # The step-by-step flow in the terminal: create, wait, download, parse.
@@ -145,8 +146,9 @@ else
     [ -f "outputs/$step_id/batch.json" ] || { echo "FAIL wait keeps batch.json"; failures=$((failures + 1)); }
     check "download ID" 0 "$bin" download "$step_id"
     grep -q "Next: batch-openai parse $step_id" out.txt && [ -f "outputs/$step_id/output.jsonl" ] || { echo "FAIL download"; cat out.txt; failures=$((failures + 1)); }
+    grep -q '^  gpt-4o-mini: 2 requests, .* tokens: \$0\.' out.txt && [ -f "outputs/$step_id/usage.json" ] || { echo "FAIL download usage"; cat out.txt; failures=$((failures + 1)); }
     check "download ID --json" 0 "$bin" download "$step_id" --json
-    jq -e '.output_file != null and .missing_custom_ids == []' out.txt > /dev/null 2>&1 || { echo "FAIL download --json"; cat out.txt; failures=$((failures + 1)); }
+    jq -e '.output_file != null and .missing_custom_ids == [] and .usage.total.requests == 2' out.txt > /dev/null 2>&1 || { echo "FAIL download --json"; cat out.txt; failures=$((failures + 1)); }
     check "parse after download" 0 "$bin" parse "$step_id"
     check "wait of an unknown id exits 1" 1 "$bin" wait batch_missing --poll-interval 0.05
     check "wait without an id is a usage error" "$usage_exit" "$bin" wait

@@ -22,6 +22,8 @@ public struct APIApplication: Sendable {
     /// Wires the routes over `coordinator`; with `token`, every route but `publicRoutes` needs it.
     public init(coordinator: BatchCoordinator, configuration: APIConfiguration = APIConfiguration(), token: String? = nil) throws {
         routes = try BatchRoutes(coordinator: coordinator, configuration: configuration, metrics: MetricsRegistry())
+        // Each batch's tokens and cost reach /metrics once, when its usage is first tallied (UsageObserver).
+        coordinator.usageLedger.observe(routes.metrics)
         var router = Router()
         routes.register(into: &router)
         self.router = router

@@ -30,6 +30,7 @@ struct BatchOpenAICommand: AsyncParsableCommand {
             ConfigCommand.self,
             BenchServerCommand.self,
             BenchTransferCommand.self,
+            BenchUsageCommand.self,
             SimCommand.self,
         ]
     )

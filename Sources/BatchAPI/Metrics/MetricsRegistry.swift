@@ -1,3 +1,4 @@
+import BatchService
 import Foundation
 import HTTPServer
 import Synchronization
@@ -6,9 +7,9 @@ import SystemIO
 /// The service's metrics, rendered as Prometheus text (exposition format 0.0.4) on `GET /metrics`.
 ///
 /// Requests are counted by method, route pattern (never the raw path, so ids do not explode the label
-/// set) and status, with a latency histogram; the batch service reports batches by status and the bytes
-/// it moves up and down.
-public final class MetricsRegistry: RequestObserver, Sendable {
+/// set) and status, with a latency histogram; the batch service reports batches by status, the bytes
+/// it moves up and down, and each batch's tokens and cost once (`UsageCounters`).
+public final class MetricsRegistry: RequestObserver, UsageObserver, Sendable {
     /// Histogram bucket bounds, in seconds.
     public static let latencyBuckets: [Double] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120]
 
@@ -33,6 +34,7 @@ public final class MetricsRegistry: RequestObserver, Sendable {
     }
 
     private let state = Mutex(State())
+    private let usage = UsageCounters()
 
     /// An empty registry.
     public init() {}
@@ -63,6 +65,11 @@ public final class MetricsRegistry: RequestObserver, Sendable {
             $0.bytesUploaded += uploaded
             $0.bytesDownloaded += downloaded
         }
+    }
+
+    /// Counts a batch's tokens and cost (told once per batch by the coordinator's `UsageLedger`).
+    public func usageTallied(_ report: UsageReport) {
+        usage.add(report)
     }
 
     /// The Prometheus text of every metric, in a stable order.
@@ -97,6 +104,7 @@ public final class MetricsRegistry: RequestObserver, Sendable {
         lines.append("# TYPE batch_openai_backend_bytes_total counter")
         lines.append("batch_openai_backend_bytes_total{direction=\"up\"} \(snapshot.bytesUploaded)")
         lines.append("batch_openai_backend_bytes_total{direction=\"down\"} \(snapshot.bytesDownloaded)")
+        lines += usage.render(escape: Self.escape, format: Self.format)
         return lines.joined(separator: "\n") + "\n"
     }
 

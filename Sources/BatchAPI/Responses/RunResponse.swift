@@ -1,7 +1,7 @@
 import BatchService
 
 /// The answer of a blocking `POST /batches/run` or `/run-file`: how the run ended, what was downloaded
-/// and what was parsed.
+/// and what was parsed, and the tokens and USD per model (`usage`, once the results are downloaded).
 struct RunResponse: Encodable, Sendable {
     let result: RunResult
 
@@ -9,7 +9,7 @@ struct RunResponse: Encodable, Sendable {
         case batchID = "batch_id", outputDir = "output_dir", status, phase, failure, reused
         case requestCounts = "request_counts", outputFile = "output_file", errorsFile = "errors_file"
         case missingCustomIDs = "missing_custom_ids", docsDir = "docs_dir", processed, skipped, failed
-        case indexFile = "index_file", batch
+        case indexFile = "index_file", usage, batch
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -29,6 +29,7 @@ struct RunResponse: Encodable, Sendable {
         try c.encode(result.index?.skipped, forKey: .skipped)
         try c.encode(result.index?.failed, forKey: .failed)
         try c.encode(result.index.map { _ in result.outputDirectory + "/index.json" }, forKey: .indexFile)
+        try c.encode(result.usage, forKey: .usage)
         try c.encode(result.batch, forKey: .batch)
     }
 }

@@ -46,7 +46,8 @@ extension BatchCoordinator {
         await ensureInput(of: batch, batchID, in: folder)
         let accounting = try await account(folder)
         report(accounting, batch)
-        return DownloadResult(batch: batch, outputFile: outputFile, errorsFile: errorsFile, missingCustomIDs: accounting.missing)
+        let tallied = await usage(of: batchID, in: folder)
+        return DownloadResult(batch: batch, outputFile: outputFile, errorsFile: errorsFile, missingCustomIDs: accounting.missing, usage: tallied)
     }
 
     /// Whether the batch has files to download: it ended (completed, expired or cancelled) with an output
@@ -65,8 +66,10 @@ extension BatchCoordinator {
         let output = folder.file(BatchFolder.outputFile)
         let errors = folder.file(BatchFolder.errorsFile)
         let present = await BlockingThread.run("stat") { (Workspace.isRegularFile(output), Workspace.isRegularFile(errors)) }
+        let tallied = await usage(of: id, in: folder)
         return DownloadResult(
-            batch: batch, outputFile: present.0 ? output : nil, errorsFile: present.1 ? errors : nil, missingCustomIDs: accounting.missing
+            batch: batch, outputFile: present.0 ? output : nil, errorsFile: present.1 ? errors : nil, missingCustomIDs: accounting.missing,
+            usage: tallied
         )
     }
 

@@ -29,6 +29,8 @@ public final class BatchCoordinator: Sendable {
     public let policy: RunPolicy
     /// The rules submitted files must satisfy.
     public let limits: BatchLimits
+    /// The prices usage is costed with, and who hears of each batch's first tally (docs/ARCHITECTURE.md § Jobs).
+    public let usageLedger: UsageLedger
     let logger: Logger
     let state = Mutex(CoordinatorState())
     /// One submission at a time per key in this process (the state store's create settles it between processes).
@@ -46,7 +48,7 @@ public final class BatchCoordinator: Sendable {
                 policy: RunPolicy = RunPolicy(), limits: BatchLimits = .openAI,
                 stateStore: (any BatchStateStore)? = nil, artifactStore: (any ArtifactStore)? = nil,
                 jobStore: (any JobStateStore)? = nil, jobPolicy: JobRunPolicy = JobRunPolicy(),
-                tokenCounter: (any RequestTokenCounting)? = nil) {
+                tokenCounter: (any RequestTokenCounting)? = nil, prices: PriceTable = .standard) {
         self.backend = backend
         self.workspace = workspace
         self.stateStore = stateStore ?? FileStateStore(outputsDirectory: workspace.outputsDirectory)
@@ -57,6 +59,7 @@ public final class BatchCoordinator: Sendable {
         self.limits = limits
         jobs = JobRegistry(store: jobStore ?? FileJobStore(outputsDirectory: workspace.outputsDirectory), policy: jobPolicy)
         self.tokenCounter = tokenCounter ?? Self.defaultTokenCounter
+        usageLedger = UsageLedger(prices: prices)
     }
 
     /// How jobs retry and wait.

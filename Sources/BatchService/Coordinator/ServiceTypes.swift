@@ -79,13 +79,16 @@ public struct DownloadResult: Sendable {
     public var errorsFile: String?
     /// Every `custom_id` of the input that is in neither file (never run, e.g. after a cancel).
     public var missingCustomIDs: [String]
+    /// Tokens and USD per model from `output.jsonl` (`usage.json`); `nil` when they could not be tallied.
+    public var usage: UsageReport?
 
     /// Creates a result.
-    public init(batch: Batch, outputFile: String?, errorsFile: String?, missingCustomIDs: [String]) {
+    public init(batch: Batch, outputFile: String?, errorsFile: String?, missingCustomIDs: [String], usage: UsageReport? = nil) {
         self.batch = batch
         self.outputFile = outputFile
         self.errorsFile = errorsFile
         self.missingCustomIDs = missingCustomIDs
+        self.usage = usage
     }
 }
 
@@ -171,15 +174,18 @@ public struct RunResult: Sendable {
     public var index: ParseIndex?
     /// True when the submission reused an earlier batch.
     public var reused: Bool
+    /// Tokens and USD per model, once the results are downloaded (the download's, unless given).
+    public var usage: UsageReport?
 
     /// Creates a result.
     public init(batch: Batch, outputDirectory: String, run: PipelineRun, download: DownloadResult? = nil,
-                index: ParseIndex? = nil, reused: Bool = false) {
+                index: ParseIndex? = nil, reused: Bool = false, usage: UsageReport? = nil) {
         self.batch = batch
         self.outputDirectory = outputDirectory
         self.run = run
         self.download = download
         self.index = index
         self.reused = reused
+        self.usage = usage ?? download?.usage
     }
 }

@@ -21,6 +21,12 @@ struct RunCommand: AsyncParsableCommand {
           outputs/<batch_id>/
             batch.json  input.jsonl  output.jsonl  errors.jsonl
             docs/       index.json   run.json     submission.json
+            usage.json
+
+        After the download it prints the tokens (input, cached, output, \
+        reasoning) and USD per model at Batch API prices, from usage.json \
+        (the committed price table, or BATCH_OPENAI_PRICES; a model without \
+        a price shows "price unknown").
 
         A .jsonl.gz is inflated first (at most 200 MB inflated, the Batch \
         API's limit) into a hidden file of the outputs folder, which \
@@ -89,7 +95,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Submit even if the same input and job name already made a batch.")
     var force = false
 
-    @Flag(help: "Print the result (batch, output_dir, docs_dir, counts) as JSON; progress goes to stderr.")
+    @Flag(help: "Print the result (batch, output_dir, docs_dir, counts, usage) as JSON; progress goes to stderr.")
     var json = false
 
     @Flag(help: "Print the plan (batches with their requests, bytes, model, input tokens and output-token ceiling; totals per model) and stop: nothing is uploaded and the backend is never called.")
@@ -162,7 +168,11 @@ struct RunCommand: AsyncParsableCommand {
         for error in batch.errors?.data ?? [] {
             progress.note("  \(BatchSummary.describe(error))")
         }
-        let report = report(of: run, batch: batch, submitted: submitted, folder: folder, say: say)
+        var report = report(of: run, batch: batch, submitted: submitted, folder: folder, say: say)
+        if report.outputFile != nil || report.errorsFile != nil {
+            report.usage = try? await coordinator.usage(id: id)
+            for line in report.usage.map(UsageLines.lines) ?? [] { say(line) }
+        }
         if json { try JSONOutput.print(report) }
         guard report.succeeded else {
             if batch.status.isTerminal, batch.status != .completed {

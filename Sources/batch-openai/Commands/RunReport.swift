@@ -1,3 +1,4 @@
+import BatchService
 import OpenAIClient
 
 /// What `run --json` prints: the batch as last fetched and where everything landed.
@@ -26,6 +27,8 @@ struct RunReport: Encodable {
     var failed: Int?
     /// The assembled `docs/<proc>/final.md` files, once parsed.
     var finals: [String]?
+    /// Tokens and USD per model (`usage.json`), once the results are downloaded.
+    var usage: UsageReport?
     /// Whether the run reached what was asked (a completed batch, downloaded and parsed).
     var succeeded: Bool
 
@@ -39,6 +42,6 @@ struct RunReport: Encodable {
         case missingCustomIDs = "missing_custom_ids"
         case docsDirectory = "docs_dir"
         case indexFile = "index_file"
-        case processed, skipped, failed, finals, succeeded
+        case processed, skipped, failed, finals, usage, succeeded
     }
 }

@@ -16,6 +16,6 @@ extension Settings {
             throw CommandFailure("\(TokenizerDirectory.environmentVariable): \(error.description)")
         }
         return BatchCoordinator(backend: backend, workspace: workspace, logger: logger, promptsDirectory: promptsDirectory,
-                                jobPolicy: jobPolicy, tokenCounter: counter)
+                                jobPolicy: jobPolicy, tokenCounter: counter, prices: prices)
     }
 }

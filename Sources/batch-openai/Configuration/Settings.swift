@@ -22,6 +22,10 @@ struct Settings: Sendable, CustomStringConvertible {
     var jobPolicy: JobRunPolicy
     /// The folder of the BPE vocabularies (`BATCH_OPENAI_TOKENIZER_DIR`): exact token counts; estimates without.
     var tokenizerDirectory: String?
+    /// `BATCH_OPENAI_PRICES`: a price table replacing the committed one.
+    var pricesFile: String?
+    /// The prices usage is costed with: `pricesFile`'s table, else the committed one.
+    var prices: PriceTable
 
     /// A malformed value names the variable and what was expected.
     struct Invalid: Error, CustomStringConvertible {
@@ -77,6 +81,16 @@ struct Settings: Sendable, CustomStringConvertible {
                 throw Invalid(description: "BATCH_OPENAI_ENQUEUED_TOKENS=\(error.description)")
             }
         }
+        pricesFile = value("BATCH_OPENAI_PRICES")
+        prices = .standard
+        if let pricesFile {
+            do {
+                prices = try PriceTable.load(path: pricesFile)
+            } catch {
+                // The error names the file and what is wrong with it: the process stops before serving.
+                throw Invalid(description: "BATCH_OPENAI_PRICES=\(error)")
+            }
+        }
     }
 
     /// Seconds from `86400`, `90s`, `90m` or `24h`; nil when it is none of those.
@@ -110,6 +124,7 @@ struct Settings: Sendable, CustomStringConvertible {
         BATCH_OPENAI_TOKENIZER_DIR=\(tokenizerDirectory ?? "(not set: token counts are estimates)")
         BATCH_OPENAI_MAX_ATTEMPTS=\(jobPolicy.maxAttempts)
         BATCH_OPENAI_QUEUE_TIMEOUT=\(Int(jobPolicy.queueTimeout))s
+        BATCH_OPENAI_PRICES=\(pricesFile ?? "(not set)")
         """
     }
 }

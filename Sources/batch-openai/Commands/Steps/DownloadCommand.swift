@@ -13,6 +13,9 @@ struct DownloadCommand: AsyncParsableCommand {
         that has no result line. A batch has results once it is completed, \
         or expired or cancelled with partial results; before that nothing \
         is downloaded (see wait). Downloading again rewrites the same bytes. \
+        It also writes usage.json and prints the tokens and USD per model at \
+        Batch API prices ("price unknown" for a model without one; \
+        BATCH_OPENAI_PRICES replaces the committed price table). \
         Then `batch-openai parse <batch_id>` writes the documents.
 
         Examples:
@@ -30,7 +33,7 @@ struct DownloadCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The outputs folder (default: BATCH_OPENAI_OUTPUTS, else ./outputs).", valueName: "dir"))
     var outputs: String?
 
-    @Flag(help: "Print what was written (batch_id, status, request_counts, output_file, errors_file, missing_custom_ids) as JSON.")
+    @Flag(help: "Print what was written (batch_id, status, request_counts, output_file, errors_file, missing_custom_ids, usage) as JSON.")
     var json = false
 
     @OptionGroup var common: CommonOptions
@@ -55,6 +58,7 @@ struct DownloadCommand: AsyncParsableCommand {
             let shown = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", …" : "")
             Console.out("  missing: \(missing.count) custom_id\(missing.count == 1 ? "" : "s") without a result (\(shown))")
         }
+        for line in result.usage.map(UsageLines.lines) ?? [] { Console.out(line) }
         Console.out(summary.heading("➡️", "Next: batch-openai parse \(result.batch.id)"))
     }
 }
