@@ -73,7 +73,7 @@ struct CLIRunCommandTests {
         // The segments of one process were cut across two batches; its final.md joins both.
         let final = try String(contentsOfFile: folder + "/docs/billing/final.md", encoding: .utf8)
         #expect(final.contains("segments: 2"), "\(final)")
-        for file in ["job.json", "index.json", "docs/Billing.total.m3type_business.business.md", "docs/billing/overview/seg-001.md",
+        for file in ["job.json", "index.json", "usage.json", "docs/Billing.total.m3type_business.business.md", "docs/billing/overview/seg-001.md",
                      "docs/billing/overview/seg-002.md", "docs/plain-a.md", "docs/plain-b.md"] {
             #expect(FileManager.default.fileExists(atPath: folder + "/" + file), "\(file)")
         }
@@ -89,6 +89,9 @@ struct CLIRunCommandTests {
         let report = try CLI.object(again)
         #expect(report["job_id"] as? String == String(id))
         #expect(report["reused"] as? Bool == true)
+        // The job's usage adds up its three batches: the simulator bills every request.
+        let usage = try #require(report["usage"] as? [String: Any])
+        #expect((usage["batches"] as? [String])?.count == 3, "\(usage)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/out").filter { $0.hasPrefix("batch_") }.count == 3)
         try await sim.stop()
     }

@@ -232,7 +232,11 @@ extension BatchCoordinator {
             if let upstream = await stateStore.batch(id) { stored[batchID] = upstream }
         }
         let location = (try? BatchID(run.jobID)).map { artifactStore.location(of: $0) } ?? run.jobID
-        return JobProgress(job: run, outputDirectory: location, batches: stored, reused: reused)
+        var progress = JobProgress(job: run, outputDirectory: location, batches: stored, reused: reused)
+        if run.phase.isTerminal, let id = try? BatchID(run.jobID), let folder = try? await jobs.store.materialise(id) {
+            progress.usage = await BlockingThread.run("job usage") { BatchFolder.readJSON(UsageReport.self, from: folder + "/" + UsageFile.name) }
+        }
+        return progress
     }
 
     /// Moves the part files into the job's folder (a rename; they are the planner's, staged for this job).

@@ -256,6 +256,12 @@ struct JobDriver: Sendable {
             let totals = try await coordinator.stored { () async throws(WorkspaceError) in
                 try await BlockingThread.run("job index") { () throws(WorkspaceError) in try writer.write() }
             }
+            // Tokens and USD over every batch that ran, beside the job's index (each batch keeps its own too).
+            let usage = try await coordinator.usage(ofBatches: run.batches.filter { $0.state == .merged }.compactMap(\.batchID))
+            let usagePath = jobFolder + "/" + UsageFile.name
+            try await coordinator.stored { () async throws(WorkspaceError) in
+                try await BlockingThread.run("job usage") { () throws(WorkspaceError) in try BatchFolder.writeJSON(usage, to: usagePath) }
+            }
             try await recorded(.finished)
             let ended = recorder.current
             coordinator.logger.log(level: ended.phase == .completed && totals.failed + totals.missing == 0 ? .info : .warning, "job ended", metadata: [

@@ -3,7 +3,7 @@
 extension JobProgress: Encodable {
     enum CodingKeys: String, CodingKey {
         case jobID = "job_id", jobName = "job_name", phase, failure, outputDir = "output_dir", docsDir = "docs_dir"
-        case requests, succeeded, failed, missing, pending, parts, batches, reused, createdAt = "created_at"
+        case requests, succeeded, failed, missing, pending, parts, batches, reused, createdAt = "created_at", usage
     }
 
     struct Row: Encodable {
@@ -45,5 +45,6 @@ extension JobProgress: Encodable {
         try c.encode(batches.map(Row.init), forKey: .batches)
         try c.encode(reused, forKey: .reused)
         try c.encode(job.createdAt, forKey: .createdAt)
+        try c.encode(usage, forKey: .usage)
     }
 }

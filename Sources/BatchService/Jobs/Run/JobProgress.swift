@@ -58,6 +58,8 @@ public struct JobProgress: Sendable {
     public var batches: [BatchRow]
     /// True when an earlier job of the same input and name was returned instead of a new one.
     public var reused: Bool
+    /// Tokens and USD per model over the job's batches (`usage.json`), once the job ended.
+    public var usage: UsageReport?
 
     /// Builds the view of `job` with the latest batch objects known (`batches`, by id).
     init(job: JobRun, outputDirectory: String, batches stored: [String: Batch], reused: Bool = false) {
