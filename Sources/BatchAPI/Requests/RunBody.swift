@@ -5,13 +5,13 @@ import BatchService
 struct RunBody: Sendable {
     /// The members a JSON run body may have, for messages.
     static let expected = "'input_path' (a .jsonl or .jsonl.gz file under inputs/), 'requests' or 'spec' (optional 'model'); "
-        + "optional 'job_name', 'completion_window', 'poll_interval', 'timeout', 'do_parse', 'force', 'metadata', 'endpoint', 'dry_run'"
+        + "optional 'job_name', 'completion_window', 'poll_interval', 'timeout', 'do_parse', 'force', 'metadata', 'endpoint', 'dry_run', 'max_cost'"
     /// The fields a run-file form may have besides its `file` part, for messages.
     static let expectedForm = "a 'file' part (.jsonl or .jsonl.gz); optional fields 'job_name', 'completion_window', "
-        + "'poll_interval', 'timeout', 'do_parse', 'force', 'endpoint', 'dry_run'"
+        + "'poll_interval', 'timeout', 'do_parse', 'force', 'endpoint', 'dry_run', 'max_cost'"
 
     /// The members that say how to follow the batch.
-    static let runMembers: Set<String> = ["poll_interval", "timeout", "do_parse", "dry_run"]
+    static let runMembers: Set<String> = ["poll_interval", "timeout", "do_parse", "dry_run", "max_cost"]
     /// The text fields of a run-file form (metadata, an object, has no form spelling).
     static let formMembers: Set<String> = SubmitBody.creationMembers.subtracting(["metadata"]).union(runMembers)
 
@@ -44,8 +44,18 @@ struct RunBody: Sendable {
             submission: submission,
             pollInterval: try WaitBody.pollInterval(fields) ?? Self.defaultPollInterval,
             timeout: try WaitBody.timeout(fields),
-            doParse: try fields.bool("do_parse") ?? true
+            doParse: try fields.bool("do_parse") ?? true,
+            maxCostUSD: try Self.maxCost(fields)
         )
         dryRun = try fields.bool("dry_run") ?? false
+    }
+
+    /// `max_cost`: USD, above 0.
+    private static func maxCost(_ fields: FieldReader) throws(APIProblem) -> Double? {
+        guard let value = try fields.number("max_cost") else { return nil }
+        guard value.isFinite, value > 0 else {
+            throw .badRequest("'max_cost' is \(value); expected a number of US dollars above 0.", param: "max_cost")
+        }
+        return value
     }
 }

@@ -44,7 +44,11 @@ extension BatchRoutes {
         let submission = run.submission
         let plan = try await coordinator.dryRunPlan(submission.input, jobName: submission.jobName, endpoint: submission.endpoint,
                                                     limits: configuration.jobLimits)
-        return try Response.json(PlanSummary(plan))
+        let summary = PlanSummary(plan, prices: coordinator.prices)
+        if let maxCost = run.maxCostUSD, let reason = summary.cost?.overBudget(maxCostUSD: maxCost) {
+            throw APIProblem.badRequest(reason, param: "max_cost")
+        }
+        return try Response.json(summary)
     }
 
     /// Runs to the end (the default, as the seed does) or, with `Prefer: respond-async`, answers 202 once

@@ -23,8 +23,7 @@ extension BatchCoordinator {
     /// batch (its part is the batch's `input.jsonl`), a bigger one starts a job (docs/ARCHITECTURE.md § Jobs).
     /// Returns once the batch or the job exists; either goes on in the background.
     public func startRunOrJob(_ request: RunRequest, limits: JobLimits) async throws(BatchServiceError) -> StartedRun {
-        let staged = try await plan(request.submission.input, jobName: request.submission.jobName,
-                                    endpoint: request.submission.endpoint, limits: limits, counter: tokenCounter)
+        let staged = try await affordablePlan(request, limits: limits)
         guard staged.plan.parts.count > 1 else {
             let single = singleBatchRequest(request, staged)
             do {
@@ -49,8 +48,7 @@ extension BatchCoordinator {
 
     /// `startRunOrJob`, then follows the batch's run or the job to its end.
     public func runOrJob(_ request: RunRequest, limits: JobLimits) async throws(BatchServiceError) -> FinishedRun {
-        let staged = try await plan(request.submission.input, jobName: request.submission.jobName,
-                                    endpoint: request.submission.endpoint, limits: limits, counter: tokenCounter)
+        let staged = try await affordablePlan(request, limits: limits)
         guard staged.plan.parts.count > 1 else {
             let single = singleBatchRequest(request, staged)
             do {
@@ -74,6 +72,22 @@ extension BatchCoordinator {
         guard var ended = await waitForJob(id: progress.job.jobID) else { return .job(progress) }
         ended.reused = progress.reused
         return .job(ended)
+    }
+
+    /// The prices runs are estimated and costed with.
+    public var prices: PriceTable { usageLedger.prices }
+
+    /// Plans the run's input; with `maxCostUSD`, a plan whose upper cost estimate is over it (or unbounded) is
+    /// discarded and refused (`badRequest`, naming the estimate) before anything is uploaded.
+    private func affordablePlan(_ request: RunRequest, limits: JobLimits) async throws(BatchServiceError) -> StagedPlan {
+        let staged = try await plan(request.submission.input, jobName: request.submission.jobName,
+                                    endpoint: request.submission.endpoint, limits: limits, counter: tokenCounter)
+        if let maxCost = request.maxCostUSD, let reason = CostEstimate(plan: staged.plan, prices: prices).overBudget(maxCostUSD: maxCost) {
+            await discardPlan(staged)
+            logger.notice("run refused by its maximum cost", metadata: ["job_id": "\(staged.plan.jobID)", "reason": "\(reason)"])
+            throw BatchServiceError(.badRequest, reason + " Nothing was uploaded.")
+        }
+        return staged
     }
 
     /// The run of the only part of a plan: the part's file (already checked, and written in the staging

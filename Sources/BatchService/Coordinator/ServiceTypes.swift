@@ -150,10 +150,13 @@ public struct RunRequest: Sendable {
     public var timeout: Double?
     /// Parse into documents after downloading.
     public var doParse: Bool
+    /// Refuse to submit when the plan's upper cost estimate is over this many USD (or cannot be bounded).
+    public var maxCostUSD: Double?
 
     /// Creates a run request.
-    public init(submission: SubmitRequest, pollInterval: Double = 5, timeout: Double? = nil, doParse: Bool = true) {
+    public init(submission: SubmitRequest, pollInterval: Double = 5, timeout: Double? = nil, doParse: Bool = true, maxCostUSD: Double? = nil) {
         self.submission = submission
+        self.maxCostUSD = maxCostUSD
         self.pollInterval = pollInterval
         self.timeout = timeout
         self.doParse = doParse

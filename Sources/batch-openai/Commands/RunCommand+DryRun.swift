@@ -8,6 +8,9 @@ import OpenAIClient
 extension RunCommand {
     /// The plan options are checked like every option (usage errors, exit 2).
     func validatePlanOptions() throws {
+        if let maxCost, !(maxCost.isFinite && maxCost > 0) {
+            throw ValidationError("--max-cost \(maxCost): expected US dollars above 0")
+        }
         if let maxBatchLines, !JobLimits.apiLines.contains(maxBatchLines) {
             throw ValidationError("--max-batch-lines \(maxBatchLines): expected 1 to \(JobLimits.apiLines.upperBound) (the Batch API's limit)")
         }
@@ -59,9 +62,11 @@ extension RunCommand {
             }
             throw CommandFailure("planning \(input): \(error.message)")
         }
-        let summary = PlanSummary(plan)
-        if json { return try JSONOutput.print(summary) }
-        for line in Self.describe(summary, file: input) { Console.out(line) }
+        let summary = PlanSummary(plan, prices: coordinator.prices)
+        if json { try JSONOutput.print(summary) } else { Self.describe(summary, file: input).forEach(Console.out) }
+        if let maxCost, let reason = summary.cost?.overBudget(maxCostUSD: maxCost) {
+            throw CommandFailure(reason + " A run with --max-cost \(maxCost) would submit nothing.")
+        }
     }
 
     /// A file under inputs/ is named by path; any other is read where it is; a `.gz` elsewhere is inflated
@@ -102,9 +107,25 @@ extension RunCommand {
             lines.append("  \(model.model ?? "(no model)"): \(model.batches) batch\(model.batches == 1 ? "" : "es"), \(model.requestCount) requests, "
                 + "\(bytes(model.byteCount)), \(tokens(model.inputTokens, exact: model.exactTokens)) input tokens, \(ceiling)")
         }
+        if let cost = summary.cost {
+            lines.append("")
+            lines.append("Cost at batch rates (\(cost.prices.source), \(cost.prices.asOf)): " + Self.range(cost))
+            for model in cost.models {
+                let low = model.lowUSD.map(CostEstimate.dollars) ?? "price unknown"
+                let high = model.lowUSD == nil ? "" : " to " + (model.highUSD.map(CostEstimate.dollars) ?? "unbounded (no output ceiling)")
+                lines.append("  \(model.model): \(low)\(high)")
+            }
+        }
         lines.append("")
         lines.append("Dry run: nothing was uploaded and no batch was created.")
         return lines
+    }
+
+    /// `$0.0750 to $0.2250`, with what leaves it open.
+    private static func range(_ cost: CostEstimate) -> String {
+        var text = CostEstimate.dollars(cost.lowUSD) + " to " + (cost.highUSD.map(CostEstimate.dollars) ?? "unbounded")
+        if !cost.unpricedModels.isEmpty { text += " (price unknown: \(cost.unpricedModels.joined(separator: ", ")))" }
+        return text
     }
 
     private static func pad(_ cells: [String]) -> String {

@@ -110,6 +110,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Enqueued-token limit per model: model=N,... and/or one N for every model (default: BATCH_OPENAI_ENQUEUED_TOKENS).", valueName: "spec"))
     var enqueuedTokens: String?
 
+    @Option(help: ArgumentHelp("Refuse to submit (exit 1, nothing uploaded) when the plan's upper cost estimate at batch rates is over this many US dollars, or cannot be bounded (a model without a price, requests without max_tokens).", valueName: "usd"))
+    var maxCost: Double?
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -201,7 +204,7 @@ struct RunCommand: AsyncParsableCommand {
             input: staged.submission, jobName: jobName, completionWindow: completionWindow,
             metadata: try MetadataOption.parse(metadata) ?? [:], force: force
         )
-        let request = RunRequest(submission: submission, pollInterval: pollInterval, timeout: nil, doParse: !noParse)
+        let request = RunRequest(submission: submission, pollInterval: pollInterval, timeout: nil, doParse: !noParse, maxCostUSD: maxCost)
         do {
             return try await coordinator.startRunOrJob(request, limits: limits)
         } catch {

@@ -56,4 +56,29 @@ struct RunJobRouteTests {
         let entries = try FileManager.default.contentsOfDirectory(atPath: fixture.workspace.outputsDirectory).filter { !$0.hasPrefix(".") }
         #expect(entries == [id])
     }
+
+    @Test func aRunOverItsMaximumCostIsRefusedBeforeAnythingIsUploaded() async throws {
+        let fixture = try RouteFixture.make(inputs: ["job.jsonl": PlanRouteTests.twoModels(4)])
+        defer { fixture.remove() }
+        let problem = try RouteFixture.problem(
+            try await fixture.post("/batches/run", json: #"{"input_path":"job.jsonl","max_cost":0.0000001}"#), 400
+        )
+        #expect((problem["detail"] as? String)?.contains("The upper cost estimate, $") == true, "\(problem)")
+        #expect((problem["detail"] as? String)?.contains("is over the maximum of $") == true, "\(problem)")
+        #expect(fixture.backend.calls.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.workspace.outputsDirectory).filter { !$0.hasPrefix(".") }.isEmpty)
+        // Within the maximum, the same run goes.
+        let fine = try await fixture.post("/batches/run", json: #"{"input_path":"job.jsonl","max_cost":100,"poll_interval":0.01}"#)
+        #expect(fine.status == 200, "\(fine.text)")
+    }
+
+    @Test func aDryRunShowsTheCostRange() async throws {
+        let fixture = try RouteFixture.make(inputs: ["job.jsonl": PlanRouteTests.twoModels(4)])
+        defer { fixture.remove() }
+        let plan = try await fixture.post("/batches/run", json: #"{"input_path":"job.jsonl","dry_run":true}"#).object()
+        let cost = try #require(plan["cost"] as? [String: Any])
+        let low = try #require(cost["low_usd"] as? Double), high = try #require(cost["high_usd"] as? Double)
+        // Every line sets max_tokens 50: the high end adds 4 x 50 output tokens at the output rates.
+        #expect(low > 0 && high > low, "\(cost)")
+    }
 }

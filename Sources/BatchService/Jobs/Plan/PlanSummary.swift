@@ -69,14 +69,17 @@ public struct PlanSummary: Codable, Sendable, Equatable {
     public var batches: [Batch]
     /// Totals per model, in the order each model first appears.
     public var models: [ModelTotal]
+    /// The cost range in USD at batch rates, when a price table was given.
+    public var cost: CostEstimate?
 
     enum CodingKeys: String, CodingKey {
         case dryRun = "dry_run", jobID = "job_id", jobName = "job_name", inputSHA256 = "input_sha256", endpoint
-        case requestCount = "request_count", byteCount = "bytes", limits, batches, models
+        case requestCount = "request_count", byteCount = "bytes", limits, batches, models, cost
     }
 
     /// The summary of `plan`.
-    public init(_ plan: JobPlan) {
+    public init(_ plan: JobPlan, prices: PriceTable? = nil) {
+        cost = prices.map { CostEstimate(plan: plan, prices: $0) }
         jobID = plan.jobID
         jobName = plan.jobName
         inputSHA256 = plan.inputSHA256
