@@ -195,29 +195,10 @@ struct ParseRun {
             let finalPath = directory + "/final.md"
             let wroteSegment = selectedProcesses[directory] ?? false
             guard wroteSegment || options.force || !store.exists(finalPath) else { continue }
-            let parts = (segments[directory] ?? []).sorted {
-                ($0.topic, $0.index, $0.file) < ($1.topic, $1.index, $1.file)
-            }
-            guard let first = parts.first else { continue }
-            var text = "---\n"
-            text += "batch_id: \(YAMLScalar.quoted(batchID))\n"
-            text += "process: \(YAMLScalar.quoted(first.process))\n"
-            text += "segments: \(parts.count)\n"
-            text += "---\n\n# \(first.process)\n"
-            var currentTopic: String?
-            for part in parts {
-                guard let document = try store.read(part.file) else { continue }
-                if part.topic != currentTopic {
-                    text += "\n## \(part.topic)\n"
-                    currentTopic = part.topic
-                }
-                let body = DocumentRenderer.body(of: document, format: part.format)
-                if part.format == .plantUML {
-                    text += "\n```plantuml\n\(body)\n```\n"
-                } else {
-                    text += "\n\(body)\n"
-                }
-            }
+            let segments = segments[directory] ?? []
+            guard let first = segments.first else { continue }
+            let parts = segments.map { FinalDocument.Part(topic: $0.topic, index: $0.index, file: $0.file, format: $0.format) }
+            let text = try FinalDocument.text(label: batchID, process: first.process, parts: parts, store: store)
             try store.write(Array(text.utf8), to: finalPath)
             index.finals.append(finalPath)
         }

@@ -12,7 +12,7 @@ public enum ProcessFinal {
         let topics = ((try? FileManager.default.contentsOfDirectory(atPath: processPath)) ?? []).filter {
             !$0.hasPrefix(".") && isDirectory(processPath + "/" + $0)
         }
-        var parts: [(topic: String, index: Int, file: String, format: DocumentFormat)] = []
+        var parts: [FinalDocument.Part] = []
         for topic in topics {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: processPath + "/" + topic)) ?? []
             for name in names where name.hasPrefix("seg-") {
@@ -20,28 +20,13 @@ public enum ProcessFinal {
                 if name.hasSuffix(".md") { format = .markdown } else if name.hasSuffix(".puml") { format = .plantUML } else { continue }
                 let digits = name.dropFirst(4).prefix { $0.isNumber }
                 guard let index = Int(digits) else { continue }
-                parts.append((topic, index, processDirectory + "/" + topic + "/" + name, format))
+                parts.append(FinalDocument.Part(topic: topic, index: index, file: processDirectory + "/" + topic + "/" + name, format: format))
             }
         }
         guard !parts.isEmpty else { return false }
-        parts.sort { ($0.topic, $0.index, $0.file) < ($1.topic, $1.index, $1.file) }
         let store = try DocumentStore(root: docsDirectory)
         let process = processDirectory.split(separator: "/").last.map(String.init) ?? processDirectory
-        var text = "---\n"
-        text += "batch_id: \(YAMLScalar.quoted(label))\n"
-        text += "process: \(YAMLScalar.quoted(process))\n"
-        text += "segments: \(parts.count)\n"
-        text += "---\n\n# \(process)\n"
-        var currentTopic: String?
-        for part in parts {
-            guard let document = try store.read(part.file) else { continue }
-            if part.topic != currentTopic {
-                text += "\n## \(part.topic)\n"
-                currentTopic = part.topic
-            }
-            let body = DocumentRenderer.body(of: document, format: part.format)
-            text += part.format == .plantUML ? "\n```plantuml\n\(body)\n```\n" : "\n\(body)\n"
-        }
+        let text = try FinalDocument.text(label: label, process: process, parts: parts, store: store)
         try store.write(Array(text.utf8), to: processDirectory + "/final.md")
         return true
     }
