@@ -53,7 +53,7 @@ extension BatchCoordinator {
     }
 
     /// The plan of `input` without writing anything (`--dry-run`, `"dry_run": true`): the same pass as `plan`,
-    /// with no part files; no file is made and the backend is not called.
+    /// with no part files (so no part hashes: `sha256` is empty); no file is made and the backend is not called.
     public func dryRunPlan(_ input: SubmissionInput, jobName: String?, endpoint: String? = nil, limits: JobLimits,
                            counter: (any RequestTokenCounting)? = nil) async throws(BatchServiceError) -> JobPlan {
         let planner = JobPlanner(workspace: workspace, limits: limits, counter: counter ?? tokenCounter, expectedEndpoint: endpoint)

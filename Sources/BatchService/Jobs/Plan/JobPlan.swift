@@ -49,7 +49,7 @@ public struct JobPart: Codable, Sendable, Equatable {
     public var requestCount: Int
     /// Size of the part's file.
     public var byteCount: Int64
-    /// SHA-256 of the part's file, lowercase hex.
+    /// SHA-256 of the part's file, lowercase hex (empty in a dry run's plan, which writes no file).
     public var sha256: String
     /// The input tokens of its requests (exact when `exactTokens`, else the conservative estimate).
     public var inputTokens: Int

@@ -5,7 +5,9 @@ import Glibc
 import SystemIO
 
 /// One part of a job being cut: its request file (`parts/NNNN.jsonl`), the SHA-256 of what went in, and
-/// its counts. Without a folder (a dry run) nothing is written; the hash and counts are the same.
+/// its counts. Without a folder (a dry run) nothing is written and nothing hashed: the counts are the same,
+/// `sha256` is empty. SHA-256 is most of the pass's CPU (`scripts/bench/split.sh`), and a dry run shows no
+/// part hashes.
 ///
 /// Lines are not copied: consecutive lines of the part that sit side by side in the caller's read buffer
 /// are gathered as one span and written (and hashed) in one call when the span breaks or the caller
@@ -21,7 +23,7 @@ final class PartWriter {
     let file: String
     private let path: String?
     private var descriptor: Int32 = -1
-    private var hash = SHA256()
+    private var hash: SHA256?
     /// Bytes of the caller's buffer waiting to be written: consecutive lines of this part.
     private var span: UnsafeRawBufferPointer?
 
@@ -42,6 +44,7 @@ final class PartWriter {
         self.file = file
         path = folder.map { $0 + "/" + file }
         if let path {
+            hash = SHA256()
             descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { throw .system("open", path, errno: errno) }
         }
@@ -102,8 +105,8 @@ final class PartWriter {
     }
 
     private func emit(_ bytes: UnsafeRawBufferPointer) throws(WorkspaceError) {
-        hash.update(bytes)
         guard descriptor >= 0, let path else { return }
+        hash?.update(bytes)
         do throws(SystemError) {
             try SystemCall.writeAll(descriptor, bytes, path: path)
         } catch {
@@ -120,7 +123,7 @@ final class PartWriter {
             guard Glibc.close(fd) == 0 else { throw .system("close", path ?? file, errno: errno) }
         }
         return JobPart(
-            index: index, model: model, requestCount: requestCount, byteCount: byteCount, sha256: hash.finalizeHex(),
+            index: index, model: model, requestCount: requestCount, byteCount: byteCount, sha256: hash?.finalizeHex() ?? "",
             inputTokens: inputTokens, exactTokens: exactTokens, outputTokenCeiling: outputCeiling, firstLine: firstLine, file: file
         )
     }
