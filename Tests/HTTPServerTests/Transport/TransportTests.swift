@@ -317,8 +317,11 @@ extension TransportTests {
         }
     }
 
-    @Test func keepAlivePingPongIsFast() async throws {
-        try await withEventLoop(timeout: 30) { loop in
+    /// 5,000 round trips on one connection, each answered in full: a lost readiness wake-up would leave a
+    /// read waiting for its deadline and fail it. How fast it goes is the benchmarks' to say (scripts/bench/http.sh),
+    /// not a test's: a stopwatch bound here failed on a loaded machine.
+    @Test func keepAlivePingPongNeverMissesAWakeUp() async throws {
+        try await withEventLoop(timeout: 120) { loop in
             let pair = try await SocketPair.make(on: loop)
             defer { pair.close() }
             let rounds = 5_000
@@ -328,15 +331,16 @@ extension TransportTests {
                     try await pair.server.write([Array("HEAD".utf8), request], deadline: .now + .seconds(30))
                 }
             }
-            let started = ContinuousClock.now
             for round in 0..<rounds {
-                try await pair.client.write([[UInt8(truncatingIfNeeded: round)]], deadline: .now + .seconds(30))
-                _ = try await pair.client.read(exactly: 5, deadline: .now + .seconds(30))
+                let byte = UInt8(truncatingIfNeeded: round)
+                try await pair.client.write([[byte]], deadline: .now + .seconds(30))
+                let answer = try await pair.client.read(exactly: 5, deadline: .now + .seconds(30))
+                guard answer == Array("HEAD".utf8) + [byte] else {
+                    Issue.record("round \(round): answered \(answer)")
+                    break
+                }
             }
-            let elapsed = ContinuousClock.now - started
             try await echo.value
-            print("ping-pong: \(rounds) round trips in \(elapsed)")
-            #expect(elapsed < .seconds(20))
         }
     }
 }
