@@ -125,7 +125,7 @@ while True:
             seen.add(key)
             marks.append((now, key))
     if job["phase"] in ("completed", "failed", "cancelled"):
-        marks.append((now, "job " + job["phase"] + f" ({job['totals']['succeeded']} of {job['totals']['requests']} done)"))
+        marks.append((now, "job " + job["phase"] + f" ({job['succeeded']} of {job['requests']} done, {job['failed']} failed, {job['missing']} missing)"))
         break
     time.sleep(0.2)
 with open(out, "w") as f:
