@@ -56,9 +56,7 @@ extension RunCommand {
             plan = try await coordinator.dryRunPlan(submission, jobName: jobName, limits: limits)
         } catch {
             if error.kind == .invalidInput, !error.issues.isEmpty {
-                for line in InputFileCheck.issueLines(error.issues, total: error.issueCount, file: input) { Console.error(line) }
-                let problems = error.issueCount == 1 ? "1 problem" : "\(error.issueCount) problems"
-                throw CommandFailure("\(input) is not a valid job input (\(problems), listed above)")
+                throw InputFileCheck.rejection(error.issues, total: error.issueCount, file: input, kind: "job input", ending: "")
             }
             throw CommandFailure("planning \(input): \(error.message)")
         }

@@ -40,9 +40,7 @@ extension RunCommand {
     /// A coordinator error as the message the user reads; invalid lines are listed with their numbers.
     static func failure(_ error: BatchServiceError, action: String, file: String = "input") -> CommandFailure {
         if error.kind == .invalidInput, !error.issues.isEmpty {
-            for line in InputFileCheck.issueLines(error.issues, total: error.issueCount, file: file) { Console.error(line) }
-            let problems = error.issueCount == 1 ? "1 problem" : "\(error.issueCount) problems"
-            return CommandFailure("\(file) is not a valid batch input (\(problems), listed above); nothing was uploaded")
+            return InputFileCheck.rejection(error.issues, total: error.issueCount, file: file)
         }
         return CommandFailure("\(action) failed: \(error.message)")
     }

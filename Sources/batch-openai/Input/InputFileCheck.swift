@@ -41,8 +41,14 @@ enum InputFileCheck {
 
     /// Prints the issues on stderr and returns the failure that ends the command (exit code 1).
     static func rejection(_ report: InputValidationReport, file: String) -> CommandFailure {
-        for line in issueLines(report.issues, total: report.issueCount, file: file) { Console.error(line) }
-        let lines = report.issueCount == 1 ? "1 problem" : "\(report.issueCount) problems"
-        return CommandFailure("\(file) is not a valid batch input (\(lines), listed above); nothing was uploaded")
+        rejection(report.issues, total: report.issueCount, file: file)
+    }
+
+    /// The same for issues found elsewhere (a run's plan); `kind` names what the file was checked as.
+    static func rejection(_ issues: [ValidationIssue], total: Int, file: String, kind: String = "batch input",
+                          ending: String = "; nothing was uploaded") -> CommandFailure {
+        for line in issueLines(issues, total: total, file: file) { Console.error(line) }
+        let problems = total == 1 ? "1 problem" : "\(total) problems"
+        return CommandFailure("\(file) is not a valid \(kind) (\(problems), listed above)\(ending)")
     }
 }
