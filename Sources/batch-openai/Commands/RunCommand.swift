@@ -28,9 +28,15 @@ struct RunCommand: AsyncParsableCommand {
         (the committed price table, or BATCH_OPENAI_PRICES; a model without \
         a price shows "price unknown").
 
-        A .jsonl.gz is inflated first (at most 200 MB inflated, the Batch \
-        API's limit) into a hidden file of the outputs folder, which \
-        becomes input.jsonl; the .gz itself is left as it is.
+        A file bigger than one batch (over --max-batch-lines requests or \
+        --max-batch-bytes, several models, or more tokens than a model's \
+        --enqueued-tokens) runs as a job: as many batches as it takes, one \
+        progress display, and one outputs/<job_id>/ with docs/, index.json, \
+        usage.json and job.json; `jobs get` shows each batch.
+
+        A .jsonl.gz is inflated first (at most BATCH_OPENAI_MAX_JOB_BYTES, \
+        10 GB by default) into a hidden file of the outputs folder; the \
+        .gz itself is left as it is.
 
         Each step is recorded in run.json, so a run cut short (Ctrl-C, \
         --timeout, a crash) loses nothing: the batch goes on on the server, \
