@@ -15,6 +15,14 @@ public struct BatchRetry: Sendable {
         public var failed = 0
         /// Requests that never ran.
         public var missing = 0
+
+        /// Creates totals.
+        public init(requests: Int = 0, succeeded: Int = 0, failed: Int = 0, missing: Int = 0) {
+            self.requests = requests
+            self.succeeded = succeeded
+            self.failed = failed
+            self.missing = missing
+        }
     }
 
     /// The original batch.
