@@ -83,6 +83,7 @@ enum RetryLines {
         if let totals = retry.totals {
             lines.append("  \(totals.succeeded)/\(totals.requests) done, \(totals.failed) failed, \(totals.missing) missing")
         }
+        if let usage = retry.usage { lines += UsageLines.lines(usage) }
         lines.append("  docs: \(retry.docsDirectory)")
         lines.append("  index: \(retry.indexFile)")
         return lines
@@ -110,6 +111,8 @@ enum JobLines {
             if let failure = row.failure { line += "  (\(failure))" }
             lines.append(line)
         }
+        // Tokens and USD per model and in total ("price unknown" for a model without a price), as --json has them.
+        if let usage = job.usage { lines += UsageLines.lines(usage) }
         return lines
     }
 }
