@@ -95,7 +95,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BatchAPITests",
-            dependencies: ["BatchAPI", "BatchService", "BatchCore", "OpenAIClient", "HTTPServer", "TestSupport", "BackendTesting", logging],
+            dependencies: ["BatchAPI", "BatchService", "BatchCore", "OpenAIClient", "HTTPServer", "Gzip", "TestSupport", "BackendTesting", logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(

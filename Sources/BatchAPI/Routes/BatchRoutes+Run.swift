@@ -29,7 +29,10 @@ extension BatchRoutes {
         guard lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".jsonl.gz") else {
             throw APIProblem.badRequest(Self.invalidFormatMessage, param: "file")
         }
-        return try await coordinator.uploads.withUpload(form.fileChunks(), filename: filename, maxBytes: configuration.maxUploadBytes) { upload in
+        // A run's input may become a job of several batches, so a .jsonl.gz inflates up to the job limit, as
+        // an `input_path` one does (not the 200 MB of one batch).
+        let spool = coordinator.uploads.inflating(upToJobBytes: configuration.jobLimits.maxJobBytes)
+        return try await spool.withUpload(form.fileChunks(), filename: filename, maxBytes: configuration.maxUploadBytes) { upload in
             // The fields may follow the file.
             try await form.readToEnd()
             let body = try RunBody(upload: .upload(upload), form: FieldReader(form: form.fields))

@@ -53,6 +53,7 @@ public struct BatchRoutes: Sendable {
         case .cancel: try await cancel(request)
         case .download: try await download(request)
         case .parse: try await parse(request)
+        case .retry: try await retry(request)
         case .run: try await run(request)
         case .runFile: try await runFile(request)
         case .file: try await file(request)

@@ -4,7 +4,7 @@ import HTTPServer
 /// Every route of the REST API (docs/ARCHITECTURE.md § The REST API). The router is built from this table and the OpenAPI
 /// document is checked against it, so the two cannot drift apart.
 public enum Endpoint: String, CaseIterable, Sendable {
-    case submit, list, batch, status, wait, cancel, download, parse, run, runFile, file
+    case submit, list, batch, status, wait, cancel, download, parse, retry, run, runFile, file
     case jobs, job, jobCancel, jobRetry, jobFile
     case openAPI, docs, redoc, health, metrics
 
@@ -12,7 +12,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
     public var method: HTTPMethod {
         switch self {
         case .list, .batch, .status, .file, .openAPI, .docs, .redoc, .health, .metrics: .get
-        case .submit, .wait, .cancel, .download, .parse, .run, .runFile: .post
+        case .submit, .wait, .cancel, .download, .parse, .retry, .run, .runFile: .post
         case .jobs, .job, .jobFile: .get
         case .jobCancel, .jobRetry: .post
         }
@@ -28,6 +28,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
         case .cancel: "/batches/{batch_id}/cancel"
         case .download: "/batches/{batch_id}/download"
         case .parse: "/batches/{batch_id}/parse"
+        case .retry: "/batches/{batch_id}/retry"
         case .run: "/batches/run"
         case .runFile: "/batches/run-file"
         case .file: "/batches/{batch_id}/files/{path...}"
@@ -56,7 +57,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
 
     var body: Body {
         switch self {
-        case .submit, .wait, .cancel, .download, .parse, .run: .json
+        case .submit, .wait, .cancel, .download, .parse, .retry, .run: .json
         case .runFile: .upload
         case .list, .batch, .status, .file, .openAPI, .docs, .redoc, .health, .metrics: .none
         case .jobCancel, .jobRetry: .json

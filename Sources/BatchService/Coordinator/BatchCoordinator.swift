@@ -39,6 +39,8 @@ public final class BatchCoordinator: Sendable {
     let parseGate = KeyedGate<String>()
     /// Jobs: their store, policy, the enqueued-token ledger every job shares, and the drivers running now.
     let jobs: JobRegistry
+    /// Retries by hand of single batches running here (docs/ARCHITECTURE.md § Retrying a batch by hand).
+    let batchRetries = BatchRetryRegistry()
     /// Counts the tokens of request lines when a run's input is planned (exact with a loaded vocabulary).
     public let tokenCounter: any RequestTokenCounting
 

@@ -9,11 +9,12 @@ enum InputInflater {
     /// Inflates `source` into `destination` (which must not exist); throws `tooLarge` past `maxBytes`,
     /// `badRequest` naming `filename` for a broken stream. `destination` is gone when it fails (GzipFile
     /// removes it); `source` is left alone.
-    static func inflate(_ source: String, to destination: String, maxBytes: Int64, filename: String) throws(BatchServiceError) {
+    static func inflate(_ source: String, to destination: String, maxBytes: Int64, filename: String,
+                        limit: String = "the Batch API's limit; split it into several batches") throws(BatchServiceError) {
         do {
             _ = try GzipFile.inflate(from: source, to: destination, maxOutputBytes: Int(maxBytes))
         } catch {
-            throw problem(error, maxBytes: maxBytes, filename: filename)
+            throw problem(error, maxBytes: maxBytes, filename: filename, limit: limit)
         }
     }
 

@@ -27,14 +27,29 @@ public struct UploadSpool: Sendable {
 
     /// The spool folder, absolute.
     public let directory: String
-    /// The Batch API's size of an input: an upload may not inflate past it.
+    /// The most an upload may inflate to: the Batch API's size of one file by default; a run's upload
+    /// (`inflating(upTo:)`) may inflate to a whole job's (`BATCH_OPENAI_MAX_JOB_BYTES`), as a `.jsonl.gz`
+    /// named by `input_path` may.
     let maxInflatedBytes: Int64
+    /// What sets `maxInflatedBytes`, for the 413's message.
+    let inflatedLimitName: String
 
     /// A spool in `directory` (in the outputs folder's file system, so that spooled files are renamed into
     /// batch folders, not copied); an upload may inflate to at most `maxInflatedBytes`.
     public init(directory: String, maxInflatedBytes: Int64) {
+        self.init(directory: directory, maxInflatedBytes: maxInflatedBytes, limitName: "the Batch API's limit; split it into several batches")
+    }
+
+    private init(directory: String, maxInflatedBytes: Int64, limitName: String) {
         self.directory = directory
         self.maxInflatedBytes = maxInflatedBytes
+        inflatedLimitName = limitName
+    }
+
+    /// The same spool for the upload of a run, which the planner may split into a job of several batches:
+    /// a `.jsonl.gz` may inflate up to `maxJobBytes` (413 past it, nothing left in the spool).
+    public func inflating(upToJobBytes maxJobBytes: Int64) -> UploadSpool {
+        UploadSpool(directory: directory, maxInflatedBytes: maxJobBytes, limitName: "BATCH_OPENAI_MAX_JOB_BYTES, the largest input of a job")
     }
 
     /// Creates the spool folder when missing and removes what a killed process left in it: a spooled file
@@ -51,7 +66,7 @@ public struct UploadSpool: Sendable {
     /// in `.jsonl.gz`, runs `body` with the result and removes the spooled files when `body` is done,
     /// whatever it did (a submission of `.upload(_:)` has moved the file away by then).
     ///
-    /// Throws `tooLarge` past `maxBytes` received (or past the Batch API's size once inflated), `badRequest`
+    /// Throws `tooLarge` past `maxBytes` received (or past `maxInflatedBytes` once inflated), `badRequest`
     /// for a broken gzip stream, and the sequence's own errors unchanged (a client that went away, a
     /// malformed body): in every case nothing stays in the spool folder.
     public func withUpload<Chunks: AsyncSequence, Value>(
@@ -76,11 +91,11 @@ public struct UploadSpool: Sendable {
         let name = InputPreparer.uploadName(InputInflater.inflatedName(filename))
         guard gzipped else { return UploadedInput(path: spooled, filename: name, receivedBytes: received) }
         let inflated = base + ".jsonl"
-        let maxInflated = maxInflatedBytes
+        let maxInflated = maxInflatedBytes, limitName = inflatedLimitName
         do {
             try await BlockingThread.run("inflate") { () throws(BatchServiceError) in
                 defer { unlink(spooled) }
-                try InputInflater.inflate(spooled, to: inflated, maxBytes: maxInflated, filename: filename)
+                try InputInflater.inflate(spooled, to: inflated, maxBytes: maxInflated, filename: filename, limit: limitName)
             }
         } catch {
             unlink(inflated)

@@ -17,7 +17,8 @@ extension RunCommand {
         }
         let notice = InterruptNotice(message: "Stopped following job \(id); its batches go on on the server. "
             + "The same `run` command (without --force) picks the job up again, and so does `batch-openai serve`.")
-        var ended = try await JobFollower(coordinator: coordinator, progress: progress, pollInterval: pollInterval, timeout: timeout)
+        var ended = try await JobFollower(coordinator: coordinator, progress: progress, pollInterval: pollInterval, timeout: timeout,
+                                    showBatches: batches && !json)
             .follow(id, elapsed: elapsed)
         withExtendedLifetime(notice) {}
         ended.reused = started.reused

@@ -104,6 +104,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print the result (batch, output_dir, docs_dir, counts, usage) as JSON; progress goes to stderr.")
     var json = false
 
+    @Flag(help: "While a job (an input of more than one batch) runs, print a line per batch under the total each time one moves (state, status, requests done and failed).")
+    var batches = false
+
     @Flag(help: "Print the plan (batches with their requests, bytes, model, input tokens and output-token ceiling; totals per model) and stop: nothing is uploaded and the backend is never called.")
     var dryRun = false
 

@@ -1,5 +1,6 @@
 import BackendTesting
 import BatchAPI
+import BatchCore
 import BatchService
 import Foundation
 import HTTPServer
@@ -23,7 +24,8 @@ struct RouteFixture {
         progression: InMemoryBackend.Progression = .onePerRetrieve(),
         token: String? = nil,
         api: APIConfiguration = APIConfiguration(),
-        inputs: [String: String] = [:]
+        inputs: [String: String] = [:],
+        limits: BatchLimits = .openAI
     ) throws -> RouteFixture {
         let directory = try TemporaryDirectory(prefix: "batch-api-routes")
         let workspace = try Workspace(outputs: directory.path + "/outputs", inputs: directory.path + "/inputs")
@@ -33,7 +35,7 @@ struct RouteFixture {
         let backend = InMemoryBackend(progression: progression)
         let coordinator = BatchCoordinator(
             backend: backend, workspace: workspace, logger: quiet,
-            policy: RunPolicy(maxTransientFailures: 3, initialBackoff: 0.001, maxBackoff: 0.005)
+            policy: RunPolicy(maxTransientFailures: 3, initialBackoff: 0.001, maxBackoff: 0.005), limits: limits
         )
         // Wired as `serve` wires it.
         let application = try APIApplication(coordinator: coordinator, configuration: api, token: token)

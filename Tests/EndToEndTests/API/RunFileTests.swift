@@ -1,3 +1,5 @@
+import BatchAPI
+import BatchService
 import Foundation
 import Gzip
 import TestSupport
@@ -47,7 +49,8 @@ struct RunFileTests {
     }
 
     @Test func refusesWhatIsNotARequestFile() async throws {
-        let harness = try await APIHarness()
+        // A job limit of 8 MiB stands for the default 10 GB: a run-file upload may inflate up to it, not past it.
+        let harness = try await APIHarness(apiConfiguration: APIConfiguration(jobLimits: JobLimits(maxJobBytes: 8 << 20)))
         defer { Task { await harness.stop() } }
         for name in ["notes.txt", "data.json", "x.jsonl.zip", ""] {
             let refused = try ErrorStatusTests.problem(try await upload(harness, filename: name, content: Array("{}".utf8)), 400)
@@ -59,8 +62,8 @@ struct RunFileTests {
         try ErrorStatusTests.problem(try await harness.post("/batches/run-file", json: #"{"input_path":"x.jsonl"}"#), 400)
         try ErrorStatusTests.problem(try await upload(harness, filename: "broken.jsonl.gz", content: [0x1F, 0x8B, 8, 0, 1, 2, 3]), 400)
         try ErrorStatusTests.problem(try await upload(harness, filename: "a.jsonl", content: Array("x".utf8), fields: [("poll_interval", "fast")]), 400)
-        // A gzip bomb: a small upload that inflates past the Batch API's 200 MB.
-        let bomb = try GzipCompressor.compress([UInt8](repeating: 0x20, count: 201 * 1024 * 1024), level: 9)
+        // A gzip bomb: a small upload that inflates past the job limit (BATCH_OPENAI_MAX_JOB_BYTES).
+        let bomb = try GzipCompressor.compress([UInt8](repeating: 0x20, count: 9 << 20), level: 9)
         try ErrorStatusTests.problem(try await upload(harness, filename: "bomb.jsonl.gz", content: bomb), 413)
         #expect(try FileManager.default.contentsOfDirectory(atPath: harness.outputs + "/.uploads").isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: harness.outputs).filter { !$0.hasPrefix(".") }.isEmpty)

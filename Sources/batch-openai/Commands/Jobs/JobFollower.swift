@@ -8,11 +8,14 @@ struct JobFollower {
     let progress: ProgressDisplay
     let pollInterval: Double
     let timeout: Double?
+    /// `run --batches`: a line per batch under the total whenever one moves.
+    var showBatches = false
 
     /// Returns the job as it ended; `--timeout` passed is a failure that says the job goes on.
     func follow(_ id: String, elapsed: () -> Double) async throws -> JobProgress {
         let deadline = timeout.map { elapsed() + $0 }
         let tick = min(pollInterval, 1.0)
+        var shown: [String: String] = [:]
         while true {
             let current: JobProgress
             do {
@@ -21,6 +24,7 @@ struct JobFollower {
                 progress.finish()
                 throw CommandFailure("job \(id): \(error.message)")
             }
+            if showBatches { Self.batchLines(current, shown: &shown).forEach(progress.note) }
             progress.update(job: current, elapsed: elapsed())
             if current.job.phase.isTerminal {
                 progress.finish()
@@ -34,5 +38,22 @@ struct JobFollower {
             }
             try await Task.sleep(for: .milliseconds(Int(tick * 1000)))
         }
+    }
+
+    /// The lines of the batches that moved since `shown` (by part and attempt): state, batch and its status, and
+    /// requests done and failed of all.
+    static func batchLines(_ job: JobProgress, shown: inout [String: String]) -> [String] {
+        var lines: [String] = []
+        for row in job.batches {
+            var line = "  part \(row.part) attempt \(row.attempt): \(row.state.rawValue)"
+            if let batchID = row.batchID { line += "  \(batchID) \(row.batchStatus ?? "")" }
+            line += "  \(row.completed)/\(row.requestCount) done, \(row.failed) failed"
+            if let failure = row.failure { line += "  (\(failure))" }
+            let key = "\(row.part)/\(row.attempt)"
+            guard shown[key] != line else { continue }
+            shown[key] = line
+            lines.append(line)
+        }
+        return lines
     }
 }
