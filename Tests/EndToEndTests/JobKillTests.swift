@@ -1,0 +1,110 @@
+import BatchService
+import Foundation
+import Testing
+import TestSupport
+
+/// The kill -9 matrix of a job (docs/ARCHITECTURE.md § Jobs, "Resume"), with real processes: `batch-openai
+/// serve` is killed with SIGKILL at a moment found by watching real state (the outputs folder, `job.json`, the
+/// simulator's fault log), started again on the same folders, and must finish the job with every line
+/// documented once and no batch created twice — the simulator, in a process of its own, is asked afterwards.
+@Suite("kill -9 of a job", .serialized, .timeLimit(.minutes(3)))
+struct JobKillTests {
+    @Test func killedWhileSplittingTheInputTheSameRunAfterRestartFinishesTheJob() async throws {
+        // 100 lines of ~40 KB: the plan pass over 4 MB lasts long enough to be caught.
+        let project = try await JobKillProject.make(lines: 100, padding: 40_000, maxBatchLines: 20, simulator: [])
+        defer { Task { await project.stop() } }
+        let first = try await project.serve()
+        let asking = try await first.send("POST", "/batches/run", json: project.runBody)
+        // The plan pass is writing its parts into its staging folder; the job does not exist yet.
+        let staging = try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(1), { project.planStaging() }, satisfies: { $0 != nil })
+        try await first.kill9()
+        _ = asking
+        #expect(!project.outputEntries().contains { $0.hasPrefix("job_") }, "killed after the plan: \(project.outputEntries())")
+        #expect(try await project.simulatorBatches().isEmpty)
+
+        // The user starts the service again and asks for the same run: the crashed plan's leftovers are gone.
+        let second = try await project.serve()
+        #expect(!project.outputEntries().contains { staging.map($0.hasPrefix) ?? false })
+        let response = try await second.request("POST", "/batches/run", json: project.runBody, timeout: .seconds(90))
+        #expect(response.status == 200, "\(response.text)")
+        let answer = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        let jobID = try #require(answer?["job_id"] as? String, "\(response.text)")
+        try await project.expectFinishedOnce(jobID)
+        try await project.expectSameJobAgain(second, jobID)
+        try await second.stop()
+    }
+
+    @Test func killedBetweenTwoSubmissionsWithACreateInFlightTheRestartAdoptsIt() async throws {
+        // A budget that holds one part at a time submits them one after another; every create sleeps 1.5 s in the
+        // simulator, so the kill lands while part 1's create is asleep, part 0 submitted and the rest queued.
+        var setUp = try await JobKillProject.make(lines: 80, maxBatchLines: 20, simulator: [
+            "--validation-delay", "0.2", "--request-latency", "0.005", "--finalizing-delay", "0.1", "--fault", "slow:1.5x3@POST /v1/batches",
+        ])
+        setUp.environment["BATCH_OPENAI_ENQUEUED_TOKENS"] = String(try await setUp.largestPartTokens() * 3 / 2)
+        let project = setUp
+        defer { Task { await project.stop() } }
+        let first = try await project.serve()
+        let jobID = try await project.startJob(first)
+        let caught = try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(5), { try await project.job(jobID) }, satisfies: { run in
+            guard let run else { return false }
+            let submitted = run.batches.filter { $0.batchID != nil }.count
+            return submitted >= 1 && run.batches.contains { $0.state == .submitting } && run.batches.contains { $0.state == .queued }
+                && project.injectedFaults == submitted + 1
+        })
+        try await first.kill9()
+        let submitted = try #require(caught).batches.filter { $0.batchID != nil }.count
+        // The create the dead service asked for wakes up and makes a batch nobody heard of.
+        _ = try await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(50), { try await project.simulatorBatches().count }, satisfies: { $0 == submitted + 1 })
+
+        let second = try await project.serve()
+        try await project.expectFinishedOnce(jobID)
+        try await project.expectSameJobAgain(second, jobID)
+        try await second.stop()
+    }
+
+    @Test func killedWhileItsBatchesRunUpstreamTheRestartFollowsThem() async throws {
+        let project = try await JobKillProject.make(lines: 80, maxBatchLines: 20, simulator: [
+            "--validation-delay", "1", "--request-latency", "0.02", "--finalizing-delay", "0.2",
+        ])
+        defer { Task { await project.stop() } }
+        let first = try await project.serve()
+        let jobID = try await project.startJob(first)
+        // Every part submitted and none finished: the job is waiting on batches in progress at the simulator.
+        _ = try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(5), { try await project.job(jobID) }, satisfies: { run in
+            run?.batches.allSatisfy { $0.state == .running } == true
+        })
+        try await first.kill9()
+        let upstream = try await project.simulatorBatches()
+        #expect(upstream.count == 4 && upstream.contains { [.validating, .inProgress, .finalizing].contains($0.status) }, "\(upstream.map(\.status))")
+
+        let second = try await project.serve()
+        try await project.expectFinishedOnce(jobID)
+        try await project.expectSameJobAgain(second, jobID)
+        try await second.stop()
+    }
+
+    @Test func killedWhileMergingDocumentsTheRestartMergesEveryBatchOnce() async throws {
+        // Parts of 300 lines finishing together: their merges queue one behind the other, each long enough to be caught.
+        let project = try await JobKillProject.make(lines: 900, maxBatchLines: 300, simulator: [
+            "--validation-delay", "0", "--request-latency", "0", "--finalizing-delay", "0",
+        ])
+        defer { Task { await project.stop() } }
+        var serve = try await project.serve()
+        let jobID = try await project.startJob(serve)
+        // First while a batch is parsed into its own folder, then while its documents move into the job's.
+        var kills: [String] = []
+        for moment in [JobKillProject.MergeMoment.parsing, .moving] {
+            let seen = try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(1), { try await project.merging(jobID, moment) }, satisfies: {
+                $0.part != nil || $0.ended
+            })
+            guard let part = seen.part else { break }
+            try await serve.kill9()
+            kills.append("\(moment) part \(part)")
+            serve = try await project.serve()
+        }
+        #expect(kills.count == 2, "killed only at \(kills): the job ended first")
+        try await project.expectFinishedOnce(jobID)
+        try await project.expectSameJobAgain(serve, jobID)
+        try await serve.stop()
+    }
+}
