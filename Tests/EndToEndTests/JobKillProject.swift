@@ -75,6 +75,11 @@ struct JobKillProject {
         (try? FileManager.default.contentsOfDirectory(atPath: outputs)) ?? []
     }
 
+    /// A job's steps in one line: its phase and each slot's part, attempt, state and batch.
+    static func steps(_ run: JobRun) -> String {
+        run.phase.rawValue + " " + run.batches.map { "\($0.part).\($0.attempt):\($0.state.rawValue):\($0.batchID ?? "-")" }.joined(separator: " ")
+    }
+
     /// The staging folder of a plan pass under way: one whose `parts/` has a part file already.
     func planStaging() -> String? {
         outputEntries().first { name in
@@ -191,6 +196,21 @@ struct JobKillProject {
         guard document.hasPrefix("---\n"), let end = document.range(of: "\n---\n", range: document.index(document.startIndex, offsetBy: 3)..<document.endIndex)
         else { return document.trimmingCharacters(in: .whitespacesAndNewlines) }
         return document[end.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Nothing the killed services were in the middle of is left in `outputs/`: no staging folder, pending create
+    /// or owner mark, and no hidden temporary file of a write cut short (`.name.tmp-*`, `.name.part-*`) in the
+    /// job's folder, its `docs/` and process folders, or its batches' folders.
+    func expectNothingLeftBehind(sourceLocation: SourceLocation = #_sourceLocation) {
+        let top = outputEntries().filter { $0.hasPrefix(".") && ![".serve.lock", ".uploads", ".pending"].contains($0) }
+        #expect(top.isEmpty, "left in outputs/: \(top)", sourceLocation: sourceLocation)
+        let pending = (try? FileManager.default.contentsOfDirectory(atPath: outputs + "/.pending")) ?? []
+        #expect(pending.isEmpty, "pending creates: \(pending)", sourceLocation: sourceLocation)
+        let leftovers = (FileManager.default.subpaths(atPath: outputs) ?? []).filter { path in
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            return name.hasPrefix(".") && (name.contains(".tmp-") || name.contains(".part-"))
+        }
+        #expect(leftovers.isEmpty, "temporary files of writes cut short: \(leftovers)", sourceLocation: sourceLocation)
     }
 
     /// The same input and job name again answer with the same job, and create nothing.

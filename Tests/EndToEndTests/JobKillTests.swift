@@ -64,18 +64,19 @@ struct JobKillTests {
 
     @Test func killedWhileItsBatchesRunUpstreamTheRestartFollowsThem() async throws {
         let project = try await JobKillProject.make(lines: 80, maxBatchLines: 20, simulator: [
-            "--validation-delay", "1", "--request-latency", "0.02", "--finalizing-delay", "0.2",
+            "--validation-delay", "0.2", "--request-latency", "0.05", "--finalizing-delay", "0.2",
         ])
         defer { Task { await project.stop() } }
         let first = try await project.serve()
         let jobID = try await project.startJob(first)
-        // Every part submitted and none finished: the job is waiting on batches in progress at the simulator.
-        _ = try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(5), { try await project.job(jobID) }, satisfies: { run in
-            run?.batches.allSatisfy { $0.state == .running } == true
+        // Every part submitted, none finished, and the simulator running their requests: the job is waiting.
+        _ = try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(10), {
+            (try await project.job(jobID)?.batches.map(\.state) ?? [], try await project.simulatorBatches().map(\.status))
+        }, satisfies: { slots, upstream in
+            slots.count == 4 && slots.allSatisfy { $0 == .running } && upstream.contains(.inProgress)
         })
         try await first.kill9()
-        let upstream = try await project.simulatorBatches()
-        #expect(upstream.count == 4 && upstream.contains { [.validating, .inProgress, .finalizing].contains($0.status) }, "\(upstream.map(\.status))")
+        #expect(try await project.simulatorBatches().count == 4)
 
         let second = try await project.serve()
         try await project.expectFinishedOnce(jobID)
@@ -104,6 +105,38 @@ struct JobKillTests {
         }
         #expect(kills.count == 2, "killed only at \(kills): the job ended first")
         try await project.expectFinishedOnce(jobID)
+        try await project.expectSameJobAgain(serve, jobID)
+        try await serve.stop()
+    }
+
+    @Test func killedAfterEveryStepItRecordsTheJobFinishesOnce() async throws {
+        // Each life of the service is killed as soon as job.json shows a step it had not shown before (a create
+        // about to go out, a batch submitted, downloaded, merged), so the kills walk the whole job.
+        let project = try await JobKillProject.make(lines: 60, maxBatchLines: 20, simulator: [
+            "--validation-delay", "0.05", "--request-latency", "0", "--finalizing-delay", "0.05",
+        ])
+        defer { Task { await project.stop() } }
+        var serve = try await project.serve()
+        let jobID = try await project.startJob(serve)
+        var last = ""
+        var killedAt: [JobRun] = []
+        for _ in 0..<40 {
+            let changed = try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(1), { try await project.job(jobID) }, satisfies: { run in
+                run.map { $0.phase.isTerminal || JobKillProject.steps($0) != last } ?? false
+            })
+            guard let run = changed, !run.phase.isTerminal else { break }
+            try await serve.kill9()
+            // What the dead service had recorded last (it may have gone a step further since the poll).
+            let dead = try #require(try await project.job(jobID))
+            if dead.phase.isTerminal { break }
+            killedAt.append(dead)
+            last = JobKillProject.steps(dead)
+            serve = try await project.serve()
+        }
+        let states = Set(killedAt.flatMap { $0.batches.map(\.state) })
+        #expect(states.isSuperset(of: [.submitting, .running, .merging]), "killed at \(killedAt.map(JobKillProject.steps))")
+        try await project.expectFinishedOnce(jobID)
+        project.expectNothingLeftBehind()
         try await project.expectSameJobAgain(serve, jobID)
         try await serve.stop()
     }
