@@ -213,6 +213,11 @@ struct JobKillProject {
         #expect(leftovers.isEmpty, "temporary files of writes cut short: \(leftovers)", sourceLocation: sourceLocation)
     }
 
+    /// The hidden temporary files of atomic writes (`.name.tmp-*`) directly in `folder`.
+    func temporaryFiles(in folder: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasPrefix(".") && $0.contains(".tmp-") }
+    }
+
     /// The same input and job name again answer with the same job, and create nothing.
     func expectSameJobAgain(_ serve: ServeProcess, _ jobID: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let before = try await simulatorBatches().count

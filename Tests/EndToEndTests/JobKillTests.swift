@@ -30,6 +30,7 @@ struct JobKillTests {
         let answer = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
         let jobID = try #require(answer?["job_id"] as? String, "\(response.text)")
         try await project.expectFinishedOnce(jobID)
+        project.expectNothingLeftBehind()
         try await project.expectSameJobAgain(second, jobID)
         try await second.stop()
     }
@@ -58,6 +59,7 @@ struct JobKillTests {
 
         let second = try await project.serve()
         try await project.expectFinishedOnce(jobID)
+        project.expectNothingLeftBehind()
         try await project.expectSameJobAgain(second, jobID)
         try await second.stop()
     }
@@ -80,6 +82,7 @@ struct JobKillTests {
 
         let second = try await project.serve()
         try await project.expectFinishedOnce(jobID)
+        project.expectNothingLeftBehind()
         try await project.expectSameJobAgain(second, jobID)
         try await second.stop()
     }
@@ -105,6 +108,7 @@ struct JobKillTests {
         }
         #expect(kills.count == 2, "killed only at \(kills): the job ended first")
         try await project.expectFinishedOnce(jobID)
+        project.expectNothingLeftBehind()
         try await project.expectSameJobAgain(serve, jobID)
         try await serve.stop()
     }
@@ -139,5 +143,26 @@ struct JobKillTests {
         project.expectNothingLeftBehind()
         try await project.expectSameJobAgain(serve, jobID)
         try await serve.stop()
+    }
+
+    @Test func killedInTheMiddleOfWritingJobJsonTheRestartRemovesTheTemporaryFile() async throws {
+        let project = try await JobKillProject.make(lines: 80, maxBatchLines: 20, simulator: [
+            "--validation-delay", "0.05", "--request-latency", "0", "--finalizing-delay", "0.05",
+        ])
+        defer { Task { await project.stop() } }
+        let serve = try await project.serve()
+        let jobID = try await project.startJob(serve)
+        // job.json is being written: its temporary file is there, not yet renamed over it.
+        let temporary = try await waitUntil(timeout: .seconds(60), pollEvery: .microseconds(200), {
+            project.temporaryFiles(in: project.outputs + "/" + jobID)
+        }, satisfies: { !$0.isEmpty })
+        try await serve.kill9()
+        let left = project.temporaryFiles(in: project.outputs + "/" + jobID)
+        #expect(!left.isEmpty, "the write \(temporary) ended before the kill")
+
+        let second = try await project.serve()
+        try await project.expectFinishedOnce(jobID)
+        project.expectNothingLeftBehind()
+        try await second.stop()
     }
 }

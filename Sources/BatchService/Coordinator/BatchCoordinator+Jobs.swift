@@ -143,11 +143,27 @@ extension BatchCoordinator {
             logger.notice("resuming job", metadata: ["job_id": "\(run.jobID)", "phase": "\(run.phase.rawValue)"])
             var resumed = run
             resumed.resumed(now: Self.unixNow())
+            await removeLeftovers(of: run)
             do {
                 _ = try await launchJob(resumed)
             } catch {
                 logger.error("job could not be resumed", metadata: ["job_id": "\(run.jobID)", "error": "\(error.message)"])
             }
+        }
+    }
+
+    /// Removes the temporary files of writes a killed process cut short in a job about to resume (`JobLeftovers`).
+    private func removeLeftovers(of run: JobRun) async {
+        guard let id = try? BatchID(run.jobID), let folder = try? await jobs.store.materialise(id) else { return }
+        var batchFolders: [String] = []
+        for batch in run.batches where batch.state == .merging {
+            guard let batchID = batch.batchID.flatMap({ try? BatchID($0) }),
+                  let batchFolder = try? await artifactStore.materialise(batchID) else { continue }
+            batchFolders.append(batchFolder)
+        }
+        let removed = await BlockingThread.run("job leftovers") { [batchFolders] in JobLeftovers.remove(jobFolder: folder, batchFolders: batchFolders) }
+        if removed > 0 {
+            logger.notice("removed temporary files a stopped process left", metadata: ["job_id": "\(run.jobID)", "files": "\(removed)"])
         }
     }
 
