@@ -165,4 +165,51 @@ struct JobKillTests {
         project.expectNothingLeftBehind()
         try await second.stop()
     }
+
+    @Test func runKilledWhileItsJobWaitsTheSameCommandAgainFinishesIt() async throws {
+        let project = try await JobKillProject.make(lines: 80, maxBatchLines: 20, simulator: [
+            "--validation-delay", "0.2", "--request-latency", "0.05", "--finalizing-delay", "0.2",
+        ])
+        defer { Task { await project.stop() } }
+        let arguments = ["run", "inputs/" + JobKillProject.inputName, "--job-name", JobKillProject.jobName, "--poll-interval", "0.05", "--json"]
+        let first = try ChildProcess(ChildProcess.batchOpenAIBinary, arguments, directory: project.directory.path,
+                                     environment: project.environment, removingEnvironment: CLI.cleared)
+        let jobID = try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(5), { project.outputEntries().first { $0.hasPrefix("job_") } },
+                                        satisfies: { $0 != nil })!
+        // Every part submitted and none finished: `run` is following batches in progress.
+        _ = try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(5), { try await project.job(jobID)?.batches.map(\.state) ?? [] },
+                                satisfies: { $0.count == 4 && $0.allSatisfy { $0 == .running } })
+        first.signal(SIGKILL)
+        let killed = try await first.result(timeout: .seconds(20))
+        #expect(killed.terminatedBySignal && killed.status == SIGKILL)
+
+        let again = try await CLI.run(arguments, environment: project.environment, directory: project.directory.path, timeout: .seconds(90))
+        #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
+        let answer = try CLI.object(again)
+        #expect(answer["job_id"] as? String == jobID && answer["reused"] as? Bool == true, "\(again.stdout)")
+        try await project.expectFinishedOnce(jobID)
+        project.expectNothingLeftBehind()
+    }
+
+    @Test func runKilledInTheMiddleOfWritingJobJsonTheSameCommandAgainLeavesNothingBehind() async throws {
+        let project = try await JobKillProject.make(lines: 80, maxBatchLines: 20, simulator: [
+            "--validation-delay", "0.05", "--request-latency", "0", "--finalizing-delay", "0.05",
+        ])
+        defer { Task { await project.stop() } }
+        let arguments = ["run", "inputs/" + JobKillProject.inputName, "--job-name", JobKillProject.jobName, "--poll-interval", "0.05", "--json"]
+        let first = try ChildProcess(ChildProcess.batchOpenAIBinary, arguments, directory: project.directory.path,
+                                     environment: project.environment, removingEnvironment: CLI.cleared)
+        let (jobID, temporary) = try await waitUntil(timeout: .seconds(60), pollEvery: .microseconds(200), { () -> (String, [String]) in
+            let jobID = project.outputEntries().first { $0.hasPrefix("job_") } ?? ""
+            return (jobID, jobID.isEmpty ? [] : project.temporaryFiles(in: project.outputs + "/" + jobID))
+        }, satisfies: { !$0.1.isEmpty })
+        first.signal(SIGKILL)
+        _ = try await first.result(timeout: .seconds(20))
+        #expect(!project.temporaryFiles(in: project.outputs + "/" + jobID).isEmpty, "the write \(temporary) ended before the kill")
+
+        let again = try await CLI.run(arguments, environment: project.environment, directory: project.directory.path, timeout: .seconds(90))
+        #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
+        try await project.expectFinishedOnce(jobID)
+        project.expectNothingLeftBehind()
+    }
 }

@@ -143,7 +143,6 @@ extension BatchCoordinator {
             logger.notice("resuming job", metadata: ["job_id": "\(run.jobID)", "phase": "\(run.phase.rawValue)"])
             var resumed = run
             resumed.resumed(now: Self.unixNow())
-            await removeLeftovers(of: run)
             do {
                 _ = try await launchJob(resumed)
             } catch {
@@ -152,8 +151,10 @@ extension BatchCoordinator {
         }
     }
 
-    /// Removes the temporary files of writes a killed process cut short in a job about to resume (`JobLeftovers`).
-    private func removeLeftovers(of run: JobRun) async {
+    /// Removes the temporary files of writes a killed process cut short in a job (`JobLeftovers`). Called by the
+    /// job's driver before it does anything, when it is the only one writing there: a resumed job, whether `serve`
+    /// resumes it at start or the same `run` picks it up again.
+    func removeLeftovers(of run: JobRun) async {
         guard let id = try? BatchID(run.jobID), let folder = try? await jobs.store.materialise(id) else { return }
         var batchFolders: [String] = []
         for batch in run.batches where batch.state == .merging {

@@ -10,7 +10,8 @@ import SystemIO
 /// tidied by their own resumed runs (`BatchFolder.removeTemporaryFiles`); a batch being merged has a finished
 /// run, so only its job knows its folder is still written to (the merge's parse writes its `index.json`).
 ///
-/// Call only while no process drives the job (when it resumes); blocking (file I/O).
+/// Call only from the job's driver before it starts (no other writer of this process is in its folders then);
+/// blocking (file I/O).
 enum JobLeftovers {
     /// Removes the temporary files from the job's folder, its `docs/` and each folder directly under `docs/`
     /// (where the processes' `final.md` are rebuilt), and from `batchFolders` (those of its batches in `merging`).
