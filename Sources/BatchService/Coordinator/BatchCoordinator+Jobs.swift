@@ -151,6 +151,23 @@ extension BatchCoordinator {
         }
     }
 
+    /// Removes the temporary files of writes a killed process cut short in a job (`JobLeftovers`). Called by the
+    /// job's driver before it does anything, when it is the only one writing there: a resumed job, whether `serve`
+    /// resumes it at start or the same `run` picks it up again.
+    func removeLeftovers(of run: JobRun) async {
+        guard let id = try? BatchID(run.jobID), let folder = try? await jobs.store.materialise(id) else { return }
+        var batchFolders: [String] = []
+        for batch in run.batches where batch.state == .merging {
+            guard let batchID = batch.batchID.flatMap({ try? BatchID($0) }),
+                  let batchFolder = try? await artifactStore.materialise(batchID) else { continue }
+            batchFolders.append(batchFolder)
+        }
+        let removed = await BlockingThread.run("job leftovers") { [batchFolders] in JobLeftovers.remove(jobFolder: folder, batchFolders: batchFolders) }
+        if removed > 0 {
+            logger.notice("removed temporary files a stopped process left", metadata: ["job_id": "\(run.jobID)", "files": "\(removed)"])
+        }
+    }
+
     /// Stops driving jobs (a shutdown) without recording anything more; they resume at the next start. Returns
     /// their tasks to await once the batches' runs they follow are stopped too.
     func cancelJobs() -> [Task<JobRun, Never>] {

@@ -25,6 +25,8 @@ struct JobDriver: Sendable {
 
     /// Runs the job to its end and returns its final state (or the state it stopped in, when cancelled).
     func drive() async -> JobRun {
+        // A process killed while writing here left temporary files that nothing else removes.
+        await coordinator.removeLeftovers(of: recorder.current)
         // Batches already upstream when a job resumes hold their share of the budget until they end.
         for slot in recorder.current.runningSlots {
             let batch = recorder.current.batches[slot]
