@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import SystemIO
 
 /// What a killed process leaves in a job's folders: the hidden temporary files of atomic writes it was in the
@@ -23,18 +20,9 @@ enum JobLeftovers {
             removed += BatchFolder(path: folder).removeTemporaryFiles()
         }
         let docs = jobFolder + "/" + BatchFolder.docsFolder
-        removed += removeTemporaries(in: docs)
+        removed += BatchFolder(path: docs).removeTemporaryFiles()
         for name in (try? FileManager.default.contentsOfDirectory(atPath: docs)) ?? [] where !name.hasPrefix(".") {
-            removed += removeTemporaries(in: docs + "/" + name)
-        }
-        return removed
-    }
-
-    /// Removes `DurableFile`'s temporary files directly in `folder` (nothing when it is not a folder).
-    private static func removeTemporaries(in folder: String) -> Int {
-        var removed = 0
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where DurableFile.isTemporary(name) {
-            if unlink(folder + "/" + name) == 0 { removed += 1 }
+            removed += BatchFolder(path: docs + "/" + name).removeTemporaryFiles()
         }
         return removed
     }
